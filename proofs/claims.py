@@ -1,0 +1,158 @@
+"""The claim registry: each claim of THEORY.md section 4, with the routes that apply.
+
+A claim is an id (``C2.kl``), its statement, the verdict the theory expects, and its routes:
+provers (symbolic, SMT) that can prove or refute, and cross-checks (numeric) that can only
+agree or disagree.  Claims are built on demand from the operator families; the registry is
+a function, not module state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import sympy as sp
+
+from kdaxioms.numeric.checks import contraction_check, trajectory_check
+from kdaxioms.smt.decide import decide_obligations, decide_vectors
+from kdaxioms.symbolic.axioms import META_AXIOMS, axiom
+from kdaxioms.symbolic.contraction import prove_by_convexity, prove_identity
+from kdaxioms.symbolic.divergences import divergence
+from kdaxioms.symbolic.errors import UnknownNameError
+from kdaxioms.symbolic.families import family
+from kdaxioms.symbolic.model import Operator
+from kdaxioms.symbolic.outcome import Outcome
+from kdaxioms.symbolic.recursion import prove_envelope, prove_fixed_point, prove_trajectory, trajectory
+from kdaxioms.symbolic.statements import Contraction, Relation
+
+from .settings import Settings
+
+PROVER, CROSS_CHECK = "prover", "cross-check"
+HOLDS, FAILS = "holds", "fails"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    role: str
+    run: Callable[[Settings], Outcome]
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    statement: str
+    latex: str
+    expected: str
+    family: str
+    routes: tuple[Route, ...]
+    forms: Callable[[], tuple[tuple[str, str], ...]] = field(default=lambda: ())
+
+
+# -- routes ---------------------------------------------------------------------------------
+
+def _smt_coordinate(statement) -> Route:
+    return Route("smt-coordinate", PROVER,
+                 lambda s: decide_obligations(statement.operator, statement.obligations(), statement.violated_at, s.timeout_ms))
+
+
+def _smt_vector(statement) -> Route:
+    return Route("smt-vector", PROVER, lambda s: decide_vectors(statement, range(2, s.max_n + 1), s.timeout_ms))
+
+
+# -- claim builders -------------------------------------------------------------------------
+
+def contraction_claim(claim_id: str, c: Contraction, expected: str = HOLDS, vector: bool = False) -> Claim:
+    """A one-step contraction claim through symbolic, SMT and numeric routes."""
+    symbolic = prove_identity if c.relation is Relation.EQ else prove_by_convexity
+    routes = [Route("symbolic", PROVER, lambda s: symbolic(c)), _smt_coordinate(c)]
+    if vector:
+        routes.append(_smt_vector(c))
+    routes.append(Route("numeric", CROSS_CHECK, lambda s: contraction_check(c, s.sampling)))
+    strict = " (strict for q ≠ p, 0 < α < 1)" if c.strict else ""
+    strict_tex = r" \quad (\text{strict for } q \ne p,\ 0<\alpha<1)" if c.strict else ""
+    return Claim(claim_id, c.text() + strict, c.latex() + strict_tex, expected, c.operator.name, tuple(routes),
+                 lambda: (("operator", rf"T(q)_i = {c.operator.latex()}"),
+                          ("per-coordinate term", rf"d(x, y) = {sp.latex(c.divergence.term)}")))
+
+
+def axiom_claim(claim_id: str, op: Operator, name: str) -> Claim:
+    """An axiom of the meta class, decided per coordinate and on whole vectors."""
+    ax = axiom(name, op)
+    return Claim(claim_id, f"{op.name} satisfies {ax.text()}", ax.spec.latex, HOLDS, op.name,
+                 (_smt_coordinate(ax), _smt_vector(ax)),
+                 lambda: (("operator", rf"T(q)_i = {op.latex()}"),))
+
+
+def _trajectory_forms(op: Operator) -> Callable[[], tuple[tuple[str, str], ...]]:
+    def forms() -> tuple[tuple[str, str], ...]:
+        traj = trajectory(op)
+        return (("closed form", rf"q_{{t,i}} = {sp.latex(traj.expression)}"),
+                ("t-step anchor weight", rf"\lambda_t = {sp.latex(traj.anchor_weight())}"))
+    return forms
+
+
+class _Trajectory:
+    """Adapter: the closed form's induction obligations as a statement for the SMT route."""
+
+    def __init__(self, op: Operator, attraction: bool):
+        self.operator, self._attraction = op, attraction
+
+    def obligations(self):
+        traj = trajectory(self.operator)
+        return traj.attraction_obligations() if self._attraction else traj.induction_obligations()
+
+    def violated_at(self, point):  # no liftable obligations: never called
+        return None
+
+
+def trajectory_claims(op: Operator) -> list[Claim]:
+    """C3: closed form, KL envelope, unique attracting fixed point."""
+    (alpha,) = op.parameter_symbols
+    numeric = Route("numeric", CROSS_CHECK, lambda s: trajectory_check(trajectory(op), s.sampling, s.trajectory_steps))
+    envelope = Contraction(op, divergence("kl"), 1 - alpha, Relation.LE)
+    forms = _trajectory_forms(op)
+    return [
+        Claim("C3.trajectory", "q_t = p + (1-α)^t (q_0 - p) for every start q_0 in Δn",
+              r"q_t = p + (1-\alpha)^t (q_0 - p)", HOLDS, op.name,
+              (Route("symbolic", PROVER, lambda s: prove_trajectory(op)),
+               Route("smt-coordinate", PROVER, lambda s: decide_obligations(op, _Trajectory(op, False).obligations(), None, s.timeout_ms)),
+               numeric), forms),
+        Claim("C3.kl-envelope", "KL(q_t||p) <= (1-α)^t KL(q_0||p)",
+              r"\mathrm{KL}(q_t \,\|\, p) \le (1-\alpha)^t\, \mathrm{KL}(q_0 \,\|\, p)", HOLDS, op.name,
+              (Route("symbolic", PROVER, lambda s: prove_envelope(envelope)), numeric), forms),
+        Claim("C3.fixed-point", "p is the unique fixed point and attracts every q_0 in Δn, boundary included",
+              r"T(q) = q \iff q = p, \quad q_t \to p \ \ \forall q_0 \in \Delta_n", HOLDS, op.name,
+              (Route("symbolic", PROVER, lambda s: prove_fixed_point(op)),
+               Route("smt-coordinate", PROVER, lambda s: decide_obligations(op, _Trajectory(op, True).obligations(), None, s.timeout_ms)),
+               numeric), forms),
+    ]
+
+
+def registry() -> dict[str, Claim]:
+    """Every registered claim, keyed by id, in report order."""
+    f1 = family("linear-anchor")
+    (alpha,) = f1.parameter_symbols
+    claims: list[Claim] = [axiom_claim(f"C1.{f1.name}.{spec.code}", f1, name) for name, spec in META_AXIOMS.items()]
+    claims += [
+        contraction_claim("C2.tv", Contraction(f1, divergence("tv"), 1 - alpha, Relation.EQ), vector=True),
+        contraction_claim("C2.chi2", Contraction(f1, divergence("chi2"), (1 - alpha) ** 2, Relation.EQ), vector=True),
+        contraction_claim("C2.kl", Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, strict=True)),
+        contraction_claim("C2.kl-reverse", Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, reverse=True, strict=True)),
+        contraction_claim("C2.h2", Contraction(f1, divergence("h2"), 1 - alpha, Relation.LE, strict=True)),
+    ]
+    claims += trajectory_claims(f1)
+    return {c.id: c for c in claims}
+
+
+def select(claims: Mapping[str, Claim], names: list[str]) -> list[Claim]:
+    """Claims by exact id or by prefix (``C2`` selects ``C2.tv``, ``C2.kl``, ...)."""
+    if not names:
+        return list(claims.values())
+    chosen: dict[str, Claim] = {}
+    for name in names:
+        hits = [c for cid, c in claims.items() if cid == name or cid.startswith(name + ".")]
+        if not hits:
+            raise UnknownNameError("claim", name, sorted({cid.split(".")[0] for cid in claims} | set(claims)))
+        chosen.update((c.id, c) for c in hits)
+    return list(chosen.values())

@@ -1,0 +1,136 @@
+"""The ``kdaxioms`` command line.
+
+Exit status: 0 when every verdict is as the theory expects, 1 when a claim fails or routes
+disagree (or LaTeX fails), 2 for bad usage or input (one line on standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import logging
+import shlex
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from kdaxioms.symbolic.errors import InputError, KdaxiomsError
+
+from .claims import registry, select
+from .report import ReportError, write_report
+from .runner import ClaimResult, exit_status, run_claims
+from .settings import Settings
+
+log = logging.getLogger("kdaxioms")
+
+
+class UsageError(InputError):
+    """Bad command-line usage."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (raised, caught in main)
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} must be positive")
+    return value
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("claims", nargs="*", metavar="CLAIM", help="claim ids or prefixes (default: all), e.g. C2 or C2.kl")
+    p.add_argument("--seed", type=int, default=0, help="seed of every random step (default 0)")
+    p.add_argument("--max-n", type=_positive_int, default=6, help="largest support size of whole-vector SMT (default 6)")
+    p.add_argument("--timeout", type=_positive_float, default=5.0, help="seconds per Z3 query (default 5)")
+    p.add_argument("--chains", type=_positive_int, default=1000, help="random starts per support size (default 1000)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log each route to standard error")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kdaxioms", description="Derive, prove, refute and cross-check claims about "
+                     "knowledge-distillation operators.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = sub.add_parser("check", help="check claims and print a verdict table")
+    _common(check)
+    check.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
+    report = sub.add_parser("report", help="check claims and write a LaTeX report (and its PDF)")
+    _common(report)
+    report.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="output folder")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    if args.max_n < 2:
+        raise UsageError("--max-n must be at least 2: the simplex needs n >= 2")
+    return Settings(seed=args.seed, max_n=args.max_n, timeout_s=args.timeout, chains=args.chains)
+
+
+def _table(results: list[ClaimResult]) -> str:
+    rows = [("claim", "statement", "expected", "verdict", "scope", "routes (verdict, seconds)")]
+    for r in results:
+        routes = ", ".join(f"{x.route} {x.verdict} {x.seconds:.2f}" for x in r.routes)
+        verdict = r.verdict + (" !DISAGREE" if r.combined.disagreement else "")
+        statement = r.claim.statement if len(r.claim.statement) <= 46 else r.claim.statement[:45] + "…"
+        rows.append((r.claim.id, statement, r.claim.expected, verdict, r.combined.scope or "-", routes))
+    widths = [max(len(row[k]) for row in rows) for k in range(5)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
+    total = sum(r.seconds for r in results)
+    bad = [r.claim.id for r in results if not r.as_expected]
+    lines.append(f"{len(results)} claims, {len(results) - len(bad)} as expected, {total:.1f} s in routes"
+                 + (f"; NOT as expected: {', '.join(bad)}" if bad else ""))
+    return "\n".join(lines)
+
+
+def _command_line(argv: Sequence[str]) -> str:
+    return "kdaxioms " + " ".join(shlex.quote(a) for a in argv)
+
+
+def _run(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
+    settings = _settings(args)
+    claims = select(registry(), args.claims)
+    results = run_claims(claims, settings)
+    if args.command == "check":
+        if args.json:
+            print(json.dumps({"claims": [r.to_json() for r in results], "settings": settings.as_dict()}, indent=2))
+        else:
+            print(_table(results))
+        return exit_status(results)
+    date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    files = write_report(results, settings, args.output, _command_line(argv), date)
+    print(f"wrote {files.tex}" + (f" and {files.pdf}" if files.pdf else " (no pdflatex/latexmk found: no PDF)"))
+    return exit_status(results)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(argv)
+    except ReportError as err:
+        print(f"kdaxioms: error: {err}", file=sys.stderr)
+        return 1
+    except KdaxiomsError as err:
+        print(f"kdaxioms: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The LaTeX report: claims, derived forms, each route's evidence, witnesses and figures.
+
+The report is assembled in a temporary folder beside the output folder and moved into place
+only when complete, so a failure leaves no half-written output.  ``report.tex`` depends only
+on the results and the seed, apart from its ``\\date`` line; route timings go to the separate
+``timings.tex``, which ``report.tex`` reads.
+"""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+
+from kdaxioms.symbolic.errors import KdaxiomsError
+from kdaxioms.symbolic.families import family
+
+from . import figures
+from .latex import escape
+from .runner import ClaimResult
+from .settings import Settings
+
+
+class ReportError(KdaxiomsError):
+    """The LaTeX run failed; the message names the log."""
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    tex: Path
+    pdf: Path | None
+
+
+def _environment() -> list[tuple[str, str]]:
+    rows = [("Python", platform.python_version()), ("platform", platform.platform(terse=True))]
+    for dist in ("kdaxioms", "sympy", "z3-solver", "numpy", "python-flint", "matplotlib", "jinja2"):
+        try:
+            rows.append((dist, metadata.version(dist)))
+        except metadata.PackageNotFoundError:
+            rows.append((dist, "not installed"))
+    return rows
+
+
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kdaxioms.proofs", "templates"),
+        block_start_string="((*", block_end_string="*))",
+        variable_start_string="(((", variable_end_string=")))",
+        comment_start_string="((=", comment_end_string="=))",
+        trim_blocks=True, lstrip_blocks=True, autoescape=False, undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["e"] = escape
+    return env
+
+
+def _claim_context(r: ClaimResult) -> dict:
+    witness = r.combined.witness
+    return {
+        "id": r.claim.id, "statement": r.claim.statement, "latex": r.claim.latex,
+        "expected": r.claim.expected, "verdict": r.verdict, "scope": r.combined.scope or "--",
+        "disagreement": r.combined.disagreement, "notes": list(r.combined.notes),
+        "forms": list(r.claim.forms()),
+        "routes": [{"name": x.route, "verdict": x.verdict, "reason": x.outcome.reason,
+                    "steps": list(x.outcome.steps)} for x in r.routes],
+        "witness": witness.latex_rows() if witness is not None else None,
+    }
+
+
+def _timings(results: list[ClaimResult]) -> str:
+    lines = ["% Route wall times of this run (seconds); they vary between runs."]
+    for r in results:
+        for x in r.routes:
+            lines.append(rf"\expandafter\def\csname kdt@{r.claim.id}/{x.route}\endcsname{{{x.seconds:.2f}}}")
+    return "\n".join(lines) + "\n"
+
+
+def render(results: list[ClaimResult], settings: Settings, command: str, date: str, figure_list: list[dict]) -> str:
+    """The text of ``report.tex``."""
+    summary = {
+        "total": len(results),
+        "proved": sum(r.verdict == "proved" for r in results),
+        "refuted": sum(r.verdict == "refuted" for r in results),
+        "unknown": sum(r.verdict == "unknown" for r in results),
+        "as_expected": sum(r.as_expected for r in results),
+    }
+    return _templates().get_template("report.tex.j2").render(
+        version=metadata.version("kdaxioms"), date=escape(date), summary=summary,
+        claims=[_claim_context(r) for r in results],
+        disagreements=[r.claim.id for r in results if r.combined.disagreement],
+        figures=figure_list, environment=_environment(),
+        settings=", ".join(f"{k}={v}" for k, v in settings.as_dict().items()), command=command,
+    )
+
+
+def _draw_figures(folder: Path, settings: Settings) -> list[dict]:
+    f1 = family("linear-anchor")
+    info = figures.kl_trajectory(folder / "kl-trajectory.pdf", f1, alpha=0.25, seed=settings.seed)
+    caption = (rf"Linear anchor, $\alpha = {info['alpha']:g}$, $n = {info['n']}$: $\mathrm{{KL}}(q_t\|p)$ along "
+               rf"{info['starts']} trajectories (solid; interior and boundary starts, seed {info['seed']}) against the "
+               rf"derived bound $(1-\alpha)^t\,\mathrm{{KL}}(q_0\|p)$ (dashed).")
+    return [{"file": "kl-trajectory.pdf", "caption": caption}]
+
+
+def _latex_program() -> list[str] | None:
+    if shutil.which("latexmk"):
+        return ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet", "report.tex"]
+    if shutil.which("pdflatex"):
+        return ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"]
+    return None
+
+
+def _compile(folder: Path) -> bool:
+    program = _latex_program()
+    if program is None:
+        return False
+    runs = 1 if program[0] == "latexmk" else 2
+    for _ in range(runs):
+        done = subprocess.run(program, cwd=folder, capture_output=True, text=True, timeout=600)
+        if done.returncode != 0 or not (folder / "report.pdf").exists():
+            log_file = folder / "report.log"
+            log_text = log_file.read_text(errors="replace") if log_file.exists() else done.stdout
+            first = next((line for line in log_text.splitlines() if line.startswith("!")), "see report.log")
+            raise ReportError(f"LaTeX failed on report.tex ({first}); the sources are kept in {folder}")
+    return True
+
+
+def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, command: str, date: str) -> ReportFiles:
+    """Write ``report.tex`` (and ``report.pdf`` when LaTeX is installed) into ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    figure_list = _draw_figures(build, settings)
+    (build / "report.tex").write_text(render(results, settings, command, date, figure_list))
+    (build / "timings.tex").write_text(_timings(results))
+    has_pdf = _compile(build)
+    out_dir.mkdir(exist_ok=True)
+    keep = ["report.tex", "timings.tex"] + [f["file"] for f in figure_list] + (["report.pdf"] if has_pdf else [])
+    for name in keep:
+        shutil.move(str(build / name), str(out_dir / name))
+    shutil.rmtree(build)
+    return ReportFiles(out_dir / "report.tex", out_dir / "report.pdf" if has_pdf else None)

@@ -1,0 +1,109 @@
+"""Deciding statements with Z3, cheapest encoding first.
+
+* :func:`decide_obligations`: each per-coordinate obligation ``premise => conclusion`` is
+  negated and checked with symbolic parameters.  All ``unsat``: proved for every ``n``.
+  A ``sat`` model of a liftable obligation becomes an ``n = 2`` candidate that must fail the
+  whole statement in exact arithmetic before it is reported as a counterexample.
+* :func:`decide_vectors`: the negated statement on whole vectors for ``n = 2..N`` under the
+  simplex constraints, with the anchor sorted when the operator is label-symmetric.  All
+  ``unsat``: proved for ``n <= N``; a replayed model refutes; a timeout is ``unknown``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Protocol
+
+import sympy as sp
+import z3
+
+from kdaxioms.symbolic.errors import InputError, TranslationError
+from kdaxioms.symbolic.model import Operator
+from kdaxioms.symbolic.obligations import (Obligation, lift_coordinate_model, simplex_constraints,
+                                           symmetry_breaking, vector_model_point)
+from kdaxioms.symbolic.outcome import PROVED, REFUTED, Outcome, unknown
+from kdaxioms.symbolic.points import Point
+
+from .solve import SAT, UNSAT, Answer, check
+from .translate import Z3Translator
+
+Replay = Callable[[Point], "bool | None"]
+
+
+class Statement(Protocol):
+    operator: Operator
+
+    def obligations(self) -> list[Obligation]: ...
+    def vector_formula(self, n: int) -> sp.Basic: ...
+    def violated_at(self, point: Point) -> bool | None: ...
+
+
+def _query(premise: sp.Basic, conclusion: sp.Basic, timeout_ms: int) -> Answer:
+    """Check ``premise and not conclusion`` in a fresh Z3 context."""
+    ctx = z3.Context()
+    symbols = sorted((premise.free_symbols | conclusion.free_symbols), key=str)
+    variables = {s: z3.Real(s.name, ctx) for s in symbols}
+    tr = Z3Translator(variables, ctx)
+    constraints = [tr(premise), z3.Not(tr(conclusion))]
+    constraints += tr.side_conditions
+    return check(constraints, {s.name: v for s, v in variables.items()}, ctx, timeout_ms)
+
+
+def _replay(replay: Replay, point: Point) -> tuple[bool | None, str]:
+    try:
+        return replay(point), ""
+    except InputError as err:
+        return None, str(err)
+
+
+def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: Replay | None,
+                       timeout_ms: int = 5000) -> Outcome:
+    """Per-coordinate route: proof for every ``n`` or an exactly replayed ``n = 2`` witness."""
+    steps = []
+    for ob in obligations:
+        try:
+            answer = _query(ob.premise, ob.conclusion, timeout_ms)
+        except TranslationError as err:
+            return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
+        if answer.status == UNSAT:
+            steps.append(f"{ob.label}: negation unsat ({answer.strategy})")
+            continue
+        if answer.status == SAT and ob.liftable and replay is not None:
+            point = lift_coordinate_model(op, answer.values)
+            violated, why = _replay(replay, point)
+            if violated:
+                steps.append(f"{ob.label}: model lifted to $n = 2$ and replayed exactly: violated")
+                return Outcome(REFUTED, "n=2", tuple(steps), witness=point)
+            return unknown(f"{ob.label}: per-coordinate model does not refute at n = 2 {why}".strip(), *steps)
+        if answer.status == SAT:
+            return unknown(f"{ob.label}: per-coordinate model found but it is not a distribution point", *steps)
+        return unknown(f"{ob.label}: {answer.reason}", *steps)
+    return Outcome(PROVED, "all-n", tuple(steps))
+
+
+def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int = 5000) -> Outcome:
+    """Whole-vector route for each ``n`` in ``sizes`` (increasing)."""
+    op = statement.operator
+    steps, proved_up_to = [], None
+    for n in sizes:
+        premise = simplex_constraints(op, n)
+        if op.label_symmetric:
+            premise = sp.And(premise, symmetry_breaking(op, n, op.inputs[0]))
+        try:
+            answer = _query(premise, statement.vector_formula(n), timeout_ms)
+        except TranslationError as err:
+            return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
+        if answer.status == UNSAT:
+            steps.append(f"$n = {n}$: negation unsat ({answer.strategy})")
+            proved_up_to = n
+            continue
+        if answer.status == SAT:
+            point = vector_model_point(op, n, answer.values)
+            violated, why = _replay(statement.violated_at, point)
+            if violated:
+                steps.append(f"$n = {n}$: model replayed exactly: violated")
+                return Outcome(REFUTED, f"n={n}", tuple(steps), witness=point)
+            note = "approximated algebraic model" if answer.approximate else "model"
+            return unknown(f"n = {n}: {note} failed exact replay {why}".strip(), *steps, disagreement=True)
+        out = unknown(f"n = {n}: {answer.reason}", *steps)
+        return Outcome(out.verdict, f"n<={proved_up_to}" if proved_up_to else None, out.steps, reason=out.reason)
+    return Outcome(PROVED, f"n<={proved_up_to}", tuple(steps))

@@ -1,0 +1,122 @@
+"""Translation of SymPy expressions into Z3 terms: table-driven and strict.
+
+Numbers become exact Z3 rationals; symbols map to Z3 real variables supplied by the caller.
+Constructs outside polynomial real arithmetic are encoded exactly with auxiliary variables:
+
+* ``x**(-k)`` becomes ``1 / x**k`` with the side condition ``x != 0``;
+* ``x**(m/k)`` becomes ``r**m`` for a fresh ``r`` with ``r**k == x``, ``r >= 0``, ``x >= 0``;
+* ``Abs``, ``Max`` and ``Min`` become ``If`` terms (case splits).
+
+Side conditions define the auxiliary variables uniquely, so asserting them keeps the encoding
+equivalent to the original formula.  A node with no rule (``log``, ``exp``, ...) raises a
+:class:`TranslationError` naming it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Callable, Mapping
+
+import sympy as sp
+import z3
+
+from kdaxioms.symbolic.errors import TranslationError
+
+BACKEND = "z3"
+
+
+class Z3Translator:
+    """Translate SymPy expressions over known symbols into Z3 terms in one context."""
+
+    def __init__(self, variables: Mapping[sp.Symbol, z3.ArithRef], ctx: z3.Context):
+        self.ctx = ctx
+        self.variables = dict(variables)
+        self.side_conditions: list[z3.BoolRef] = []
+        self._roots: dict[tuple[sp.Expr, int], z3.ArithRef] = {}
+        self._rules: dict[type, Callable[[sp.Basic], z3.ExprRef]] = {
+            sp.Symbol: self._symbol,
+            sp.Add: lambda e: z3.Sum([self(a) for a in e.args]),
+            sp.Mul: self._mul,
+            sp.Pow: self._pow,
+            sp.Abs: lambda e: self._abs(self(e.args[0])),
+            sp.Max: lambda e: self._fold(e.args, lambda a, b: z3.If(a >= b, a, b)),
+            sp.Min: lambda e: self._fold(e.args, lambda a, b: z3.If(a <= b, a, b)),
+            sp.StrictLessThan: lambda e: self(e.lhs) < self(e.rhs),
+            sp.LessThan: lambda e: self(e.lhs) <= self(e.rhs),
+            sp.StrictGreaterThan: lambda e: self(e.lhs) > self(e.rhs),
+            sp.GreaterThan: lambda e: self(e.lhs) >= self(e.rhs),
+            sp.Equality: lambda e: self(e.lhs) == self(e.rhs),
+            sp.Unequality: lambda e: self(e.lhs) != self(e.rhs),
+            sp.And: lambda e: z3.And([self(a) for a in e.args]),
+            sp.Or: lambda e: z3.Or([self(a) for a in e.args]),
+            sp.Not: lambda e: z3.Not(self(e.args[0])),
+            sp.Implies: lambda e: z3.Implies(self(e.args[0]), self(e.args[1])),
+        }
+
+    def __call__(self, expr: sp.Basic) -> z3.ExprRef:
+        if isinstance(expr, sp.Rational):
+            return self.number(Fraction(int(expr.p), int(expr.q)))
+        if expr is sp.true:
+            return z3.BoolVal(True, self.ctx)
+        if expr is sp.false:
+            return z3.BoolVal(False, self.ctx)
+        for cls in type(expr).__mro__:
+            rule = self._rules.get(cls)
+            if rule is not None:
+                return rule(expr)
+        raise TranslationError(BACKEND, expr)
+
+    def number(self, value: Fraction) -> z3.ArithRef:
+        """An exact Z3 rational."""
+        return z3.RealVal(f"{value.numerator}/{value.denominator}", self.ctx)
+
+    def _symbol(self, s: sp.Symbol) -> z3.ArithRef:
+        try:
+            return self.variables[s]
+        except KeyError:
+            raise TranslationError(BACKEND, s, "symbol has no Z3 variable") from None
+
+    def _mul(self, e: sp.Mul) -> z3.ArithRef:
+        factors = [self(a) for a in e.args]
+        prod = factors[0]
+        for f in factors[1:]:
+            prod = prod * f
+        return prod
+
+    def _power(self, base: z3.ArithRef, k: int) -> z3.ArithRef:
+        result = base
+        for _ in range(k - 1):
+            result = result * base
+        return result
+
+    def _pow(self, e: sp.Pow) -> z3.ArithRef:
+        exp = e.exp
+        if not isinstance(exp, sp.Rational):
+            raise TranslationError(BACKEND, e, "exponent is not a rational number")
+        m, k = int(exp.p), int(exp.q)
+        base = self._root(e.base, k) if k != 1 else self(e.base)
+        if m == 0:
+            return self.number(Fraction(1))
+        if m > 0:
+            return self._power(base, m)
+        self.side_conditions.append(base != 0)
+        return self.number(Fraction(1)) / self._power(base, -m)
+
+    def _root(self, radicand: sp.Expr, k: int) -> z3.ArithRef:
+        key = (radicand, k)
+        if key not in self._roots:
+            x = self(radicand)
+            r = z3.Real(f"root{len(self._roots)}", self.ctx)
+            self.side_conditions += [x >= 0, r >= 0, self._power(r, k) == x]
+            self._roots[key] = r
+        return self._roots[key]
+
+    def _abs(self, x: z3.ArithRef) -> z3.ArithRef:
+        return z3.If(x >= 0, x, -x)
+
+    def _fold(self, args, pick) -> z3.ArithRef:
+        terms = [self(a) for a in args]
+        acc = terms[0]
+        for t in terms[1:]:
+            acc = pick(acc, t)
+        return acc

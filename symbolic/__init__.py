@@ -1,0 +1,18 @@
+"""kdaxioms.symbolic: the operator model, divergences, statements and SymPy derivations.
+
+This is the one layer where formulas are written; the SMT and numeric layers translate it.
+"""
+
+from .divergences import DIVERGENCES, Divergence, divergence
+from .errors import InputError, KdaxiomsError, ModelError, TranslationError, UnknownNameError
+from .families import FAMILIES, family
+from .model import INDEX, Kind, Operator
+from .outcome import Outcome
+from .points import Point
+from .statements import Contraction, Relation
+
+__all__ = [
+    "DIVERGENCES", "Divergence", "divergence", "InputError", "KdaxiomsError", "ModelError",
+    "TranslationError", "UnknownNameError", "FAMILIES", "family", "INDEX", "Kind", "Operator",
+    "Outcome", "Point", "Contraction", "Relation",
+]

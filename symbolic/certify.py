@@ -1,0 +1,75 @@
+"""Certified signs of exact expressions.
+
+A claim evaluated at an exact point gives an exact SymPy number.  When it is rational its sign
+is read off exactly.  When it is algebraic or transcendental (square roots, logarithms) it is
+enclosed in a ball with python-flint's ``arb`` type at increasing precision; the sign is
+certified as soon as the ball excludes zero.  A ball that never excludes zero gives ``None``:
+the sign is not certified, and no verdict may rest on it.
+"""
+
+from __future__ import annotations
+
+import flint
+import sympy as sp
+
+from .errors import TranslationError
+
+_PRECISIONS = (64, 256, 1024)
+
+
+def _arb(expr: sp.Expr) -> flint.arb:
+    """Enclose an exact SymPy number in an ``arb`` ball (table-driven, strict)."""
+    if isinstance(expr, sp.Integer):
+        return flint.arb(int(expr))
+    if isinstance(expr, sp.Rational):
+        return flint.arb(int(expr.p)) / int(expr.q)
+    if expr is sp.pi:
+        return flint.arb.pi()
+    if expr is sp.E:
+        return flint.arb(1).exp()
+    args = [_arb(a) for a in expr.args]
+    if isinstance(expr, sp.Add):
+        total = args[0]
+        for a in args[1:]:
+            total = total + a
+        return total
+    if isinstance(expr, sp.Mul):
+        prod = args[0]
+        for a in args[1:]:
+            prod = prod * a
+        return prod
+    if isinstance(expr, sp.Pow):
+        base, exp = args
+        if isinstance(expr.exp, sp.Integer):
+            return base ** int(expr.exp)
+        return base ** exp
+    if isinstance(expr, sp.log):
+        return args[0].log()
+    if isinstance(expr, sp.exp):
+        return args[0].exp()
+    if isinstance(expr, sp.Abs):
+        return abs(args[0])
+    raise TranslationError("arb", expr)
+
+
+def certified_sign(expr: sp.Expr) -> int | None:
+    """The sign (-1, 0, 1) of an exact real number, or ``None`` if it cannot be certified."""
+    expr = sp.sympify(expr)
+    if isinstance(expr, sp.Rational):
+        return int(sp.sign(expr))
+    if expr.free_symbols:
+        raise TranslationError("arb", expr, "free symbols remain; the point is not exact")
+    for bits in _PRECISIONS:
+        old = flint.ctx.prec
+        try:
+            flint.ctx.prec = bits
+            ball = _arb(expr)
+        finally:
+            flint.ctx.prec = old
+        if ball > 0:
+            return 1
+        if ball < 0:
+            return -1
+    if sp.simplify(expr) == 0:
+        return 0
+    return None

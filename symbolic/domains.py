@@ -1,0 +1,84 @@
+"""Parameter domains: conjunctions of inequalities on one real parameter.
+
+A domain such as ``0 < alpha <= 1`` is kept as a SymPy Boolean.  From it we derive, never
+retype, the facts the other layers need: SymPy assumptions (``Q.positive(alpha)``,
+``Q.nonnegative(1 - alpha)``) for refinement, the interval ``(0, 1]`` for sampling, and exact
+membership of a rational value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+
+from .errors import InputError
+
+
+def _relations(boolean: sp.Basic) -> list[sp.Rel]:
+    """Flatten a conjunction into its relational atoms."""
+    if isinstance(boolean, sp.And):
+        return [r for arg in boolean.args for r in _relations(arg)]
+    if isinstance(boolean, sp.core.relational.Relational):
+        return [boolean]
+    raise InputError(f"domain {boolean} is not a conjunction of inequalities")
+
+
+def _fact(rel: sp.Rel) -> sp.Basic:
+    """A relation ``a < b`` as the assumption ``Q.positive(b - a)`` (and ``<=`` as nonnegative)."""
+    if isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan)):
+        return sp.Q.positive(rel.gts - rel.lts)
+    if isinstance(rel, (sp.LessThan, sp.GreaterThan)):
+        return sp.Q.nonnegative(rel.gts - rel.lts)
+    if isinstance(rel, sp.Eq):
+        return sp.Q.zero(rel.lhs - rel.rhs)
+    raise InputError(f"relation {rel} is not an inequality (use <, <=, >, >=)")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A real parameter of an operator family with its domain, e.g. ``0 < alpha <= 1``."""
+
+    symbol: sp.Symbol
+    domain: sp.Basic
+
+    @property
+    def name(self) -> str:
+        return self.symbol.name
+
+    def assumptions(self) -> sp.Basic:
+        """The domain as a conjunction of SymPy ``Q`` facts."""
+        return sp.And(*(_fact(r) for r in _relations(self.domain)))
+
+    def interval(self) -> sp.Interval:
+        """The domain as a real interval (the domain must be univariate)."""
+        as_set = self.domain.as_set()
+        if not isinstance(as_set, sp.Interval):
+            raise InputError(f"domain of {self.name} ({self.domain}) is not an interval")
+        return as_set
+
+    def contains(self, value: Fraction) -> bool:
+        """Exact membership of a rational value."""
+        verdict = self.domain.subs(self.symbol, sp.Rational(value.numerator, value.denominator))
+        return bool(verdict == sp.true)
+
+    def check(self, value: Fraction) -> Fraction:
+        """Return ``value`` if it lies in the domain, else raise an :class:`InputError`."""
+        if not self.contains(value):
+            raise InputError(f"parameter {self.name}={value} is outside its domain {self.domain}")
+        return value
+
+    def grid(self, count: int) -> list[Fraction]:
+        """``count`` evenly spread rationals inside the domain (open ends avoided)."""
+        iv = self.interval()
+        lo, hi = sp.Rational(iv.start), sp.Rational(iv.end)
+        points = [lo + (hi - lo) * sp.Rational(k, count + 1) for k in range(1, count + 1)]
+        if not iv.right_open:
+            points[-1] = hi
+        return [Fraction(int(x.p), int(x.q)) for x in points]
+
+
+def joint_assumptions(parameters: tuple[Parameter, ...]) -> sp.Basic:
+    """The conjunction of every parameter's assumptions."""
+    return sp.And(*(p.assumptions() for p in parameters))

@@ -1,0 +1,37 @@
+"""The exception hierarchy of kdaxioms: one base class, a few clear subclasses.
+
+Every error a user can cause is a :class:`KdaxiomsError`; the command line turns it into one
+line on standard error and exit status 2.  Errors carry the offending object where there is
+one, so that a message can name it.
+"""
+
+from __future__ import annotations
+
+
+class KdaxiomsError(Exception):
+    """Base class of every error raised by kdaxioms."""
+
+
+class InputError(KdaxiomsError):
+    """Bad user input: a malformed distribution, an out-of-domain parameter, a missing file."""
+
+
+class UnknownNameError(InputError):
+    """A name (claim, axiom, family, divergence) that no registry knows."""
+
+    def __init__(self, what: str, name: str, known: list[str] | tuple[str, ...]):
+        self.what, self.name, self.known = what, name, tuple(known)
+        choices = ", ".join(self.known)
+        super().__init__(f"unknown {what} {name!r}; choose one of: {choices}")
+
+
+class TranslationError(KdaxiomsError):
+    """An expression node that a backend (Z3, numpy, intervals) cannot translate."""
+
+    def __init__(self, backend: str, node: object, reason: str = "no translation rule"):
+        self.backend, self.node, self.reason = backend, node, reason
+        super().__init__(f"{backend}: cannot translate {node} ({type(node).__name__}): {reason}")
+
+
+class ModelError(KdaxiomsError):
+    """An operator model that is inconsistent (e.g. a role naming no parameter)."""

@@ -1,0 +1,172 @@
+"""The operator model: the one place where a formula is written.
+
+An operator is a kind, a SymPy expression for output component ``i`` over indexed inputs
+(``p[i]``, ``q[i]``, ...), parameters with domains, and a ``normalize`` flag:
+
+    T(x)_i = c_i(x)                      (normalize = False)
+    T(x)_i = c_i(x) / sum_j c_j(x)       (normalize = True)
+
+Every other layer (SMT, numpy, LaTeX) obtains its formulas by translating this model: the
+per-coordinate form (scalar symbols ``p_i``, ``q_i``) for claims that separate over
+coordinates, or the vector form (symbols ``p_1 .. p_n``) for a fixed support size ``n``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Mapping
+
+import sympy as sp
+
+from .domains import Parameter, joint_assumptions
+from .errors import InputError, ModelError
+
+#: The index of the output component in every component formula.
+INDEX = sp.Symbol("i", integer=True, positive=True)
+
+
+class Kind(enum.Enum):
+    """The three operator classes of the theory (section 2)."""
+
+    SOFTENING = "softening"
+    AGGREGATION = "aggregation"
+    META = "meta"
+
+
+def real(name: str) -> sp.Symbol:
+    """The canonical real symbol of a name; all layers share it."""
+    return sp.Symbol(name, real=True)
+
+
+def coordinate_symbol(name: str) -> sp.Symbol:
+    """Scalar symbol standing for the coordinate ``name[i]``, e.g. ``p_i``."""
+    return real(f"{name}_i")
+
+
+def vector_symbols(name: str, n: int) -> tuple[sp.Symbol, ...]:
+    """Symbols ``name_1 .. name_n`` for a whole input vector."""
+    return tuple(real(f"{name}_{k}") for k in range(1, n + 1))
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A parametric operator on the simplex, defined by its i-th component.
+
+    ``inputs`` lists the names of the vector arguments in order (for a meta operator: the
+    anchor ``p``, then the current student ``q``).  ``roles`` names what the axioms need,
+    e.g. ``{"anchor_weight": alpha}`` for M3.
+    """
+
+    name: str
+    kind: Kind
+    inputs: tuple[str, ...]
+    component: sp.Expr
+    parameters: tuple[Parameter, ...]
+    normalize: bool = False
+    roles: Mapping[str, sp.Expr] = field(default_factory=dict)
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roles", MappingProxyType(dict(self.roles)))
+        indexed = self.component.atoms(sp.Indexed)
+        unknown_inputs = {str(x.base.label) for x in indexed} - set(self.inputs)
+        if unknown_inputs:
+            raise ModelError(f"operator {self.name}: inputs {sorted(unknown_inputs)} are not among {list(self.inputs)}")
+        known = {p.symbol for p in self.parameters} | {INDEX} | indexed
+        known |= {x.base.label for x in indexed}
+        stray = {s for s in self.component.free_symbols if s not in known}
+        if stray:
+            raise ModelError(f"operator {self.name}: symbols {sorted(map(str, stray))} are neither inputs nor parameters")
+
+    @property
+    def interior_inputs(self) -> tuple[str, ...]:
+        """Inputs that must lie in the open simplex: the anchor ``p`` of a meta operator."""
+        return ("p",) if self.kind is Kind.META else ()
+
+    @property
+    def label_symmetric(self) -> bool:
+        """True when the component uses the index only through its inputs, so permuting the
+        labels of every input permutes the output (a sufficient condition for M6)."""
+        hidden = self.component.xreplace({x: sp.Dummy() for x in self.component.atoms(sp.Indexed)})
+        return INDEX not in hidden.free_symbols
+
+    # -- parameters --------------------------------------------------------------------------
+    @property
+    def parameter_symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(p.symbol for p in self.parameters)
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise InputError(f"operator {self.name} has no parameter {name!r}; it has {[p.name for p in self.parameters]}")
+
+    def assumptions(self) -> sp.Basic:
+        """SymPy assumptions equivalent to every parameter lying in its domain."""
+        return joint_assumptions(self.parameters)
+
+    def check_parameters(self, values: Mapping[str, Fraction]) -> dict[sp.Symbol, sp.Rational]:
+        """Validate exact parameter values and return them as a SymPy substitution."""
+        missing = [p.name for p in self.parameters if p.name not in values]
+        if missing:
+            raise InputError(f"operator {self.name}: missing parameter values for {missing}")
+        return {p.symbol: sp.Rational(*_ratio(p.check(values[p.name]))) for p in self.parameters}
+
+    # -- translations of the component -------------------------------------------------------
+    def _base(self, name: str) -> sp.IndexedBase:
+        return sp.IndexedBase(name)
+
+    def coordinate(self) -> sp.Expr:
+        """Component ``i`` with each ``x[i]`` replaced by the scalar ``x_i``.
+
+        Only meaningful for operators without normalization: then a claim whose divergence
+        separates over coordinates reduces to this one expression.
+        """
+        if self.normalize:
+            raise ModelError(f"operator {self.name} is normalized: it has no per-coordinate form")
+        return self.unnormalized_coordinate()
+
+    def unnormalized_coordinate(self) -> sp.Expr:
+        """The component formula ``c_i`` over the scalar symbols ``x_i`` (before normalization)."""
+        mapping = {self._base(x)[INDEX]: coordinate_symbol(x) for x in self.inputs}
+        return self.component.xreplace(mapping)
+
+    def coordinate_inputs(self) -> dict[str, sp.Symbol]:
+        return {x: coordinate_symbol(x) for x in self.inputs}
+
+    def vector(self, n: int) -> tuple[sp.Expr, ...]:
+        """The n output components over the symbols ``x_1 .. x_n`` of every input."""
+        if n < 2:
+            raise InputError(f"support size n={n} is too small; the simplex needs n >= 2")
+        raw = []
+        for k in range(1, n + 1):
+            expr = self.component.subs(INDEX, k)
+            mapping = {self._base(x)[k]: vector_symbols(x, n)[k - 1] for x in self.inputs}
+            raw.append(expr.xreplace(mapping))
+        if not self.normalize:
+            return tuple(raw)
+        total = sp.Add(*raw)
+        return tuple(c / total for c in raw)
+
+    def vector_inputs(self, n: int) -> dict[str, tuple[sp.Symbol, ...]]:
+        return {x: vector_symbols(x, n) for x in self.inputs}
+
+    def apply(self, inputs: Mapping[str, tuple[sp.Rational, ...]], parameters: Mapping[sp.Symbol, sp.Expr]) -> tuple[sp.Expr, ...]:
+        """Evaluate the operator exactly at given input vectors and parameter values."""
+        n = len(next(iter(inputs.values())))
+        subs = dict(parameters)
+        for x, values in inputs.items():
+            subs.update(zip(vector_symbols(x, n), values))
+        return tuple(c.xreplace(subs) for c in self.vector(n))
+
+    def latex(self) -> str:
+        """LaTeX of ``T(\\cdot)_i``, printed by SymPy."""
+        body = sp.latex(self.component)
+        return rf"\frac{{{body}}}{{\sum_j (\cdot)_j}}" if self.normalize else body
+
+
+def _ratio(value: Fraction) -> tuple[int, int]:
+    return value.numerator, value.denominator

@@ -1,0 +1,82 @@
+"""Exact points: input distributions and parameter values as rationals.
+
+A :class:`Point` is what a counterexample is made of.  It is validated exactly (every input
+non-negative and summing to one; anchors strictly positive; parameters inside their domains)
+before any claim is evaluated at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+import sympy as sp
+
+from .errors import InputError
+
+
+def fraction(text: str | int | Fraction | sp.Rational) -> Fraction:
+    """Parse an exact rational (``"1/3"``, ``"0.25"``, ``2``) or raise an :class:`InputError`."""
+    if isinstance(text, sp.Rational):
+        return Fraction(int(text.p), int(text.q))
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError, TypeError):
+        raise InputError(f"{text!r} is not an exact number; write it as 3/10 or 0.3") from None
+
+
+def distribution(values: Iterable[Fraction], name: str = "distribution", interior: bool = False) -> tuple[Fraction, ...]:
+    """Validate an exact probability vector (interior: every entry positive)."""
+    vec = tuple(values)
+    if len(vec) < 2:
+        raise InputError(f"{name} has {len(vec)} entries; a distribution needs at least 2")
+    if any(v < 0 for v in vec):
+        raise InputError(f"{name} {list(map(str, vec))} has a negative entry")
+    if sum(vec) != 1:
+        raise InputError(f"{name} {list(map(str, vec))} sums to {sum(vec)}, not 1; normalize it")
+    if interior and any(v == 0 for v in vec):
+        raise InputError(f"{name} {list(map(str, vec))} has a zero entry; it must be strictly positive")
+    return vec
+
+
+@dataclass(frozen=True)
+class Point:
+    """Exact input vectors and parameter values."""
+
+    inputs: Mapping[str, tuple[Fraction, ...]]
+    parameters: Mapping[str, Fraction] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inputs", MappingProxyType({k: tuple(v) for k, v in self.inputs.items()}))
+        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        sizes = {len(v) for v in self.inputs.values()}
+        if len(sizes) != 1:
+            raise InputError(f"input vectors have different lengths {sorted(sizes)}")
+
+    @property
+    def n(self) -> int:
+        return len(next(iter(self.inputs.values())))
+
+    def sympy_inputs(self) -> dict[str, tuple[sp.Rational, ...]]:
+        return {k: tuple(sp.Rational(v.numerator, v.denominator) for v in vec) for k, vec in self.inputs.items()}
+
+    def to_json(self) -> dict:
+        """``{"n", "inputs": {"p": ["1/3", ...]}, "parameters": {"alpha": "1/2"}}``."""
+        return {
+            "n": self.n,
+            "inputs": {k: [str(v) for v in vec] for k, vec in self.inputs.items()},
+            "parameters": {k: str(v) for k, v in self.parameters.items()},
+        }
+
+    def latex_rows(self) -> list[tuple[str, str]]:
+        """(name, value) rows for a witness table."""
+        def frac(v: Fraction) -> str:
+            return str(v.numerator) if v.denominator == 1 else rf"\tfrac{{{v.numerator}}}{{{v.denominator}}}"
+        rows = [(k, "(" + ", ".join(frac(v) for v in vec) + ")") for k, vec in self.inputs.items()]
+        rows += [(rf"\{k}" if k in _GREEK else k, frac(v)) for k, v in self.parameters.items()]
+        return rows
+
+
+_GREEK = {"alpha", "beta", "gamma", "tau"}

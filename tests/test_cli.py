@@ -1,0 +1,76 @@
+import json
+import shutil
+
+import pytest
+
+from kdaxioms.proofs.cli import main
+from kdaxioms.proofs.claims import registry
+
+FAST = ["--chains", "200"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_json_proves_c2_and_c3_for_every_n(capsys):
+    code, out, err = run(capsys, "check", "C2", "C3", "--json", *FAST)
+    assert code == 0, err
+    data = json.loads(out)
+    ids = {c["id"] for c in data["claims"]}
+    assert {"C2.tv", "C2.chi2", "C2.kl", "C2.kl-reverse", "C2.h2", "C3.trajectory", "C3.kl-envelope", "C3.fixed-point"} <= ids
+    for claim in data["claims"]:
+        assert set(claim) >= {"id", "statement", "verdict", "scope", "routes"}
+        assert claim["verdict"] == "proved" and claim["scope"] == "all-n", claim
+        verdicts = [r["verdict"] for r in claim["routes"]]
+        assert "proved" in verdicts and verdicts.count("proved") + verdicts.count("agrees") >= 2
+        assert "disagrees" not in verdicts and "refuted" not in verdicts
+        for route in claim["routes"]:
+            assert set(route) >= {"route", "verdict", "seconds"}
+            assert route["verdict"] in ({"agrees", "disagrees"} if route["route"] == "numeric" else {"proved", "refuted", "unknown"})
+
+
+def test_check_table(capsys):
+    code, out, _ = run(capsys, "check", "C1", *FAST)
+    assert code == 0 and "C1.linear-anchor.M3" in out and "as expected" in out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["check", "NO-SUCH-CLAIM"], "unknown claim 'NO-SUCH-CLAIM'"),
+    (["check", "--max-n", "1"], "--max-n must be at least 2"),
+    (["check", "--timeout", "-3"], "must be positive"),
+    (["frobnicate"], "invalid choice"),
+    (["report"], "required"),
+])
+def test_bad_usage_is_one_line_and_exit_2(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
+
+
+def test_registry_ids_are_unique_and_expected_values_valid():
+    claims = registry()
+    assert all(c.expected in {"holds", "fails"} for c in claims.values())
+    assert len(claims) == len({c.id for c in claims.values()})
+
+
+def _strip_date(text):
+    return [line for line in text.splitlines() if not line.startswith(r"\date{")]
+
+
+def test_report_is_written_whole_and_reproducible(tmp_path, capsys):
+    out = tmp_path / "report"
+    texts = []
+    for _ in range(2):
+        assert main(["report", "-o", str(out), "C2.tv", "C3.trajectory", *FAST]) == 0
+        texts.append((out / "report.tex").read_text())
+    capsys.readouterr()
+    assert r"\includegraphics" in texts[0] and "C2.tv" in texts[0]
+    assert sum(line.startswith(r"\date{") for line in texts[0].splitlines()) == 1
+    assert _strip_date(texts[0]) == _strip_date(texts[1])
+    assert (out / "kl-trajectory.pdf").exists() and (out / "timings.tex").exists()
+    if shutil.which("pdflatex") or shutil.which("latexmk"):
+        assert (out / "report.pdf").stat().st_size > 10_000
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
