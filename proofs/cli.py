@@ -15,6 +15,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+import sympy as sp
+
+from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.errors import InputError, KdaxiomsError
 
 from .claims import registry, select
@@ -73,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="check claims and write a LaTeX report (and its PDF)")
     _common(report)
     report.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="output folder")
+    derive = sub.add_parser("derive", help="derive a closed form from the operator model")
+    derive.add_argument("name", nargs="?", metavar="NAME", help="derivation name (see --list)")
+    derive.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", dest="assignments",
+                        help="an input value: 1/2, a vector 9/10,1/10 or a matrix 1,0;0,1 (repeatable)")
+    derive.add_argument("--list", action="store_true", help="list the derivations with one-line descriptions")
+    derive.add_argument("--json", action="store_true", help="print a JSON object")
+    derive.add_argument("--latex", action="store_true", help="print the LaTeX of the expression only")
     return parser
 
 
@@ -102,9 +112,36 @@ def _command_line(argv: Sequence[str]) -> str:
     return "kdaxioms " + " ".join(shlex.quote(a) for a in argv)
 
 
+def _derive(args: argparse.Namespace) -> int:
+    if args.list:
+        for spec in DERIVATIONS.values():
+            print(f"{spec.name:28s} {spec.claim:4s} {spec.summary}")
+        return 0
+    if not args.name:
+        raise UsageError("derive needs a NAME or --list")
+    spec = derivation(args.name)
+    result = spec.derive(spec.parse(args.assignments))
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    elif args.latex:
+        print(result.latex())
+    else:
+        print(f"{result.name}: {sp.sstr(result.expression)}")
+        value = result.decimal()
+        if value is not None:
+            exact = result.to_json()["exact"]
+            if exact is not None:
+                print(f"exact: {exact}")
+            print(f"value: {value}")
+    return 0
+
+
 def _run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(name)s: %(message)s")
+    if args.command == "derive":
+        return _derive(args)
     settings = _settings(args)
     claims = select(registry(), args.claims)
     results = run_claims(claims, settings)

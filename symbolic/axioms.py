@@ -32,7 +32,7 @@ def _substitute_inputs(op: Operator, expr: sp.Expr, new: dict[str, sp.Expr]) -> 
 def _closure_obligations(op: Operator) -> list[Obligation]:
     t = op.coordinate()
     box = coordinate_box(op)
-    domains = sp.And(*(p.domain for p in op.parameters))
+    domains = op.domain()
     u = {x: real(f"u_{x}") for x in op.inputs}
     v = {x: real(f"v_{x}") for x in op.inputs}
     a = real("a")

@@ -26,6 +26,10 @@ from .errors import InputError, ModelError
 
 #: The index of the output component in every component formula.
 INDEX = sp.Symbol("i", integer=True, positive=True)
+#: The summation index of ``Sum(..., (j, 1, n))`` over the support.
+SUM_INDEX = sp.Symbol("j", integer=True, positive=True)
+#: The support size, usable in components (e.g. ``1/n``) and as a summation bound.
+SUPPORT = sp.Symbol("n", integer=True, positive=True)
 
 
 class Kind(enum.Enum):
@@ -68,6 +72,8 @@ class Operator:
     normalize: bool = False
     roles: Mapping[str, sp.Expr] = field(default_factory=dict)
     title: str = ""
+    #: Joint constraints on the parameters beyond their own domains (e.g. ``beta_1 + beta_2 = 1``).
+    constraints: tuple[sp.Basic, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "roles", MappingProxyType(dict(self.roles)))
@@ -75,7 +81,7 @@ class Operator:
         unknown_inputs = {str(x.base.label) for x in indexed} - set(self.inputs)
         if unknown_inputs:
             raise ModelError(f"operator {self.name}: inputs {sorted(unknown_inputs)} are not among {list(self.inputs)}")
-        known = {p.symbol for p in self.parameters} | {INDEX} | indexed
+        known = {p.symbol for p in self.parameters} | {INDEX, SUM_INDEX, SUPPORT} | indexed
         known |= {x.base.label for x in indexed}
         stray = {s for s in self.component.free_symbols if s not in known}
         if stray:
@@ -105,15 +111,23 @@ class Operator:
         raise InputError(f"operator {self.name} has no parameter {name!r}; it has {[p.name for p in self.parameters]}")
 
     def assumptions(self) -> sp.Basic:
-        """SymPy assumptions equivalent to every parameter lying in its domain."""
+        """SymPy assumptions implied by every parameter lying in its domain."""
         return joint_assumptions(self.parameters)
+
+    def domain(self) -> sp.Basic:
+        """Every parameter domain and joint constraint, as one SymPy Boolean."""
+        return sp.And(*(p.domain for p in self.parameters), *self.constraints)
 
     def check_parameters(self, values: Mapping[str, Fraction]) -> dict[sp.Symbol, sp.Rational]:
         """Validate exact parameter values and return them as a SymPy substitution."""
         missing = [p.name for p in self.parameters if p.name not in values]
         if missing:
             raise InputError(f"operator {self.name}: missing parameter values for {missing}")
-        return {p.symbol: sp.Rational(*_ratio(p.check(values[p.name]))) for p in self.parameters}
+        subs = {p.symbol: sp.Rational(*_ratio(p.check(values[p.name]))) for p in self.parameters}
+        for constraint in self.constraints:
+            if constraint.xreplace(subs) is not sp.true:
+                raise InputError(f"operator {self.name}: parameters {dict(values)} violate {constraint}")
+        return subs
 
     # -- translations of the component -------------------------------------------------------
     def _base(self, name: str) -> sp.IndexedBase:
@@ -127,7 +141,14 @@ class Operator:
         """
         if self.normalize:
             raise ModelError(f"operator {self.name} is normalized: it has no per-coordinate form")
+        if not self.separable:
+            raise ModelError(f"operator {self.name} sums over the support: it has no per-coordinate form")
         return self.unnormalized_coordinate()
+
+    @property
+    def separable(self) -> bool:
+        """True when component ``i`` depends on coordinate ``i`` of the inputs only."""
+        return not self.normalize and not self.component.has(sp.Sum) and SUPPORT not in self.component.free_symbols
 
     def unnormalized_coordinate(self) -> sp.Expr:
         """The component formula ``c_i`` over the scalar symbols ``x_i`` (before normalization)."""
@@ -141,15 +162,22 @@ class Operator:
         """The n output components over the symbols ``x_1 .. x_n`` of every input."""
         if n < 2:
             raise InputError(f"support size n={n} is too small; the simplex needs n >= 2")
-        raw = []
-        for k in range(1, n + 1):
-            expr = self.component.subs(INDEX, k)
-            mapping = {self._base(x)[k]: vector_symbols(x, n)[k - 1] for x in self.inputs}
-            raw.append(expr.xreplace(mapping))
+        raw = list(self.expand(self.component, n))
         if not self.normalize:
             return tuple(raw)
         total = sp.Add(*raw)
         return tuple(c / total for c in raw)
+
+    def expand(self, expr: sp.Expr, n: int) -> tuple[sp.Expr, ...]:
+        """A component-like expression in ``x[i]`` (and sums over ``j``) for ``i = 1..n``."""
+        mapping = {self._base(x)[k]: vector_symbols(x, n)[k - 1] for x in self.inputs for k in range(1, n + 1)}
+        out = []
+        for k in range(1, n + 1):
+            term = expr.subs({INDEX: k, SUPPORT: n})
+            if term.has(sp.Sum):
+                term = term.doit()
+            out.append(term.xreplace(mapping))
+        return tuple(out)
 
     def vector_inputs(self, n: int) -> dict[str, tuple[sp.Symbol, ...]]:
         return {x: vector_symbols(x, n) for x in self.inputs}

@@ -35,7 +35,7 @@ class Obligation:
 
 def coordinate_box(op: Operator) -> sp.Basic:
     """The coordinate box of every input, with the parameter domains."""
-    parts = [p.domain for p in op.parameters]
+    parts = [op.domain()]
     for name in op.inputs:
         x = coordinate_symbol(name)
         parts += [0 < x, x < 1] if name in op.interior_inputs else [0 <= x, x <= 1]
@@ -44,7 +44,7 @@ def coordinate_box(op: Operator) -> sp.Basic:
 
 def simplex_constraints(op: Operator, n: int) -> sp.Basic:
     """Every input on the simplex (anchors in its interior) and parameters in their domains."""
-    parts = [p.domain for p in op.parameters]
+    parts = [op.domain()]
     for name in op.inputs:
         xs = vector_symbols(name, n)
         parts += [(0 < x) if name in op.interior_inputs else (0 <= x) for x in xs]

@@ -58,7 +58,7 @@ class Trajectory:
         now = self.expression.xreplace({geometric: c})
         nxt = self.expression.xreplace({geometric: self.base * c})
         student = self.operator.coordinate_inputs()[STUDENT]
-        domains = sp.And(*(p.domain for p in self.operator.parameters))
+        domains = self.operator.domain()
         return [
             Obligation(r"base case $q_{0,i}$", domains, sp.Eq(self.at(0), Q0), liftable=False),
             Obligation(r"induction step with $c = b^t$", domains,
@@ -68,7 +68,7 @@ class Trajectory:
     def attraction_obligations(self) -> list[Obligation]:
         """``p`` is the only fixed point in the box, and ``|b| < 1`` on the domain."""
         x = self.operator.coordinate_inputs()
-        domains = sp.And(*(p.domain for p in self.operator.parameters))
+        domains = self.operator.domain()
         box = coordinate_box(self.operator)
         return [
             Obligation(r"$T_i(q) = q_i \Rightarrow q_i = p_i$", sp.And(box, sp.Eq(self.operator.coordinate(), x[STUDENT])),
