@@ -6,10 +6,10 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..errors import UnknownNameError
-from . import trajectories
+from . import geometric, kl_ratio, trajectories
 from .base import Derivation, DerivationSpec, Input
 
-_MODULES = (trajectories,)
+_MODULES = (trajectories, kl_ratio, geometric)
 
 #: Derivation name -> spec, in a stable order.
 DERIVATIONS: Mapping[str, DerivationSpec] = MappingProxyType(
