@@ -17,7 +17,9 @@ from typing import Sequence
 
 import sympy as sp
 
+from kdaxioms.smt.audit import audit_file
 from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
+from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.errors import InputError, KdaxiomsError
 
 from .claims import registry, select
@@ -76,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="check claims and write a LaTeX report (and its PDF)")
     _common(report)
     report.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="output folder")
+    audit = sub.add_parser("audit", help="audit an operator file against the axioms of its kind")
+    audit.add_argument("file", type=Path, metavar="FILE", help="operator file (TOML)")
+    audit.add_argument("--axiom", action="append", default=[], metavar="NAME", help="axiom to decide (repeatable; default all)")
+    audit.add_argument("--factor", metavar="EXPR", help="contraction factor for contraction-tv/-chi2/-l2, e.g. '1 - alpha'")
+    audit.add_argument("--max-n", type=_positive_int, default=4, help="largest support size of whole-vector SMT (default 4)")
+    audit.add_argument("--timeout", type=_positive_float, default=5.0, help="seconds per Z3 query (default 5)")
+    audit.add_argument("--json", action="store_true", help="print a JSON object")
+    audit.add_argument("--emit-smtlib", type=Path, metavar="DIR", help="write every query as an SMT-LIB 2 file")
     derive = sub.add_parser("derive", help="derive a closed form from the operator model")
     derive.add_argument("name", nargs="?", metavar="NAME", help="derivation name (see --list)")
     derive.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", dest="assignments",
@@ -136,12 +146,34 @@ def _derive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    if args.max_n < 2:
+        raise UsageError("--max-n must be at least 2: the simplex needs n >= 2")
+    op = load_operator(args.file)
+    results = audit_file(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), args.emit_smtlib)
+    if args.json:
+        print(json.dumps({"operator": op.name, "kind": op.kind.value, "results": [r.to_json() for r in results]}, indent=2))
+        return 0
+    rows = [("axiom", "code", "verdict", "scope", "route", "seconds", "witness or reason")]
+    for r in results:
+        detail = json.dumps(r.witness.to_json()) if r.witness is not None else r.reason
+        if r.covered:
+            detail = (detail + " " if detail else "") + "covered " + ", ".join(f"{k} in {{{', '.join(v)}}}" for k, v in r.covered.items())
+        rows.append((r.axiom, r.code, r.verdict, r.scope or "-", r.route, f"{r.seconds:.2f}", detail))
+    widths = [max(len(row[k]) for row in rows) for k in range(6)]
+    print(f"{op.name} ({op.kind.value})")
+    print("\n".join("  ".join(c.ljust(w) for c, w in zip(row[:6], widths)) + "  " + row[6] for row in rows))
+    return 0
+
+
 def _run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(name)s: %(message)s")
     if args.command == "derive":
         return _derive(args)
+    if args.command == "audit":
+        return _audit(args)
     settings = _settings(args)
     claims = select(registry(), args.claims)
     results = run_claims(claims, settings)

@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Protocol
+from fractions import Fraction
+from typing import Callable, Iterable, Mapping, Protocol
 
 import sympy as sp
 import z3
@@ -27,6 +28,8 @@ from .solve import SAT, UNSAT, Answer, check
 from .translate import Z3Translator
 
 Replay = Callable[[Point], "bool | None"]
+#: Receives the SMT-LIB 2 text of each query (for --emit-smtlib).
+Emit = Callable[[str], None]
 
 
 class Statement(Protocol):
@@ -37,14 +40,18 @@ class Statement(Protocol):
     def violated_at(self, point: Point) -> bool | None: ...
 
 
-def _query(premise: sp.Basic, conclusion: sp.Basic, timeout_ms: int) -> Answer:
-    """Check ``premise and not conclusion`` in a fresh Z3 context."""
+def _query(premise: sp.Basic, conclusion: sp.Basic, timeout_ms: int, emit: Emit | None = None) -> Answer:
+    """Check ``premise and not conclusion`` in a fresh Z3 context (optionally writing SMT-LIB)."""
     ctx = z3.Context()
     symbols = sorted((premise.free_symbols | conclusion.free_symbols), key=str)
     variables = {s: z3.Real(s.name, ctx) for s in symbols}
     tr = Z3Translator(variables, ctx)
     constraints = [tr(premise), z3.Not(tr(conclusion))]
     constraints += tr.side_conditions
+    if emit is not None:
+        solver = z3.Solver(ctx=ctx)
+        solver.add(*constraints)
+        emit(solver.to_smt2())
     return check(constraints, {s.name: v for s, v in variables.items()}, ctx, timeout_ms)
 
 
@@ -56,12 +63,12 @@ def _replay(replay: Replay, point: Point) -> tuple[bool | None, str]:
 
 
 def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: Replay | None,
-                       timeout_ms: int = 5000) -> Outcome:
+                       timeout_ms: int = 5000, emit: Emit | None = None) -> Outcome:
     """Per-coordinate route: proof for every ``n`` or an exactly replayed ``n = 2`` witness."""
     steps = []
     for ob in obligations:
         try:
-            answer = _query(ob.premise, ob.conclusion, timeout_ms)
+            answer = _query(ob.premise, ob.conclusion, timeout_ms, emit)
         except TranslationError as err:
             return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
         if answer.status == UNSAT:
@@ -80,16 +87,23 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
     return Outcome(PROVED, "all-n", tuple(steps))
 
 
-def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int = 5000) -> Outcome:
-    """Whole-vector route for each ``n`` in ``sizes`` (increasing)."""
+def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int = 5000, *,
+                   all_interior: bool = False, sort: bool = True,
+                   fixed: Mapping[sp.Symbol, sp.Rational] | None = None, emit: Emit | None = None) -> Outcome:
+    """Whole-vector route for each ``n`` in ``sizes`` (increasing).
+
+    ``all_interior`` puts every input in the open simplex; ``sort`` orders the first input
+    (sound when the statement is label-symmetric and the operator is); ``fixed`` instantiates
+    symbols (e.g. a temperature on a grid), and the values join the witness's parameters."""
     op = statement.operator
+    fixed = dict(fixed or {})
     steps, proved_up_to = [], None
     for n in sizes:
-        premise = simplex_constraints(op, n)
-        if op.label_symmetric:
+        premise = simplex_constraints(op, n, all_interior).xreplace(fixed)
+        if sort and op.label_symmetric:
             premise = sp.And(premise, symmetry_breaking(op, n, op.inputs[0]))
         try:
-            answer = _query(premise, statement.vector_formula(n), timeout_ms)
+            answer = _query(premise, statement.vector_formula(n).xreplace(fixed), timeout_ms, emit)
         except TranslationError as err:
             return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
         if answer.status == UNSAT:
@@ -97,13 +111,15 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
             proved_up_to = n
             continue
         if answer.status == SAT:
-            point = vector_model_point(op, n, answer.values)
+            values = dict(answer.values) | {s.name: Fraction(int(v.p), int(v.q)) for s, v in fixed.items()}
+            point = vector_model_point(op, n, values, extra=[s.name for s in fixed])
             violated, why = _replay(statement.violated_at, point)
             if violated:
                 steps.append(f"$n = {n}$: model replayed exactly: violated")
                 return Outcome(REFUTED, f"n={n}", tuple(steps), witness=point)
             note = "approximated algebraic model" if answer.approximate else "model"
-            return unknown(f"n = {n}: {note} failed exact replay {why}".strip(), *steps, disagreement=True)
+            return unknown(f"n = {n}: {note} failed exact replay {why}".strip(), *steps,
+                           disagreement=not answer.approximate)
         out = unknown(f"n = {n}: {answer.reason}", *steps)
         return Outcome(out.verdict, f"n<={proved_up_to}" if proved_up_to else None, out.steps, reason=out.reason)
     return Outcome(PROVED, f"n<={proved_up_to}", tuple(steps))

@@ -3,7 +3,8 @@
 Numbers become exact Z3 rationals; symbols map to Z3 real variables supplied by the caller.
 Constructs outside polynomial real arithmetic are encoded exactly with auxiliary variables:
 
-* ``x**(-k)`` becomes ``1 / x**k`` with the side condition ``x != 0``;
+* ``x**(-k)`` becomes ``d**k`` for a fresh ``d`` with ``d * x == 1`` (denominators are
+  multiplied out; the condition also forces ``x != 0``);
 * ``x**(m/k)`` becomes ``r**m`` for a fresh ``r`` with ``r**k == x``, ``r >= 0``, ``x >= 0``;
 * ``Abs``, ``Max`` and ``Min`` become ``If`` terms (case splits).
 
@@ -99,8 +100,16 @@ class Z3Translator:
             return self.number(Fraction(1))
         if m > 0:
             return self._power(base, m)
-        self.side_conditions.append(base != 0)
-        return self.number(Fraction(1)) / self._power(base, -m)
+        return self._power(self._inverse(e.base, base), -m)
+
+    def _inverse(self, expr: sp.Expr, value: z3.ArithRef) -> z3.ArithRef:
+        """``1/x`` as a fresh ``d`` with ``d * x == 1``: denominators multiplied out, exactly."""
+        key = (expr, -1)
+        if key not in self._roots:
+            d = z3.Real(f"inv{len(self._roots)}", self.ctx)
+            self.side_conditions.append(d * value == 1)
+            self._roots[key] = d
+        return self._roots[key]
 
     def _root(self, radicand: sp.Expr, k: int) -> z3.ArithRef:
         key = (radicand, k)

@@ -9,6 +9,10 @@ on whole vectors for a fixed ``n``:
 * M2 ``anchor-fixed-point``: ``T(p, ..., p) = p``.
 * M3 ``anchoring``: ``T(q) >= alpha p`` componentwise, with ``alpha`` the anchor weight.
 * M5 ``positivity``: ``T(q) > 0`` componentwise.
+
+and the remaining axioms of section 2 (M4, M6, the softening axioms S1-S5 and the aggregation
+axioms A1-A6) on whole vectors.  Axioms with logarithms or limits are declared ``undecided``
+here, with the reason; another engine decides them.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Callable
 
 import sympy as sp
 
+from .certify import certified_truth
 from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, real, vector_symbols
 from .obligations import Obligation, coordinate_box
@@ -53,15 +58,20 @@ def _closure_vector(op: Operator, n: int) -> sp.Basic:
     return sp.And(*(c >= 0 for c in t), sp.Eq(sp.Add(*t), 1))
 
 
+def _students(op: Operator) -> list[str]:
+    return [x for x in op.inputs if x != ANCHOR]
+
+
 def _anchor_obligations(op: Operator) -> list[Obligation]:
     x = op.coordinate_inputs()
-    fixed = _substitute_inputs(op, op.coordinate(), {STUDENT: x[ANCHOR]})
-    return [Obligation(r"$T_i(p, p) = p_i$", coordinate_box(op), sp.Eq(fixed, x[ANCHOR]))]
+    fixed = _substitute_inputs(op, op.coordinate(), {s: x[ANCHOR] for s in _students(op)})
+    return [Obligation(r"$T_i(p, \dots, p) = p_i$", coordinate_box(op), sp.Eq(fixed, x[ANCHOR]))]
 
 
 def _anchor_vector(op: Operator, n: int) -> sp.Basic:
-    ps, qs = vector_symbols(ANCHOR, n), vector_symbols(STUDENT, n)
-    t = [c.xreplace(dict(zip(qs, ps))) for c in op.vector(n)]
+    ps = vector_symbols(ANCHOR, n)
+    same = {q: p for s in _students(op) for q, p in zip(vector_symbols(s, n), ps)}
+    t = [c.xreplace(same) for c in op.vector(n)]
     return sp.And(*(sp.Eq(c, pk) for c, pk in zip(t, ps)))
 
 
@@ -90,25 +100,254 @@ def _positivity_vector(op: Operator, n: int) -> sp.Basic:
     return sp.And(*(c > 0 for c in op.vector(n)))
 
 
+# -- label symmetry (M6) ---------------------------------------------------------------------
+
+def _permuted(op: Operator, n: int, perm: list[int]) -> sp.Basic:
+    """``T(x o perm)_k = T(x)_{perm(k)}`` for every ``k``: relabelling commutes with ``T``."""
+    t = op.vector(n)
+    relabel = {}
+    for name in op.inputs:
+        xs = vector_symbols(name, n)
+        relabel.update({xs[k]: xs[perm[k]] for k in range(n)})
+    moved = [c.xreplace(relabel) for c in t]
+    return sp.And(*(sp.Eq(moved[k], t[perm[k]]) for k in range(n)))
+
+
+def _symmetry_vector(op: Operator, n: int) -> sp.Basic:
+    """A transposition and the cycle generate all permutations of ``[n]``."""
+    swap = [1, 0] + list(range(2, n))
+    cycle = list(range(1, n)) + [0]
+    return sp.And(_permuted(op, n, swap), _permuted(op, n, cycle))
+
+
+def _symmetry_obligations(op: Operator) -> list[Obligation]:
+    """Per coordinate: the component uses the index only through its inputs (then every
+    relabelling commutes with ``T``); stated as a trivially valid obligation when it holds."""
+    if not op.label_symmetric:
+        raise ModelError(f"operator {op.name} uses the index i outside its inputs")
+    return [Obligation("component uses $i$ only through its inputs", sp.true, sp.true, liftable=False)]
+
+
+# -- non-expansive remainder (M4) -------------------------------------------------------------
+
+def _remainder_vector(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator, int], sp.Basic]:
+    def formula(op: Operator, n: int) -> sp.Basic:
+        lam = _anchor_weight(op)
+        ps = vector_symbols(ANCHOR, n)
+        r = [(c - lam * pk) / (1 - lam) for c, pk in zip(op.vector(n), ps)]
+        dist = sp.Add(*(term(a, b) for a, b in zip(r, ps)))
+        bounds = [sp.Add(*(term(a, b) for a, b in zip(vector_symbols(s, n), ps))) for s in _students(op)]
+        return sp.Implies(lam < 1, sp.Or(*(dist <= b for b in bounds)))
+    return formula
+
+
+def _remainder_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator], list[Obligation]]:
+    """Memory 1: ``d(r_i, p_i) <= d(q_i, p_i)`` per coordinate sums to the claim for every ``n``."""
+    def obligations(op: Operator) -> list[Obligation]:
+        if _students(op) != [STUDENT]:
+            raise ModelError("the per-coordinate form of M4 needs memory 1")
+        lam, x = _anchor_weight(op), op.coordinate_inputs()
+        r = (op.coordinate() - lam * x[ANCHOR]) / (1 - lam)
+        return [Obligation(r"$d(r_i, p_i) \le d(q_i, p_i)$ for $\alpha < 1$", sp.And(coordinate_box(op), lam < 1),
+                           term(r, x[ANCHOR]) <= term(x[STUDENT], x[ANCHOR]))]
+    return obligations
+
+
+def _tv_term(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    return sp.Abs(a - b) / 2
+
+
+def _l2_term(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    return (a - b) ** 2
+
+
+# -- softening axioms ---------------------------------------------------------------------------
+
+def _temperature(op: Operator) -> sp.Symbol:
+    tau = op.roles.get("temperature")
+    if tau not in op.parameter_symbols:
+        raise ModelError(f"operator {op.name}: roles.temperature ({tau}) is not one of its parameters")
+    return tau
+
+
+def _ranking_vector(op: Operator, n: int) -> sp.Basic:
+    s, p = op.vector(n), vector_symbols("p", n)
+    pairs = [(0, 1)] if op.label_symmetric else [(a, b) for a in range(n) for b in range(n) if a != b]
+    return sp.And(*(sp.And(sp.Implies(p[a] > p[b], s[a] > s[b]), sp.Implies(sp.Eq(p[a], p[b]), sp.Eq(s[a], s[b])))
+                    for a, b in pairs))
+
+
+def _identity_vector(op: Operator, n: int) -> sp.Basic:
+    tau, one = _temperature(op), op.roles.get("identity", sp.Integer(1))
+    return sp.And(*(sp.Eq(c.xreplace({tau: one}), x) for c, x in zip(op.vector(n), vector_symbols("p", n))))
+
+
+# -- aggregation axioms -------------------------------------------------------------------------
+
+def _weights(op: Operator) -> tuple[sp.Expr, ...]:
+    ws = op.roles.get("weights")
+    if ws is None or len(ws) != len(op.inputs):
+        raise ModelError(f"operator {op.name} needs roles.weights, one expression per teacher")
+    return tuple(ws)
+
+
+def _unanimity_vector(op: Operator, n: int) -> sp.Basic:
+    first = vector_symbols(op.inputs[0], n)
+    same = {x: y for name in op.inputs[1:] for x, y in zip(vector_symbols(name, n), first)}
+    return sp.And(*(sp.Eq(c.xreplace(same), f) for c, f in zip(op.vector(n), first)))
+
+
+def _agg_positivity_vector(op: Operator, n: int) -> sp.Basic:
+    ws, out, parts = _weights(op), op.vector(n), []
+    teachers = [vector_symbols(name, n) for name in op.inputs]
+    for k in range(n):
+        supported = sp.And(*(sp.Implies(w > 0, t[k] > 0) for w, t in zip(ws, teachers)))
+        absent = sp.And(*(sp.Eq(t[k], 0) for t in teachers))
+        parts += [sp.Implies(supported, out[k] > 0), sp.Implies(absent, sp.Eq(out[k], 0))]
+    return sp.And(*parts)
+
+
+#: The share ``s`` by which a weight is raised in A3: ``w' = (1 - s) w + s e_k``, ``0 <= s <= 1``.
+RAISE_SHARE = real("s")
+#: Domains of auxiliary symbols that axioms introduce (used when they are instantiated).
+AUXILIARY_DOMAINS = {RAISE_SHARE: sp.And(0 <= RAISE_SHARE, RAISE_SHARE <= 1)}
+
+
+def _raised(op: Operator, k: int) -> tuple[dict[sp.Symbol, sp.Expr], sp.Symbol, sp.Basic]:
+    """Parameters ``theta'`` whose weights are ``(1 - s) w + s e_k``: solved by SymPy."""
+    ws, s = _weights(op), RAISE_SHARE
+    fresh = {p: sp.Symbol(f"{p.name}_raised", real=True) for p in op.parameter_symbols}
+    target = [(1 - s) * w + (s if j == k else 0) for j, w in enumerate(ws)]
+    equations = [sp.Eq(w.xreplace(fresh), t) for w, t in zip(ws, target)]
+    solutions = sp.solve(equations, list(fresh.values()), dict=True)
+    if len(solutions) != 1 or set(solutions[0]) != set(fresh.values()):
+        raise ModelError(f"cannot express raised weights of {op.name} through its parameters")
+    new = {p: solutions[0][fresh[p]] for p in op.parameter_symbols}
+    return new, s, sp.And(0 <= s, s <= 1, op.domain().xreplace(new))
+
+
+def _monotone_vector(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator, int], sp.Basic]:
+    def formula(op: Operator, n: int) -> sp.Basic:
+        out, parts = op.vector(n), []
+        for k, name in enumerate(op.inputs):
+            new, s, ok = _raised(op, k)
+            target = vector_symbols(name, n)
+            before = sp.Add(*(term(a, b) for a, b in zip(out, target)))
+            after = sp.Add(*(term(a.xreplace(new), b) for a, b in zip(out, target)))
+            parts.append(sp.Implies(ok, after <= before))
+        return sp.And(*parts)
+    return formula
+
+
+def _coherence_vector(op: Operator, n: int) -> sp.Basic:
+    """``S_tau(A_w(p^1..p^m)) = A_w(S_tau(p^1)..S_tau(p^m))`` with power softening from the registry."""
+    from .families import power_softening
+    soft = power_softening()
+    base = vector_symbols("p", n)
+    agg = op.vector(n)
+    outer = [c.xreplace(dict(zip(base, agg))) for c in soft.vector(n)]
+    inner_subs = {}
+    for name in op.inputs:
+        xs = vector_symbols(name, n)
+        inner_subs.update(zip(xs, [c.xreplace(dict(zip(base, xs))) for c in soft.vector(n)]))
+    inner = [c.xreplace(inner_subs) for c in agg]
+    return sp.And(*(sp.Eq(a, b) for a, b in zip(outer, inner)))
+
+
+# -- continuity (S2, A4) --------------------------------------------------------------------
+
+def _definedness(expr: sp.Expr) -> list[sp.Basic]:
+    """Conditions under which every operation in ``expr`` is defined (hence continuous):
+    non-zero denominators, non-negative radicands, positive logarithm arguments."""
+    conds = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and node.exp.is_number and node.exp.is_negative:
+            conds.append(sp.Ne(node.base, 0))
+        if isinstance(node, sp.Pow) and not (node.exp.is_integer is True):
+            conds.append(node.base > 0 if not node.exp.is_number else node.base >= 0)
+        if isinstance(node, sp.log):
+            conds.append(node.args[0] > 0)
+    return conds
+
+
+def _continuity_vector(op: Operator, n: int) -> sp.Basic:
+    conds = [c for comp in op.vector(n) for c in _definedness(sp.together(comp))]
+    return sp.And(*conds)
+
+
 @dataclass(frozen=True)
 class AxiomSpec:
     name: str
     code: str
+    kinds: tuple[Kind, ...]
     text: str
     latex: str
-    obligations: Callable[[Operator], list[Obligation]]
-    vector: Callable[[Operator, int], sp.Basic]
+    obligations: Callable[[Operator], list[Obligation]] | None = None
+    vector: Callable[[Operator, int], sp.Basic] | None = None
+    #: Why exact arithmetic cannot decide this axiom (it is then ``unknown`` with this reason).
+    undecided: str = ""
+    #: Inputs are interior (continuity holds on the open simplex).
+    interior: bool = False
+    #: Sorting the first input is sound symmetry breaking (the statement is label-symmetric).
+    sortable: bool = True
 
 
-#: Meta axioms decided in exact arithmetic, keyed by the names users type.
-META_AXIOMS: dict[str, AxiomSpec] = {
-    a.name: a for a in (
-        AxiomSpec("closure", "M1", "T(q) is a distribution", r"T(q) \in \Delta_n", _closure_obligations, _closure_vector),
-        AxiomSpec("anchor-fixed-point", "M2", "T(p) = p", r"T(p) = p", _anchor_obligations, _anchor_vector),
-        AxiomSpec("anchoring", "M3", "T(q) >= alpha p componentwise", r"T(q) \ge \alpha\, p", _anchoring_obligations, _anchoring_vector),
-        AxiomSpec("positivity", "M5", "T(q) > 0 componentwise", r"T(q) \in \Delta_n^\circ", _positivity_obligations, _positivity_vector),
-    )
+_META, _SOFT, _AGG = (Kind.META,), (Kind.SOFTENING,), (Kind.AGGREGATION,)
+_LOG = "the statement involves logarithms, outside Z3's real arithmetic (decided by the numeric layer's certified search)"
+_LIMIT = "the statement is about limits in the temperature, outside first-order real arithmetic"
+
+_SPECS = (
+    AxiomSpec("closure", "M1", _META, "the output is a distribution", r"T(q) \in \Delta_n",
+              _closure_obligations, _closure_vector),
+    AxiomSpec("closure", "S0", _SOFT, "the output is a distribution", r"S_\tau(p) \in \Delta_n",
+              _closure_obligations, _closure_vector),
+    AxiomSpec("closure", "A1", _AGG, "the output is a distribution", r"A_w(p^1, \dots, p^m) \in \Delta_n",
+              _closure_obligations, _closure_vector),
+    AxiomSpec("anchor-fixed-point", "M2", _META, "T(p, ..., p) = p", r"T(p) = p", _anchor_obligations, _anchor_vector),
+    AxiomSpec("anchoring", "M3", _META, "T(q) >= alpha p componentwise", r"T(q) \ge \alpha\, p",
+              _anchoring_obligations, _anchoring_vector),
+    AxiomSpec("positivity", "M5", _META, "T(q) > 0 componentwise", r"T(q) \in \Delta_n^\circ",
+              _positivity_obligations, _positivity_vector),
+    AxiomSpec("label-symmetry", "M6", _META, "relabelling the inputs relabels the output",
+              r"T(\sigma q) = \sigma T(q)", _symmetry_obligations, _symmetry_vector, sortable=False),
+    AxiomSpec("remainder-nonexpansive-tv", "M4", _META, "TV(r, p) <= max_j TV(q_{t-j}, p)",
+              r"\mathrm{TV}(r, p) \le \max_j \mathrm{TV}(q_{t-j}, p)", _remainder_obligations(_tv_term),
+              _remainder_vector(_tv_term)),
+    AxiomSpec("remainder-nonexpansive-l2", "M4", _META, "L2²(r, p) <= max_j L2²(q_{t-j}, p)",
+              r"L_2^2(r, p) \le \max_j L_2^2(q_{t-j}, p)", _remainder_obligations(_l2_term),
+              _remainder_vector(_l2_term)),
+    AxiomSpec("ranking", "S1", _SOFT, "S preserves the order of the entries", r"p_i > p_j \Rightarrow S(p)_i > S(p)_j",
+              None, _ranking_vector, sortable=False),
+    AxiomSpec("identity", "S4", _SOFT, "S at the identity temperature is the identity", r"S_1 = \mathrm{id}",
+              None, _identity_vector),
+    AxiomSpec("boundary", "S5", _SOFT, "limits tau -> oo and tau -> 0+", r"S_\tau \to u,\ S_\tau \to u_{\arg\max}",
+              undecided=_LIMIT),
+    AxiomSpec("entropy-monotone", "S3", _SOFT, "tau -> H(S_tau(p)) is non-decreasing", r"\partial_\tau H(S_\tau p) \ge 0",
+              undecided=_LOG),
+    AxiomSpec("continuity", "S2", _SOFT, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
+              None, _continuity_vector, interior=True),
+    AxiomSpec("continuity", "A4", _AGG, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
+              None, _continuity_vector, interior=True),
+    AxiomSpec("positivity", "A2", _AGG, "support is inherited, no mass is created",
+              r"\mathrm{supp}\, A_w = \bigcup_{w_k > 0} \mathrm{supp}\, p^k", None, _agg_positivity_vector),
+    AxiomSpec("unanimity", "A6", _AGG, "A_w(p, ..., p) = p", r"A_w(p, \dots, p) = p", None, _unanimity_vector),
+    AxiomSpec("weight-monotone-tv", "A3", _AGG, "raising w_k never moves the output away from p^k in TV",
+              r"\mathrm{TV}(A_{w'}, p^k) \le \mathrm{TV}(A_w, p^k)", None, _monotone_vector(_tv_term)),
+    AxiomSpec("weight-monotone-l2", "A3", _AGG, "raising w_k never moves the output away from p^k in L2²",
+              r"L_2^2(A_{w'}, p^k) \le L_2^2(A_w, p^k)", None, _monotone_vector(_l2_term)),
+    AxiomSpec("weight-monotone-kl", "A3", _AGG, "raising w_k never moves the output away from p^k in KL",
+              r"\mathrm{KL}(p^k \| A_{w'}) \le \mathrm{KL}(p^k \| A_w)", undecided=_LOG),
+    AxiomSpec("temperature-coherence", "A5", _AGG, "power softening commutes with aggregation",
+              r"S_\tau(A_w(p^1..p^m)) = A_w(S_\tau p^1, .., S_\tau p^m)", None, _coherence_vector),
+)
+
+#: Axioms by operator kind, then by the names users type.
+AXIOMS: dict[Kind, dict[str, AxiomSpec]] = {
+    kind: {s.name: s for s in _SPECS if kind in s.kinds} for kind in Kind
 }
+#: The meta axioms (the walking skeleton's set, kept for the claim registry).
+META_AXIOMS: dict[str, AxiomSpec] = {k: v for k, v in AXIOMS[Kind.META].items()
+                                     if k in ("closure", "anchor-fixed-point", "anchoring", "positivity")}
 
 
 @dataclass(frozen=True)
@@ -119,32 +358,38 @@ class Axiom:
     operator: Operator
 
     def __post_init__(self) -> None:
-        if self.operator.kind is not Kind.META:
-            raise ModelError(f"axiom {self.spec.name} is a meta axiom; {self.operator.name} is {self.operator.kind.value}")
+        if self.operator.kind not in self.spec.kinds:
+            raise ModelError(f"axiom {self.spec.name} does not apply to {self.operator.kind.value} operators")
 
     def obligations(self) -> list[Obligation]:
+        """Per-coordinate obligations; raises :class:`ModelError` when the operator is not separable."""
+        if self.spec.obligations is None:
+            raise ModelError(f"axiom {self.spec.name} has no per-coordinate form")
         return self.spec.obligations(self.operator)
 
     def vector_formula(self, n: int) -> sp.Basic:
+        if self.spec.vector is None:
+            raise ModelError(f"axiom {self.spec.name}: {self.spec.undecided}")
         return self.spec.vector(self.operator, n)
 
     def violated_at(self, point: Point) -> bool | None:
-        """Exact replay: True if the axiom fails at ``point``; None if undecidable exactly."""
+        """Exact replay: True if the axiom fails at ``point``; None if the sign is not certified."""
         subs = self.operator.check_parameters(point.parameters)
+        subs.update({real(k): sp.Rational(v.numerator, v.denominator) for k, v in point.parameters.items()})
         syms = self.operator.vector_inputs(point.n)
         for name, vec in point.sympy_inputs().items():
             subs.update(zip(syms[name], vec))
-        value = self.vector_formula(point.n).xreplace(subs)
-        if value in (sp.true, sp.false):
-            return value is sp.false
-        return None
+        truth = certified_truth(self.vector_formula(point.n).xreplace(subs))
+        return None if truth is None else not truth
 
     def text(self) -> str:
         return f"{self.spec.code} {self.spec.name}: {self.spec.text}"
 
 
 def axiom(name: str, op: Operator) -> Axiom:
+    """The axiom ``name`` of ``op``'s kind."""
+    table = AXIOMS[op.kind]
     try:
-        return Axiom(META_AXIOMS[name], op)
+        return Axiom(table[name], op)
     except KeyError:
-        raise UnknownNameError("axiom", name, list(META_AXIOMS)) from None
+        raise UnknownNameError(f"{op.kind.value} axiom", name, list(table)) from None

@@ -73,3 +73,31 @@ def certified_sign(expr: sp.Expr) -> int | None:
     if sp.simplify(expr) == 0:
         return 0
     return None
+
+
+def certified_truth(formula: sp.Basic) -> bool | None:
+    """The truth value of a closed formula (relations joined by And/Or/Not/Implies) whose sides
+    are exact numbers, each relation decided by :func:`certified_sign`; ``None`` if any needed
+    sign cannot be certified."""
+    if formula is sp.true or formula is True:
+        return True
+    if formula is sp.false or formula is False:
+        return False
+    if isinstance(formula, sp.Not):
+        inner = certified_truth(formula.args[0])
+        return None if inner is None else not inner
+    if isinstance(formula, (sp.And, sp.Or)):
+        values = [certified_truth(a) for a in formula.args]
+        decisive = False if isinstance(formula, sp.And) else True
+        if decisive in values:
+            return decisive
+        return None if None in values else not decisive
+    if isinstance(formula, sp.Implies):
+        return certified_truth(sp.Or(sp.Not(formula.args[0]), formula.args[1]))
+    if isinstance(formula, sp.core.relational.Relational):
+        sign = certified_sign(formula.lhs - formula.rhs)
+        if sign is None:
+            return None
+        return {sp.Eq: sign == 0, sp.Ne: sign != 0, sp.StrictLessThan: sign < 0, sp.LessThan: sign <= 0,
+                sp.StrictGreaterThan: sign > 0, sp.GreaterThan: sign >= 0}[type(formula)]
+    raise TranslationError("arb", formula, "not a closed formula of relations")

@@ -118,6 +118,15 @@ class Operator:
         """Every parameter domain and joint constraint, as one SymPy Boolean."""
         return sp.And(*(p.domain for p in self.parameters), *self.constraints)
 
+    def instantiate(self, values: Mapping[sp.Symbol, sp.Expr]) -> "Operator":
+        """The operator with some parameters fixed to values (removed from its parameters)."""
+        keep = tuple(p for p in self.parameters if p.symbol not in values)
+        roles = {k: (tuple(x.xreplace(values) for x in v) if isinstance(v, tuple) else sp.sympify(v).xreplace(values))
+                 for k, v in self.roles.items()}
+        constraints = tuple(c.xreplace(values) for c in self.constraints)
+        return Operator(self.name, self.kind, self.inputs, self.component.xreplace(values), keep, self.normalize,
+                        roles, self.title, constraints)
+
     def check_parameters(self, values: Mapping[str, Fraction]) -> dict[sp.Symbol, sp.Rational]:
         """Validate exact parameter values and return them as a SymPy substitution."""
         missing = [p.name for p in self.parameters if p.name not in values]

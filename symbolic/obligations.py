@@ -42,12 +42,13 @@ def coordinate_box(op: Operator) -> sp.Basic:
     return sp.And(*parts)
 
 
-def simplex_constraints(op: Operator, n: int) -> sp.Basic:
-    """Every input on the simplex (anchors in its interior) and parameters in their domains."""
+def simplex_constraints(op: Operator, n: int, all_interior: bool = False) -> sp.Basic:
+    """Every input on the simplex (anchors, or all inputs, in its interior), parameters in their domains."""
     parts = [op.domain()]
     for name in op.inputs:
         xs = vector_symbols(name, n)
-        parts += [(0 < x) if name in op.interior_inputs else (0 <= x) for x in xs]
+        inside = all_interior or name in op.interior_inputs
+        parts += [(0 < x) if inside else (0 <= x) for x in xs]
         parts.append(sp.Eq(sp.Add(*xs), 1))
     return sp.And(*parts)
 
@@ -68,12 +69,12 @@ def lift_coordinate_model(op: Operator, values: Mapping[str, Fraction]) -> Point
     return Point(inputs, params)
 
 
-def vector_model_point(op: Operator, n: int, values: Mapping[str, Fraction]) -> Point:
+def vector_model_point(op: Operator, n: int, values: Mapping[str, Fraction], extra: list[str] = ()) -> Point:
     """A whole-vector model as an exact point; the last entry of each input is set to one minus
     the others, so rounding of algebraic values cannot leave the simplex's hyperplane."""
     inputs = {}
     for name in op.inputs:
         head = [values[s.name] for s in vector_symbols(name, n)[:-1]]
         inputs[name] = tuple(head) + (1 - sum(head),)
-    params = {p.name: values[p.name] for p in op.parameters}
+    params = {p.name: values[p.name] for p in op.parameters} | {k: values[k] for k in extra}
     return Point(inputs, params)

@@ -94,3 +94,65 @@ AXIOMS = [
               {"closure": True, "anchor-fixed-point": True, "anchoring": False, "positivity": True},
               lambda p, q, a: [a / 2 * x + (1 - a / 2) * y for x, y in zip(p, q)]),
 ]
+
+
+@dataclass(frozen=True)
+class AuditCase:
+    """An operator file's contents and the verdicts the audit must reach (axiom -> verdict)."""
+
+    id: str
+    data: dict
+    expected: dict[str, str]
+
+
+def _meta(component: str, **extra) -> dict:
+    data = {"name": "planted", "kind": "meta", "component": component,
+            "parameters": {"alpha": "0 < alpha <= 1"}, "roles": {"anchor_weight": "alpha"}}
+    data.update(extra)
+    return data
+
+
+def _soft(component: str, normalize: bool = False) -> dict:
+    return {"name": "planted", "kind": "softening", "component": component, "normalize": normalize,
+            "parameters": {"tau": "tau > 0"}}
+
+
+def _agg(component: str, normalize: bool = False) -> dict:
+    return {"name": "planted", "kind": "aggregation", "component": component, "normalize": normalize,
+            "parameters": {"w": "0 <= w <= 1"}, "roles": {"weights": ["w", "1 - w"]}}
+
+
+YES, NO = "proved", "refuted"
+AUDITS = [
+    AuditCase("linear-anchor", _meta("alpha*p[i] + (1 - alpha)*q[i]"),
+              {"closure": YES, "anchor-fixed-point": YES, "anchoring": YES, "positivity": YES, "label-symmetry": YES,
+               "remainder-nonexpansive-tv": YES, "remainder-nonexpansive-l2": YES}),
+    AuditCase("unanchored", _meta("q[i]"), {"closure": YES, "anchor-fixed-point": YES, "anchoring": NO, "positivity": NO}),
+    AuditCase("overshoot", _meta("(1 + alpha)*q[i] - alpha*p[i]"), {"closure": NO, "anchor-fixed-point": YES, "anchoring": NO}),
+    AuditCase("squared-student", _meta("alpha*p[i] + (1 - alpha)*q[i]**2"),
+              {"closure": NO, "anchor-fixed-point": NO, "anchoring": YES, "positivity": YES}),
+    AuditCase("half-anchor", _meta("alpha/2*p[i] + (1 - alpha/2)*q[i]"), {"anchoring": NO, "positivity": YES, "closure": YES}),
+    AuditCase("capped-anchor-narrow", _meta("Min(alpha, 99/100)*p[i] + (1 - Min(alpha, 99/100))*q[i]"),
+              {"anchoring": NO, "closure": YES, "positivity": YES}),
+    AuditCase("index-dependent", _meta("alpha*p[i] + (1 - alpha)*q[i] + (i - 1)*(q[i] - p[i])/10"),
+              {"label-symmetry": NO}),
+    AuditCase("memory-2", _meta("alpha*p[i] + (1 - alpha)*(beta*q[i] + (1 - beta)*q1[i])", memory=2,
+                                parameters={"alpha": "0 < alpha <= 1", "beta": "0 <= beta <= 1"}),
+              {"closure": YES, "anchor-fixed-point": YES, "anchoring": YES, "positivity": YES, "remainder-nonexpansive-l2": YES}),
+    AuditCase("expansive-remainder", _meta("alpha*p[i] + (1 - alpha)*(2*q[i] - p[i])"),
+              {"remainder-nonexpansive-tv": NO, "remainder-nonexpansive-l2": NO, "anchor-fixed-point": YES, "closure": NO}),
+    AuditCase("geometric-anchor", _meta("p[i]**alpha*q[i]**(1 - alpha)", normalize=True,
+                                        parameters={"alpha": "0 < alpha < 1"}),
+              {"anchoring": NO, "positivity": NO, "anchor-fixed-point": YES}),
+    AuditCase("power-softening", _soft("p[i]**(1/tau)", True), {"closure": YES, "ranking": YES, "identity": YES, "continuity": YES}),
+    AuditCase("linear-smoothing", _soft("p[i]/tau + (1 - 1/tau)/n"), {"closure": NO, "ranking": YES, "identity": YES}),
+    AuditCase("order-reversing", _soft("(1 - p[i])/(n - 1)"), {"closure": YES, "ranking": NO, "identity": NO}),
+    AuditCase("squaring-softener", _soft("p[i]**(2/tau)", True), {"identity": NO, "ranking": YES, "closure": YES}),
+    AuditCase("arithmetic-aggregation", _agg("w*p1[i] + (1 - w)*p2[i]"),
+              {"closure": YES, "positivity": YES, "unanimity": YES, "weight-monotone-tv": YES, "weight-monotone-l2": YES,
+               "temperature-coherence": NO}),
+    AuditCase("max-aggregation", _agg("Max(p1[i], p2[i])"), {"closure": NO, "unanimity": YES}),
+    AuditCase("mass-creating", _agg("(w*p1[i] + (1 - w)*p2[i] + 1/100)/(1 + n/100)"),
+              {"closure": YES, "positivity": NO, "unanimity": NO}),
+    AuditCase("geometric-aggregation", _agg("p1[i]**w*p2[i]**(1 - w)", True), {"unanimity": YES, "continuity": YES}),
+]

@@ -1,0 +1,224 @@
+"""Auditing an operator against the axioms of its kind, cheapest route first.
+
+For each axiom:
+
+1. an axiom that exact real arithmetic cannot express (logarithms, limits) is ``unknown``
+   with the reason, and left to another engine;
+2. the per-coordinate obligations, with symbolic parameters, when the operator separates over
+   coordinates: all ``unsat`` proves the axiom for every ``n``; a model that lifts to ``n = 2``
+   and fails in exact replay refutes it;
+3. otherwise whole vectors for ``n = 2..max_n``; a parameter in an exponent (a temperature)
+   is instantiated on a grid of rationals that keeps the encoding algebraic, and the result
+   names the values covered.
+
+Every counterexample is replayed exactly and then shrunk to small denominators (each candidate
+replayed again), so that a person can read it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Callable, Iterable
+
+import sympy as sp
+
+from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, AXIOMS, Axiom, axiom
+from kdaxioms.symbolic.errors import InputError, ModelError
+from kdaxioms.symbolic.model import Operator, real
+from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, Outcome, unknown
+from kdaxioms.symbolic.points import Point
+
+from .decide import Emit, decide_obligations, decide_vectors
+
+#: Rationals tried for a parameter in an exponent, in order (kept if inside its domain).
+GRID = tuple(Fraction(x) for x in ("1/3", "1/2", "1", "2", "3", "1/4", "2/3", "3/4"))
+#: At most this many grid values per instantiated parameter.
+GRID_SIZE = 5
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    axiom: str
+    code: str
+    verdict: str
+    scope: str | None
+    route: str
+    seconds: float
+    witness: Point | None = None
+    reason: str = ""
+    covered: dict[str, list[str]] = field(default_factory=dict)
+    steps: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        out = {"axiom": self.axiom, "code": self.code, "verdict": self.verdict, "scope": self.scope,
+               "route": self.route, "seconds": round(self.seconds, 3),
+               "witness": self.witness.to_json() if self.witness is not None else None}
+        if self.reason:
+            out["reason"] = self.reason
+        if self.covered:
+            out["covered"] = self.covered
+        return out
+
+
+def _exponent_symbols(expr: sp.Basic) -> set[sp.Symbol]:
+    """Symbols inside non-rational exponents: they must be instantiated for Z3."""
+    return {s for p in expr.atoms(sp.Pow) if not p.exp.is_Rational for s in p.exp.free_symbols}
+
+
+def _grid(op: Operator, symbol: sp.Symbol) -> list[sp.Rational]:
+    domain = next((p.domain for p in op.parameters if p.symbol == symbol), AUXILIARY_DOMAINS.get(symbol, symbol > 0))
+    values = [v for v in GRID if domain.xreplace({symbol: sp.Rational(v.numerator, v.denominator)}) is sp.true]
+    return [sp.Rational(v.numerator, v.denominator) for v in values[:GRID_SIZE]]
+
+
+def _shrink(point: Point, replay: Callable[[Point], bool | None], interior: set[str]) -> Point:
+    """A witness with small denominators that still fails (each candidate replayed exactly)."""
+    best = point
+    for bound in (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100):
+        inputs = {}
+        for name, vec in point.inputs.items():
+            head = [v.limit_denominator(bound) for v in vec[:-1]]
+            inputs[name] = tuple(head) + (1 - sum(head),)
+        params = {k: v.limit_denominator(bound) for k, v in point.parameters.items()}
+        try:
+            candidate = Point(inputs, params)
+            if any(v < 0 for vec in inputs.values() for v in vec):
+                continue
+            if any(v == 0 for name in interior for v in inputs.get(name, ())):
+                continue
+            if replay(candidate) is True:
+                return candidate
+        except (InputError, ModelError):
+            continue
+    return best
+
+
+def _coordinate(ax: Axiom, timeout_ms: int, emit: Emit | None) -> Outcome | None:
+    """The per-coordinate route, or None when the operator does not separate."""
+    try:
+        obligations = ax.obligations()
+    except ModelError:
+        return None
+    if any(_exponent_symbols(ob.premise) | _exponent_symbols(ob.conclusion) for ob in obligations):
+        return None
+    return decide_obligations(ax.operator, obligations, ax.violated_at, timeout_ms, emit)
+
+
+def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None) -> tuple[Outcome, dict[str, list[str]]]:
+    """The whole-vector route, over the grid of exponent parameters when there are any."""
+    symbols = sorted(_exponent_symbols(ax.vector_formula(2)), key=str)
+    grids = [_grid(ax.operator, s) for s in symbols]
+    covered: dict[str, list[str]] = {s.name: [] for s in symbols}
+    sizes = range(2, max_n + 1)
+    outcomes = []
+    for values in itertools.product(*grids) if symbols else [()]:
+        fixed = dict(zip(symbols, values))
+        if any(c.xreplace(fixed) is sp.false for c in ax.operator.constraints):
+            continue
+        for s, v in fixed.items():
+            if str(v) not in covered[s.name]:
+                covered[s.name].append(str(v))
+        out = decide_vectors(ax, sizes, timeout_ms, all_interior=ax.spec.interior, sort=ax.spec.sortable,
+                             fixed=fixed, emit=emit)
+        if out.verdict == REFUTED:
+            return out, covered
+        outcomes.append(out)
+    if all(o.verdict == PROVED for o in outcomes):
+        return Outcome(PROVED, f"n<={max_n}", tuple(s for o in outcomes for s in o.steps)), covered
+    first = next(o for o in outcomes if o.verdict != PROVED)
+    return first, covered
+
+
+def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | None = None) -> AuditResult:
+    """Decide one axiom of one operator (see the module docstring for the strategy)."""
+    start = time.perf_counter()
+    name, code = ax.spec.name, ax.spec.code
+    if ax.spec.undecided:
+        return AuditResult(name, code, UNKNOWN, None, "none", time.perf_counter() - start, reason=ax.spec.undecided)
+    route, covered = "smt-coordinate", {}
+    outcome = _coordinate(ax, timeout_ms, emit)
+    if outcome is None or outcome.verdict == UNKNOWN:
+        route = "smt-vector"
+        try:
+            outcome, covered = _vectors(ax, max_n, timeout_ms, emit)
+        except ModelError as err:
+            outcome = unknown(str(err))
+    witness = outcome.witness
+    if witness is not None:
+        witness = _shrink(witness, ax.violated_at, set(ax.operator.interior_inputs) | (
+            set(ax.operator.inputs) if ax.spec.interior else set()))
+    return AuditResult(name, code, outcome.verdict, outcome.scope, route, time.perf_counter() - start,
+                       witness, outcome.reason, covered, outcome.steps)
+
+
+def audit(op: Operator, names: Iterable[str] | None = None, max_n: int = 4, timeout_ms: int = 5000,
+          emit_dir: Path | None = None) -> list[AuditResult]:
+    """Audit ``op`` against the named axioms (default: every axiom of its kind)."""
+    names = list(names) if names else list(AXIOMS[op.kind])
+    axioms = [axiom(n, op) for n in names]
+    results = []
+    for ax in axioms:
+        emit = _emitter(emit_dir, op.name, ax.spec.name) if emit_dir is not None else None
+        results.append(audit_axiom(ax, max_n, timeout_ms, emit))
+    return results
+
+
+def _emitter(folder: Path, operator: str, axiom_name: str) -> Emit:
+    counter = itertools.count(1)
+
+    def emit(text: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{operator}.{axiom_name}.{next(counter):03d}.smt2").write_text(text)
+    return emit
+
+
+#: Contraction claims with a user factor: ``D(Tq, p) <= factor * D(q, p)``.
+CONTRACTIONS = {"contraction-tv": "tv", "contraction-chi2": "chi2", "contraction-l2": "l2"}
+
+
+def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, timeout_ms: int,
+                 emit: Emit | None) -> AuditResult:
+    from kdaxioms.symbolic.divergences import divergence
+    from kdaxioms.symbolic.parse import parse_expression
+    from kdaxioms.symbolic.statements import Contraction, Relation
+    if factor_text is None:
+        raise InputError(f"{name} needs --factor, e.g. --factor '1 - alpha'")
+    factor = parse_expression(factor_text, {p.name for p in op.parameters}, set())
+    start = time.perf_counter()
+    try:
+        claim = Contraction(op, divergence(CONTRACTIONS[name]), factor, Relation.LE)
+    except ModelError as err:
+        return AuditResult(name, "C", UNKNOWN, None, "none", 0.0, reason=str(err))
+    route, outcome = "smt-coordinate", None
+    if op.separable:
+        outcome = decide_obligations(op, claim.obligations(), claim.violated_at, timeout_ms, emit)
+    if outcome is None or outcome.verdict == UNKNOWN:
+        route = "smt-vector"
+        outcome = decide_vectors(claim, range(2, max_n + 1), timeout_ms, emit=emit)
+    witness = outcome.witness
+    if witness is not None:
+        witness = _shrink(witness, claim.violated_at, set(op.interior_inputs))
+    return AuditResult(name, "C", outcome.verdict, outcome.scope, route, time.perf_counter() - start,
+                       witness, outcome.reason, {}, outcome.steps)
+
+
+def audit_file(op: Operator, names: Iterable[str] | None, factor: str | None = None, max_n: int = 4,
+               timeout_ms: int = 5000, emit_dir: Path | None = None) -> list[AuditResult]:
+    """The audit command: the kind's axioms, and contraction claims named explicitly."""
+    names = list(names) if names else list(AXIOMS[op.kind])
+    known = list(AXIOMS[op.kind]) + (list(CONTRACTIONS) if op.kind.value == "meta" else [])
+    for n in names:
+        if n not in known:
+            raise InputError(f"unknown {op.kind.value} axiom {n!r}; choose one of: {', '.join(known)}")
+    results = []
+    for n in names:
+        emit = _emitter(emit_dir, op.name, n) if emit_dir is not None else None
+        if n in CONTRACTIONS:
+            results.append(_contraction(op, n, factor, max_n, timeout_ms, emit))
+        else:
+            results.append(audit_axiom(axiom(n, op), max_n, timeout_ms, emit))
+    return results

@@ -1,0 +1,146 @@
+"""Operator files: one operator per TOML file, read as data (a public contract).
+
+```toml
+name = "my-anchor"
+kind = "meta"                        # softening | aggregation | meta
+component = "alpha*p[i] + (1 - alpha)*q[i]"
+normalize = false
+[parameters]
+alpha = "0 < alpha <= 1"
+[roles]
+anchor_weight = "alpha"
+```
+
+Inputs by kind: softening ``p``; aggregation teachers ``p1 .. pm`` (``teachers = m``, default
+2); meta the anchor ``p``, the student ``q`` and older students ``q1 .. q{k-1}``
+(``memory = k``, default 1).  Roles: ``temperature`` (default ``tau``) and ``identity``
+(default 1) for softening, ``weights`` (one expression per teacher) for aggregation,
+``anchor_weight`` for meta.  Every formula goes through :mod:`kdaxioms.symbolic.parse`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Mapping
+
+import sympy as sp
+
+from .domains import Parameter
+from .errors import InputError
+from .model import Kind, Operator, real
+from .parse import ParseError, parse_domain, parse_expression
+
+_KEYS = {"name", "kind", "component", "normalize", "parameters", "roles", "teachers", "memory", "title"}
+_ROLES = {
+    Kind.SOFTENING: {"temperature", "identity"},
+    Kind.AGGREGATION: {"weights"},
+    Kind.META: {"anchor_weight"},
+}
+
+
+def _inputs(kind: Kind, data: Mapping[str, Any]) -> tuple[str, ...]:
+    if kind is Kind.SOFTENING:
+        return ("p",)
+    if kind is Kind.AGGREGATION:
+        m = _count(data, "teachers", 2)
+        return tuple(f"p{k}" for k in range(1, m + 1))
+    k = _count(data, "memory", 1)
+    return ("p", "q") + tuple(f"q{j}" for j in range(1, k))
+
+
+def _count(data: Mapping[str, Any], key: str, default: int) -> int:
+    value = data.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 16:
+        raise InputError(f"'{key}' must be an integer from 1 to 16, not {value!r}")
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    if key not in data:
+        raise InputError(f"missing key '{key}'")
+    if not isinstance(data[key], str) or not data[key].strip():
+        raise InputError(f"'{key}' must be a non-empty string")
+    return data[key]
+
+
+def _parameters(data: Mapping[str, Any]) -> tuple[Parameter, ...]:
+    table = data.get("parameters", {})
+    if not isinstance(table, dict):
+        raise InputError("[parameters] must be a table of name = \"domain\" entries")
+    names = set(table)
+    out = []
+    for name, domain in table.items():
+        if not name.isidentifier() or name in {"n", "i", "j"} or name in _FUNCTION_NAMES:
+            raise InputError(f"parameter name {name!r} is not allowed")
+        if not isinstance(domain, str) or not domain.strip():
+            raise InputError(f"parameter {name} has no domain; write e.g. {name} = \"0 < {name} <= 1\"")
+        out.append(Parameter(real(name), parse_domain(domain, name, names)))
+    return tuple(out)
+
+
+_FUNCTION_NAMES = {"Sum", "Max", "Min", "Abs", "sqrt", "log", "exp"}
+
+
+def _roles(kind: Kind, data: Mapping[str, Any], names: set[str], inputs: set[str]) -> dict[str, Any]:
+    table = data.get("roles", {})
+    if not isinstance(table, dict):
+        raise InputError("[roles] must be a table")
+    unknown = set(table) - _ROLES[kind]
+    if unknown:
+        raise InputError(f"unknown role {sorted(unknown)[0]!r} for a {kind.value} operator; "
+                         f"known roles: {', '.join(sorted(_ROLES[kind]))}")
+    roles: dict[str, Any] = {}
+    if kind is Kind.SOFTENING:
+        roles["temperature"] = parse_expression(table.get("temperature", "tau"), names, set())
+        roles["identity"] = parse_expression(str(table.get("identity", "1")), names, set())
+    elif kind is Kind.AGGREGATION:
+        weights = table.get("weights")
+        if not isinstance(weights, list) or len(weights) != len(inputs) or not all(isinstance(w, str) for w in weights):
+            raise InputError(f"roles.weights must list {len(inputs)} expressions, one per teacher, e.g. [\"w\", \"1 - w\"]")
+        roles["weights"] = tuple(parse_expression(w, names, set()) for w in weights)
+    elif "anchor_weight" in table:
+        roles["anchor_weight"] = parse_expression(str(table["anchor_weight"]), names, set())
+    return roles
+
+
+def operator_from_data(data: Mapping[str, Any], source: str = "operator file") -> Operator:
+    """Build an operator from a parsed TOML table; every problem is one :class:`InputError`."""
+    try:
+        unknown = set(data) - _KEYS
+        if unknown:
+            raise InputError(f"unknown key {sorted(unknown)[0]!r}; known keys: {', '.join(sorted(_KEYS))}")
+        name = _text(data, "name")
+        kind_text = _text(data, "kind")
+        try:
+            kind = Kind(kind_text)
+        except ValueError:
+            raise InputError(f"unknown kind {kind_text!r}; choose softening, aggregation or meta") from None
+        normalize = data.get("normalize", False)
+        if not isinstance(normalize, bool):
+            raise InputError("'normalize' must be true or false")
+        parameters = _parameters(data)
+        names = {p.name for p in parameters}
+        inputs = _inputs(kind, data)
+        component = parse_expression(_text(data, "component"), names, set(inputs))
+        roles = _roles(kind, data, names, set(inputs))
+        return Operator(name, kind, inputs, component, parameters, normalize=normalize, roles=roles,
+                        title=str(data.get("title", name)))
+    except InputError as err:
+        raise InputError(f"{source}: {err}") from None
+
+
+def load_operator(path: str | Path) -> Operator:
+    """Read one operator from a TOML file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read the file ({err.__class__.__name__})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"{path}: not valid TOML ({err})") from None
+    return operator_from_data(data, str(path))

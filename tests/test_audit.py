@@ -1,0 +1,143 @@
+"""The audit of operator files: planted bugs refuted with replayed witnesses, nothing true refuted,
+malformed files rejected in one line, and formulas parsed without executing anything."""
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from kdaxioms.proofs.cli import main
+from kdaxioms.smt.audit import audit_file
+from kdaxioms.symbolic.axioms import axiom
+from kdaxioms.symbolic.errors import InputError
+from kdaxioms.symbolic.opfile import load_operator, operator_from_data
+from kdaxioms.symbolic.points import distribution
+
+from catalogue import AUDITS
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "operators"
+
+
+@pytest.mark.parametrize("case", AUDITS, ids=lambda c: c.id)
+def test_planted_catalogue(case):
+    op = operator_from_data(case.data)
+    results = {r.axiom: r for r in audit_file(op, list(case.expected), max_n=3, timeout_ms=4000)}
+    for name, verdict in case.expected.items():
+        r = results[name]
+        assert r.verdict == verdict, (name, r)
+        if verdict == "refuted":
+            w = r.witness
+            for key, vec in w.inputs.items():
+                distribution(vec, key, interior=key in op.interior_inputs)
+            assert axiom(name, op).violated_at(w) is True
+        else:
+            assert r.witness is None
+
+
+def test_catalogue_is_large_enough():
+    assert len(AUDITS) >= 15
+    assert sum("refuted" in c.expected.values() for c in AUDITS) >= 10
+
+
+def test_linear_anchor_file_proves_every_meta_axiom_for_all_n(capsys):
+    assert main(["audit", str(EXAMPLES / "linear-anchor.toml"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["operator"] == "linear-anchor" and data["kind"] == "meta"
+    assert len(data["results"]) == 7
+    for r in data["results"]:
+        assert set(r) >= {"axiom", "verdict", "scope", "route", "seconds", "witness"}
+        assert r["verdict"] == "proved" and r["scope"] == "all-n", r
+
+
+def test_contraction_claim_with_factor(capsys):
+    code = main(["audit", str(EXAMPLES / "linear-anchor.toml"), "--axiom", "contraction-chi2",
+                 "--factor", "(1 - alpha)**3", "--json"])
+    r = json.loads(capsys.readouterr().out)["results"][0]
+    assert code == 0 and r["verdict"] == "refuted"
+    p, q = [Fraction(x) for x in r["witness"]["inputs"]["p"]], [Fraction(x) for x in r["witness"]["inputs"]["q"]]
+    a = Fraction(r["witness"]["parameters"]["alpha"])
+    chi2 = lambda x, y: sum((u - v) ** 2 / v for u, v in zip(x, y))  # noqa: E731
+    assert chi2([a * u + (1 - a) * v for u, v in zip(p, q)], p) > (1 - a) ** 3 * chi2(q, p)
+
+
+def test_timeout_is_unknown():
+    op = load_operator(EXAMPLES / "geometric-anchor.toml")
+    (r,) = audit_file(op, ["closure"], max_n=4, timeout_ms=1)
+    assert r.verdict == "unknown" and r.witness is None
+
+
+def test_logarithmic_axioms_are_unknown_with_reason():
+    op = load_operator(EXAMPLES / "power-softening.toml")
+    (r,) = audit_file(op, ["entropy-monotone"])
+    assert r.verdict == "unknown" and "logarithm" in r.reason
+
+
+def test_temperature_grid_is_reported():
+    op = load_operator(EXAMPLES / "power-softening.toml")
+    (r,) = audit_file(op, ["closure"], max_n=2)
+    assert r.verdict == "proved" and r.covered == {"tau": ["1/3", "1/2", "1", "2", "3"]}
+
+
+def test_emit_smtlib(tmp_path):
+    op = load_operator(EXAMPLES / "linear-anchor.toml")
+    audit_file(op, ["anchoring"], emit_dir=tmp_path)
+    files = sorted(tmp_path.glob("*.smt2"))
+    assert files and "(check-sat)" in files[0].read_text()
+
+
+def test_every_example_file_loads():
+    names = {load_operator(f).name for f in EXAMPLES.glob("*.toml")}
+    assert {"linear-anchor", "power-softening", "arithmetic-aggregation"} <= names
+
+
+BAD_FILES = [
+    ("name = \"x\"\nkind = ", "not valid TOML"),
+    ("name = \"x\"\nkind = \"teacher\"\ncomponent = \"p[i]\"", "unknown kind 'teacher'"),
+    ("name = \"x\"\nkind = \"meta\"\ncomponent = \"alpha*p[i] +\"\n[parameters]\nalpha = \"0 < alpha <= 1\"", "is not a formula"),
+    ("name = \"x\"\nkind = \"meta\"\ncomponent = \"beta*p[i]\"", "unknown name 'beta'"),
+    ("name = \"x\"\nkind = \"meta\"\ncomponent = \"alpha*p[i]\"\n[parameters]\nalpha = \"\"", "has no domain"),
+    ("name = \"x\"\nkind = \"meta\"\ncomponent = \"p[i]\"\ncolour = 1", "unknown key 'colour'"),
+    ("kind = \"meta\"\ncomponent = \"p[i]\"", "missing key 'name'"),
+]
+
+
+@pytest.mark.parametrize("text, fragment", BAD_FILES)
+def test_malformed_files_exit_2_with_one_line(tmp_path, capsys, text, fragment):
+    path = tmp_path / "op.toml"
+    path.write_text(text)
+    code = main(["audit", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and fragment in err, err
+
+
+def test_unknown_axiom_and_missing_file(tmp_path, capsys):
+    assert main(["audit", str(EXAMPLES / "linear-anchor.toml"), "--axiom", "ranking"]) == 2
+    assert "unknown meta axiom 'ranking'" in capsys.readouterr().err
+    assert main(["audit", str(tmp_path / "none.toml")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("formula", [
+    "__import__('os').system('touch {marker}')",
+    "p[i].__class__.__mro__",
+    "(lambda: __import__('os').system('touch {marker}'))()",
+    "[x for x in ().__class__.__bases__]",
+    "exec('open(\"{marker}\", \"w\")')",
+    "Sum(p[j], (j, 1, n)).doit()",
+])
+def test_formulas_execute_nothing(tmp_path, capsys, formula):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.toml"
+    component = formula.format(marker=marker).replace("\\", "\\\\").replace('"', '\\"')
+    path.write_text(f'name = "evil"\nkind = "meta"\ncomponent = "{component}"\n'
+                    '[parameters]\nalpha = "0 < alpha <= 1"\n')
+    assert main(["audit", str(path)]) == 2
+    assert not marker.exists()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "formula" in err
+
+
+def test_huge_exponent_is_rejected():
+    with pytest.raises(InputError, match="exponent"):
+        operator_from_data({"name": "x", "kind": "meta", "component": "p[i]**(10**10**10)"})
