@@ -6,10 +6,10 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..errors import UnknownNameError
-from . import capacity, geometric, kl_ratio, memory, sampling, trajectories
+from . import capacity, geometric, kl_ratio, memory, sampling, softening, trajectories
 from .base import Derivation, DerivationSpec, Input
 
-_MODULES = (trajectories, memory, kl_ratio, geometric, capacity, sampling)
+_MODULES = (trajectories, memory, kl_ratio, geometric, softening, capacity, sampling)
 
 #: Derivation name -> spec, in a stable order.
 DERIVATIONS: Mapping[str, DerivationSpec] = MappingProxyType(
