@@ -14,13 +14,14 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from kdaxioms.numeric.checks import contraction_check, trajectory_check
+from kdaxioms.smt.audit import coordinate_route, vector_route
 from kdaxioms.smt.decide import decide_obligations, decide_vectors
-from kdaxioms.symbolic.axioms import META_AXIOMS, axiom
+from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.contraction import prove_by_convexity, prove_identity
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.errors import UnknownNameError
 from kdaxioms.symbolic.families import family
-from kdaxioms.symbolic.model import Operator
+from kdaxioms.symbolic.model import Kind, Operator
 from kdaxioms.symbolic.outcome import Outcome
 from kdaxioms.symbolic.recursion import prove_envelope, prove_fixed_point, prove_trajectory, trajectory
 from kdaxioms.symbolic.statements import Contraction, Relation
@@ -76,12 +77,13 @@ def contraction_claim(claim_id: str, c: Contraction, expected: str = HOLDS, vect
                           ("per-coordinate term", rf"d(x, y) = {sp.latex(c.divergence.term)}")))
 
 
-def axiom_claim(claim_id: str, op: Operator, name: str) -> Claim:
-    """An axiom of the meta class, decided per coordinate and on whole vectors."""
+def axiom_claim(claim_id: str, op: Operator, name: str, expected: str = HOLDS) -> Claim:
+    """An axiom of an operator, decided per coordinate (every n) and on whole vectors (n <= N)."""
     ax = axiom(name, op)
-    return Claim(claim_id, f"{op.name} satisfies {ax.text()}", ax.spec.latex, HOLDS, op.name,
-                 (_smt_coordinate(ax), _smt_vector(ax)),
-                 lambda: (("operator", rf"T(q)_i = {op.latex()}"),))
+    return Claim(claim_id, f"{op.name} satisfies {ax.text()}", ax.spec.latex, expected, op.name,
+                 (Route("smt-coordinate", PROVER, lambda s: coordinate_route(ax, s.timeout_ms)),
+                  Route("smt-vector", PROVER, lambda s: vector_route(ax, s.max_n, s.timeout_ms))),
+                 lambda: ((op.title or op.name, rf"T(q)_i = {op.latex()}"),))
 
 
 def _trajectory_forms(op: Operator) -> Callable[[], tuple[tuple[str, str], ...]]:
@@ -129,11 +131,30 @@ def trajectory_claims(op: Operator) -> list[Claim]:
     ]
 
 
+def _axiom_id(family_name: str, name: str) -> str:
+    spec = AXIOMS[Kind.META][name]
+    suffix = name.rsplit("-", 1)[-1] if spec.code == "M4" else ""
+    return f"C1.{family_name}.{spec.code}" + (f"-{suffix}" if suffix else "")
+
+
+def existence_claims() -> list[Claim]:
+    """C1: F1 and F3 satisfy M1-M6; F4 violates M3 and M5, F5 (tau != 1) M2, F0 M3."""
+    claims = []
+    for op in (family("linear-anchor"), family("memory-anchor", k=2)):
+        claims += [axiom_claim(_axiom_id(op.name, name), op, name) for name in AXIOMS[Kind.META]]
+    failures = ((family("geometric-anchor"), ("anchoring", "positivity")),
+                (family("softened-anchor"), ("anchor-fixed-point",)),
+                (family("unanchored"), ("anchoring",)))
+    for op, names in failures:
+        claims += [axiom_claim(_axiom_id(op.name, name), op, name, FAILS) for name in names]
+    return claims
+
+
 def registry() -> dict[str, Claim]:
     """Every registered claim, keyed by id, in report order."""
     f1 = family("linear-anchor")
     (alpha,) = f1.parameter_symbols
-    claims: list[Claim] = [axiom_claim(f"C1.{f1.name}.{spec.code}", f1, name) for name, spec in META_AXIOMS.items()]
+    claims: list[Claim] = existence_claims()
     claims += [
         contraction_claim("C2.tv", Contraction(f1, divergence("tv"), 1 - alpha, Relation.EQ), vector=True),
         contraction_claim("C2.chi2", Contraction(f1, divergence("chi2"), (1 - alpha) ** 2, Relation.EQ), vector=True),

@@ -133,6 +133,27 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None) -> tuple
     return first, covered
 
 
+def coordinate_route(ax: Axiom, timeout_ms: int = 5000) -> Outcome:
+    """The per-coordinate route alone (``unknown`` when the operator does not separate)."""
+    out = _coordinate(ax, timeout_ms, None)
+    return out if out is not None else unknown("the operator does not separate over coordinates")
+
+
+def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000) -> Outcome:
+    """The whole-vector route alone, with the exponent grid named in the outcome's data."""
+    if ax.spec.undecided:
+        return unknown(ax.spec.undecided)
+    out, covered = _vectors(ax, max_n, timeout_ms, None)
+    if out.witness is not None:
+        interior = set(ax.operator.interior_inputs) | (set(ax.operator.inputs) if ax.spec.interior else set())
+        out = Outcome(out.verdict, out.scope, out.steps, _shrink(out.witness, ax.violated_at, interior), out.reason)
+    if covered:
+        grid = "; ".join(f"${sp.latex(real(k))} \\in \\{{{', '.join(v)}\\}}$" for k, v in covered.items())
+        out = Outcome(out.verdict, out.scope, out.steps + (f"covered {grid}",), out.witness, out.reason,
+                      {**out.data, "covered": covered})
+    return out
+
+
 def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | None = None) -> AuditResult:
     """Decide one axiom of one operator (see the module docstring for the strategy)."""
     start = time.perf_counter()

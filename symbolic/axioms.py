@@ -142,14 +142,29 @@ def _remainder_vector(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[
 
 
 def _remainder_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator], list[Obligation]]:
-    """Memory 1: ``d(r_i, p_i) <= d(q_i, p_i)`` per coordinate sums to the claim for every ``n``."""
+    """Per coordinate, when the remainder ``r_i`` is a combination ``sum_j w_j q^j_i`` of the
+    students with weights ``w_j >= 0`` summing to one (computed as derivatives of ``r_i``):
+    ``d(r_i, p_i) <= sum_j w_j d(q^j_i, p_i)`` sums to ``D(r, p) <= sum_j w_j D(q^j, p)``,
+    which is at most ``max_j D(q^j, p)``; valid for every ``n``."""
     def obligations(op: Operator) -> list[Obligation]:
-        if _students(op) != [STUDENT]:
-            raise ModelError("the per-coordinate form of M4 needs memory 1")
         lam, x = _anchor_weight(op), op.coordinate_inputs()
         r = (op.coordinate() - lam * x[ANCHOR]) / (1 - lam)
-        return [Obligation(r"$d(r_i, p_i) \le d(q_i, p_i)$ for $\alpha < 1$", sp.And(coordinate_box(op), lam < 1),
-                           term(r, x[ANCHOR]) <= term(x[STUDENT], x[ANCHOR]))]
+        students = [x[s] for s in _students(op)]
+        weights = [sp.simplify(sp.diff(r, q)) for q in students]
+        if any(w.free_symbols & set(x.values()) for w in weights):
+            raise ModelError("the remainder is not linear in the students")
+        rest = sp.simplify(r - sum(w * q for w, q in zip(weights, students)))
+        if rest != 0:
+            raise ModelError("the remainder is not a combination of the students")
+        domain = sp.And(op.domain(), lam < 1)
+        box = sp.And(coordinate_box(op), lam < 1)
+        bound = sp.Add(*(w * term(q, x[ANCHOR]) for w, q in zip(weights, students)))
+        return [
+            Obligation(r"remainder weights $w_j \ge 0$", domain, sp.And(*(w >= 0 for w in weights)), liftable=False),
+            Obligation(r"remainder weights sum to $1$", domain, sp.Eq(sp.Add(*weights), 1), liftable=False),
+            Obligation(r"$d(r_i, p_i) \le \sum_j w_j d(q^j_i, p_i)$", box, term(r, x[ANCHOR]) <= bound,
+                       liftable=len(students) == 1),
+        ]
     return obligations
 
 

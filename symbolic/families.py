@@ -48,9 +48,11 @@ def _power_softmax(x: sp.IndexedBase) -> sp.Expr:
 
 
 def unanchored() -> Operator:
-    """F0, unanchored self-distillation ``T(q) = q``."""
+    """F0, unanchored self-distillation ``T(q) = q``; ``alpha`` is the anchor weight that M3
+    asks for (the map ignores it), so that the anchoring axiom can be stated and refuted."""
     q = sp.IndexedBase("q")
-    return Operator("unanchored", Kind.META, ("p", "q"), q[_I], (), title="F0 unanchored self-distillation")
+    return Operator("unanchored", Kind.META, ("p", "q"), q[_I], (_alpha(),), roles={"anchor_weight": ALPHA},
+                    title="F0 unanchored self-distillation")
 
 
 def softened_self() -> Operator:
