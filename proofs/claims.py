@@ -163,6 +163,8 @@ def registry() -> dict[str, Claim]:
         contraction_claim("C2.h2", Contraction(f1, divergence("h2"), 1 - alpha, Relation.LE, strict=True)),
     ]
     claims += trajectory_claims(f1)
+    from .derived_claims import derivation_claims  # derived claims build on this module's Claim
+    claims += derivation_claims()
     return {c.id: c for c in claims}
 
 

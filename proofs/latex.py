@@ -7,13 +7,25 @@ _ESCAPES = {
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "<": r"\textless{}",
     ">": r"\textgreater{}", "|": r"\textbar{}",
 }
-_UNICODE = {"α": r"$\alpha$", "≤": r"$\le$", "≥": r"$\ge$", "≠": r"$\ne$", "Δ": r"$\Delta$",
-            "χ": r"$\chi$", "²": r"$^2$", "·": r"$\cdot$", "∈": r"$\in$"}
+_UNICODE = {
+    "α": r"$\alpha$", "β": r"$\beta$", "γ": r"$\gamma$", "δ": r"$\delta$", "ε": r"$\varepsilon$",
+    "μ": r"$\mu$", "π": r"$\pi$", "ρ": r"$\rho$", "σ": r"$\sigma$", "τ": r"$\tau$", "χ": r"$\chi$",
+    "Φ": r"$\Phi$", "Σ": r"$\Sigma$", "Δ": r"$\Delta$", "∞": r"$\infty$", "≤": r"$\le$", "≥": r"$\ge$",
+    "≠": r"$\ne$", "∈": r"$\in$", "·": r"$\cdot$", "√": r"$\surd$", "‖": r"$\|$", "∝": r"$\propto$",
+    "→": r"$\to$", "ᵀ": r"$^{\top}$", "²": r"$^2$", "³": r"$^3$", "†": r"$^\dagger$", "°": r"$^\circ$",
+    "…": r"\dots{}", "–": "--", "—": "---",
+}
 
 
 def escape(text: str) -> str:
-    """Plain text (with a few mathematical Unicode signs) as LaTeX text."""
+    """Plain text as LaTeX text: specials escaped, mathematical Unicode signs as math, any other
+    non-ASCII character shown by its code point (pdflatex cannot typeset it)."""
     out = []
     for ch in str(text):
-        out.append(_ESCAPES.get(ch) or _UNICODE.get(ch) or ch)
+        if ch in _ESCAPES or ch in _UNICODE:
+            out.append(_ESCAPES.get(ch) or _UNICODE[ch])
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            out.append(rf"\textsf{{[U+{ord(ch):04X}]}}")
     return "".join(out)

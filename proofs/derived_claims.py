@@ -1,0 +1,118 @@
+"""Claims checked against derivations: the derived closed form must equal the theory's statement.
+
+Each claim states a formula of THEORY.md section 4 (that is what is being checked); the
+symbolic route derives the quantity from the operator model (``kdaxioms derive``) and proves
+the claim when ``simplify(derived - stated) == 0``.  A derived form that differs from the
+statement is a loud disagreement, never a refutation (a refutation needs an exact witness).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+import sympy as sp
+
+from kdaxioms.symbolic.derivations import derivation
+from kdaxioms.symbolic.derivations.base import Derivation
+from kdaxioms.symbolic.errors import KdaxiomsError
+from kdaxioms.symbolic.outcome import PROVED, Outcome, unknown
+
+from .claims import HOLDS, PROVER, Claim, Route
+
+#: Reads the derived expression out of a derivation (default: the expression itself).
+Pick = Callable[[Derivation], sp.Expr]
+
+
+def _by_name(expr: sp.Basic) -> dict[str, sp.Symbol]:
+    return {s.name: s for s in expr.free_symbols}
+
+
+def _stated(text: str, derived: sp.Basic, aliases: Mapping[str, str]) -> sp.Expr:
+    """The theory's formula over the derived expression's own symbols (matched by name)."""
+    names = _by_name(derived)
+    local = {alias: names[name] for alias, name in aliases.items() if name in names}
+    local.update({k: v for k, v in names.items() if k.isidentifier()})
+    return sp.parse_expr(text, local_dict=local)
+
+
+def _equality_route(name: str, inputs: Mapping, formula: str, aliases: Mapping[str, str], pick: Pick | None) -> Route:
+    def run(_settings) -> Outcome:
+        try:
+            result = derivation(name).derive(dict(inputs))
+        except KdaxiomsError as err:
+            return unknown(f"derivation {name} failed: {err}")
+        derived = pick(result) if pick else result.expression
+        stated = _stated(formula, derived, aliases)
+        difference = sp.simplify(derived - stated)
+        steps = result.steps + (rf"derived ${sp.latex(derived)}$; stated ${sp.latex(stated)}$; difference "
+                                rf"simplifies to ${sp.latex(difference)}$",)
+        if difference == 0:
+            return Outcome(PROVED, "all-n", steps, data={"derived": derived})
+        return unknown(f"the derived form differs from the statement by {difference}", *steps, disagreement=True)
+    return Route("symbolic", PROVER, run)
+
+
+def derived_claim(claim_id: str, statement: str, latex: str, family: str, name: str, formula: str,
+                  inputs: Mapping | None = None, aliases: Mapping[str, str] | None = None,
+                  pick: Pick | None = None, extra_routes: tuple[Route, ...] = ()) -> Claim:
+    """A claim whose symbolic route is ``derive NAME`` compared with ``formula``."""
+    route = _equality_route(name, inputs or {}, formula, aliases or {}, pick)
+    return Claim(claim_id, statement, latex, HOLDS, family, (route,) + extra_routes,
+                 lambda: (("derivation", rf"\texttt{{{name}}}"),))
+
+
+def _proof_route(name: str, inputs: Mapping) -> Route:
+    """A derivation whose computed steps are themselves the proof (it raises when a step fails)."""
+    def run(_settings) -> Outcome:
+        try:
+            result = derivation(name).derive(dict(inputs))
+        except KdaxiomsError as err:
+            return unknown(f"derivation {name} failed: {err}")
+        return Outcome(PROVED, "all-n", result.steps, data={"derived": result.expression})
+    return Route("symbolic", PROVER, run)
+
+
+def derivation_claims() -> list[Claim]:
+    """C4, C5, C6, C7, C8, C9 and C12 statements checked against their derivations."""
+    return [
+        derived_claim("C4.local-ratio", "lim_{q->p} KL(Tq||p)/KL(q||p) = (1-α)²",
+                      r"\lim_{q \to p} \frac{\mathrm{KL}(Tq\|p)}{\mathrm{KL}(q\|p)} = (1-\alpha)^2",
+                      "linear-anchor", "local-kl-ratio", "(1 - alpha)**2"),
+        derived_claim("C4.supremum", "sup KL(Tq||p)/KL(q||p) = 1-α, approached at q = δ1, p1 -> 0",
+                      r"\sup_{p,q} \frac{\mathrm{KL}(Tq\|p)}{\mathrm{KL}(q\|p)} = 1-\alpha",
+                      "linear-anchor", "kl-ratio-supremum", "1 - alpha"),
+        derived_claim("C5.k2-closed-form", "ρ = ((1-α)γ + sqrt((1-α)²γ² + 4(1-α)(1-γ)))/2 for k = 2",
+                      r"\rho = \tfrac12\big((1-\alpha)\gamma + \sqrt{(1-\alpha)^2\gamma^2 + 4(1-\alpha)(1-\gamma)}\big)",
+                      "memory-anchor", "memory-rate",
+                      "((1 - alpha)*gamma + sqrt((1 - alpha)**2*gamma**2 + 4*(1 - alpha)*(1 - gamma)))/2"),
+        Claim("C5.bounds", "1-α <= ρ < 1, with equality iff β = (1,0,...,0) (k = 2, 3, 5)",
+              r"1-\alpha \le \rho(\alpha,\beta) < 1", HOLDS, "memory-anchor",
+              tuple(Route(f"symbolic-k{k}", PROVER, _proof_route("memory-rate-bounds", {"k": k}).run) for k in (2, 3, 5))),
+        derived_claim("C6.hilbert", "dH(Tq, p) = (1-α) dH(q, p) for the geometric anchor",
+                      r"d_H(Tq, p) = (1-\alpha)\, d_H(q, p)", "geometric-anchor", "geometric-hilbert", "1 - alpha",
+                      pick=lambda d: d.extra["factor"]),
+        derived_claim("C7.limit", "q* -> α p + (1-α) u as τ -> ∞",
+                      r"q^* \to \alpha p + (1-\alpha) u \quad (\tau \to \infty)", "softened-anchor", "softened-limit",
+                      "alpha*pi + (1 - alpha)/n", aliases={"pi": "p[i]"}, pick=lambda d: d.expression.rhs),
+        derived_claim("C8.moments", "μ_t = m + (1-α)^t (μ_0 - m), m = Φᵀp (from μ_{t+1} = α Φᵀp + (1-α) μ_t)",
+                      r"\mu_t = \Phi^\top p + (1-\alpha)^t (\mu_0 - \Phi^\top p)", "capacity-anchor", "capacity-moments",
+                      "m + (1 - alpha)**t*(mu0 - m)", aliases={"m": "m_k", "mu0": r"\mu_{0,k}"}),
+        derived_claim("C9.stationary-l2", "E||q - p||² = (1 - ||p||²)/(N - (1-α)²(N-1)) at stationarity",
+                      r"\mathbb{E}\|q-p\|^2 = \frac{1-\|p\|^2}{N - (1-\alpha)^2(N-1)}", "sampled-anchor",
+                      "sampled-stationary", "(1 - pp)/(N - (1 - alpha)**2*(N - 1))", aliases={"pp": r"\|p\|^2"}),
+        derived_claim("C9.stationary-chi2", "E χ²(q||p) = (n-1)/(N - (1-α)²(N-1)) at stationarity",
+                      r"\mathbb{E}\chi^2(q\|p) = \frac{n-1}{N - (1-\alpha)^2(N-1)}", "sampled-anchor",
+                      "sampled-stationary-chi2", "(n - 1)/(N - (1 - alpha)**2*(N - 1))"),
+        derived_claim("C9.island-model", "F* = (1-α)²/(N - (N-1)(1-α)²), the island-model fixed point",
+                      r"F^* = \frac{(1-\alpha)^2}{N - (N-1)(1-\alpha)^2}", "sampled-anchor", "island-model",
+                      "(1 - alpha)**2/(N - (N - 1)*(1 - alpha)**2)"),
+        derived_claim("C9.heterozygosity", "unanchored: E[1 - ||q_t||²] = (1 - 1/N)^t (1 - ||q_0||²)",
+                      r"\mathbb{E}[1-\|q_t\|^2] = (1-\tfrac1N)^t (1-\|q_0\|^2)", "sampled-anchor",
+                      "unanchored-heterozygosity", "(1 - 1/N)**t*h0", aliases={"h0": "h_0"}),
+        derived_claim("C9.anchor-floor", "E χ²(p||p0) = (n-1)/N0 for an anchor estimated from N0 samples",
+                      r"\mathbb{E}\chi^2(p\|p_0) = \frac{n-1}{N_0}", "sampled-anchor", "anchor-floor",
+                      "(n - 1)/N0", aliases={"N0": "N_0"}),
+        derived_claim("C12.accumulation", "E||q_t - p||² <= ((1 - ||p||²)/N) Σ 1/s² < (π²/6)(1 - ||p||²)/N",
+                      r"\mathbb{E}\|q_t-p\|^2 \le \frac{1-\|p\|^2}{N}\sum_{s\le t}\frac1{s^2} < \frac{\pi^2}{6}\frac{1-\|p\|^2}{N}",
+                      "sampled-anchor", "accumulation-bound", "pi**2/6*(1 - pp)/N", aliases={"pp": r"\|p\|^2"}),
+    ]
