@@ -39,10 +39,13 @@ class Sampling:
     seed: int = 0
 
 
-def _num(x: float) -> str:
+def latex_number(x: float, digits: int = 3) -> str:
     """A float for LaTeX math mode: ``4.4\\times 10^{-16}`` rather than ``4.4e-16``."""
-    mantissa, _, exponent = f"{x:.3g}".partition("e")
+    mantissa, _, exponent = f"{x:.{digits}g}".partition("e")
     return mantissa if not exponent else rf"{mantissa}\times 10^{{{int(exponent)}}}"
+
+
+_num = latex_number
 
 
 def _set(values: Sequence[int]) -> str:

@@ -1,0 +1,260 @@
+"""Interval branch-and-bound: certify ``f >= 0`` (or ``> 0``) on a region, or say what is left.
+
+A :class:`Region` is a box over *free* variables (e.g. ``alpha``, ``p_1``, ``q_1``) plus
+*dependent* variables that are affine in the free ones and clipped to a range (e.g.
+``q_2 = 1 - q_1`` in ``[0, 1]``): the points of a cell are those of the box whose dependent
+values lie in their ranges, a convex set.  A cell whose dependent range is empty (certified
+with outward rounding) holds no point of the region.
+
+On a cell ``X`` the function is enclosed twice and the two enclosures intersected:
+
+* the natural enclosure (every variable replaced by its interval);
+* the mean-value form ``f(c) + sum_j G_j (X_j - c_j)`` with ``c`` the centre of the cell (when
+  it lies in the region) and ``G_j`` an enclosure of ``df/dx_j`` over the cell, the chain rule
+  going through the dependent variables.  By the mean value theorem on the segment from ``c``
+  to any point of the (convex) cell this is sound, and its overestimation shrinks with the
+  square of the cell width, which is what makes narrow brackets affordable.
+
+A cell is certified when the enclosure's lower end is ``>= 0`` (``> 0`` when strict) or when an
+allowed lemma certifies it; otherwise it is bisected along its relatively widest side.  The
+centre value is also checked: a certified negative value there is an exact counterexample
+point.  When the cell budget runs out, the cells left are reported with the fraction of the
+root box's volume they cover, and the caller must not claim a proof.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable, Protocol, Sequence
+
+import flint
+import sympy as sp
+
+from .intervals import DEFAULT_BITS, Interval, IntervalProgram, add, arb_of, fraction_of, mul, precision
+
+Cell = tuple[tuple[flint.arb, flint.arb], ...]
+
+
+@dataclass(frozen=True)
+class Dependent:
+    """``symbol = const + sum_j coeffs[j] * free[j]``, a point of the region only if within ``[lower, upper]``."""
+
+    symbol: sp.Symbol
+    const: Fraction
+    coeffs: tuple[Fraction, ...]
+    lower: Fraction = Fraction(0)
+    upper: Fraction = Fraction(1)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A box over ``free`` variables and affine ``dependents`` clipped to their ranges."""
+
+    free: tuple[sp.Symbol, ...]
+    bounds: tuple[tuple[Fraction, Fraction], ...]
+    dependents: tuple[Dependent, ...] = ()
+    description: str = ""
+
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        return self.free + tuple(d.symbol for d in self.dependents)
+
+    def root(self) -> Cell:
+        return tuple((arb_of(lo).lower(), arb_of(hi).upper()) for lo, hi in self.bounds)
+
+    def values(self, cell: Cell) -> list[Interval] | None:
+        """The interval of every symbol over the cell's region points; ``None`` if there are none."""
+        free = [Interval(lo, hi) for lo, hi in cell]
+        out = list(free)
+        for d in self.dependents:
+            acc = Interval.exact(d.const)
+            for coeff, x in zip(d.coeffs, free):
+                if coeff:
+                    acc = add(acc, mul(Interval.exact(coeff), x))
+            clipped = acc.intersect(Interval.of(d.lower, d.upper))
+            if clipped.lo > clipped.hi:
+                return None
+            out.append(clipped)
+        return out
+
+    def point_values(self, point: Sequence[flint.arb]) -> list[Interval] | None:
+        """Intervals at one exact point of the free variables, ``None`` unless it is certainly in the region."""
+        out = [Interval(x, x) for x in point]
+        for d in self.dependents:
+            acc = Interval.exact(d.const)
+            for coeff, x in zip(d.coeffs, out[:len(self.free)]):
+                if coeff:
+                    acc = add(acc, mul(Interval.exact(coeff), x))
+            if not (acc.lo >= arb_of(d.lower).upper() and acc.hi <= arb_of(d.upper).lower()):
+                return None
+            out.append(acc)
+        return out
+
+    def exact_point(self, point: Sequence[flint.arb]) -> dict[sp.Symbol, Fraction]:
+        """Exact rational values of every symbol at a free point (dependents computed exactly)."""
+        free = [fraction_of(x) for x in point]
+        values = dict(zip(self.free, free))
+        for d in self.dependents:
+            values[d.symbol] = d.const + sum(c * x for c, x in zip(d.coeffs, free))
+        return values
+
+    def volume(self, cell: Cell) -> float:
+        vol = 1.0
+        for (lo, hi), (rlo, rhi) in zip(cell, self.bounds):
+            span = float(rhi - rlo)
+            vol *= float((hi - lo).upper()) / span if span > 0 else 1.0
+        return vol
+
+
+class Enclosure:
+    """Natural and mean-value enclosures of one expression over the cells of a region."""
+
+    def __init__(self, expr: sp.Expr, region: Region):
+        self.region = region
+        symbols = region.symbols
+        self.program = IntervalProgram(expr, symbols)
+        partials = {s: sp.diff(expr, s) for s in symbols}
+        self._partials = {s: IntervalProgram(d, symbols) for s, d in partials.items() if d != 0}
+        index = {s: k for k, s in enumerate(symbols)}
+        # d f / d free_j = sum over symbols s of (df/ds) * (ds/dfree_j)
+        self._chain: list[list[tuple[int, Fraction, IntervalProgram]]] = []
+        for j, x in enumerate(region.free):
+            terms = [(index[x], Fraction(1), self._partials[x])] if x in self._partials else []
+            terms += [(index[d.symbol], d.coeffs[j], self._partials[d.symbol])
+                      for d in region.dependents if d.coeffs[j] and d.symbol in self._partials]
+            self._chain.append(terms)
+
+    def gradient(self, values: list[Interval]) -> list[Interval] | None:
+        """Enclosures of ``df/dfree_j`` over the cell, or ``None`` if one is unbounded."""
+        out = []
+        cache: dict[int, Interval] = {}
+        for terms in self._chain:
+            acc = Interval.exact(0)
+            for k, coeff, prog in terms:
+                if k not in cache:
+                    cache[k] = prog(values)
+                if not cache[k].bounded:
+                    return None
+                acc = add(acc, mul(Interval.exact(coeff), cache[k]))
+            out.append(acc)
+        return out
+
+    def centre(self, cell: Cell) -> tuple[flint.arb, ...]:
+        return tuple(((lo + hi) / 2).mid() for lo, hi in cell)
+
+    def __call__(self, cell: Cell, values: list[Interval]) -> tuple[Interval, Interval | None]:
+        """``(enclosure over the cell, enclosure at its centre or None)``."""
+        natural = self.program(values)
+        c = self.centre(cell)
+        at_c = self.region.point_values(c)
+        if at_c is None:
+            return natural, None
+        fc = self.program(at_c)
+        if not fc.bounded:
+            return natural, None
+        grad = self.gradient(values)
+        if grad is None:
+            return natural, fc
+        acc = fc
+        for g, (lo, hi), cj in zip(grad, cell, c):
+            acc = add(acc, mul(g, Interval((lo - cj).lower(), (hi - cj).upper())))
+        if not natural.bounded:
+            return acc, fc
+        return natural.intersect(acc), fc
+
+
+class Lemma(Protocol):
+    """A certified argument for a whole cell (given the intervals of every region symbol)."""
+
+    name: str
+
+    def certifies(self, values: list[Interval]) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What a branch-and-bound run established.
+
+    ``complete``: every cell was certified (the claim holds on the whole region);
+    ``violation``: an exact point where the function is certainly negative (then not complete);
+    otherwise ``uncovered`` is the volume fraction of the root box left when the budget ran out."""
+
+    complete: bool
+    cells: int
+    direct: int
+    lemma: dict[str, int]
+    empty: int
+    uncovered: float
+    violation: dict[sp.Symbol, Fraction] | None = None
+    seconds: float = 0.0
+    lowest: float | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def summary(self) -> str:
+        lemmas = ", ".join(f"{n} {k}" for n, k in sorted(self.lemma.items())) or "none"
+        return (f"{self.cells} cells in {self.seconds:.2f} s: {self.direct} by direct enclosure, lemmas: {lemmas}, "
+                f"{self.empty} outside the region; uncovered volume fraction {self.uncovered:.3g}")
+
+
+def _split(cell: Cell, region: Region, root: Cell) -> tuple[Cell, Cell] | None:
+    best, score = None, -1.0
+    for j, ((lo, hi), (rlo, rhi)) in enumerate(zip(cell, root)):
+        span = float(rhi - rlo)
+        s = float(hi - lo) / span if span > 0 else 0.0
+        if s > score:
+            best, score = j, s
+    lo, hi = cell[best]
+    mid = ((lo + hi) / 2).mid()
+    if not (lo < mid < hi):
+        return None
+    left = cell[:best] + ((lo, mid),) + cell[best + 1:]
+    right = cell[:best] + ((mid, hi),) + cell[best + 1:]
+    return left, right
+
+
+def certify_nonnegative(expr: sp.Expr, region: Region, *, lemmas: Sequence[Lemma] = (),
+                        lemma_allowed: Callable[[Cell], bool] | None = None, strict: bool = False,
+                        budget: int = 20000, bits: int = DEFAULT_BITS, min_width: float = 2.0**-40) -> Cover:
+    """Branch and bound for ``expr >= 0`` (``> 0`` if ``strict``) on every point of ``region``."""
+    start = time.perf_counter()
+    enclosure = Enclosure(expr, region)
+    root = region.root()
+    stack: list[Cell] = [root]
+    cells = direct = empty = 0
+    used = {lemma.name: 0 for lemma in lemmas}
+    lost = 0.0
+    lowest = None
+    with precision(bits):
+        while stack and cells < budget:
+            cell = stack.pop()
+            cells += 1
+            values = region.values(cell)
+            if values is None:
+                empty += 1
+                continue
+            enc, at_centre = enclosure(cell, values)
+            if enc.lo > 0 or (not strict and enc.lo >= 0):
+                direct += 1
+                continue
+            if lemmas and (lemma_allowed is None or lemma_allowed(cell)):
+                lemma = next((m for m in lemmas if m.certifies(values)), None)
+                if lemma is not None:
+                    used[lemma.name] += 1
+                    continue
+            if at_centre is not None and at_centre.hi < 0:
+                point = region.exact_point(enclosure.centre(cell))
+                return Cover(False, cells, direct, used, empty, 1.0, point, time.perf_counter() - start,
+                             float(at_centre.hi))
+            if at_centre is not None:
+                value = float(at_centre.lo)
+                lowest = value if lowest is None else min(lowest, value)
+            halves = _split(cell, region, root)
+            if halves is None or max(float(hi - lo) for lo, hi in cell) < min_width:
+                lost += region.volume(cell)
+                continue
+            stack.extend(halves)
+    uncovered = lost + sum(region.volume(c) for c in stack)
+    complete = not stack and lost == 0.0
+    return Cover(complete, cells, direct, used, empty, uncovered, None, time.perf_counter() - start, lowest)

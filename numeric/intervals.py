@@ -1,0 +1,397 @@
+"""Certified interval arithmetic over SymPy expressions, with python-flint's ``arb`` rounding.
+
+An :class:`Interval` is a pair of exact ``arb`` endpoints ``[lo, hi]``.  Every operation computes
+its endpoints as ``arb`` balls and keeps the ball's *lower* bound for ``lo`` and its *upper*
+bound for ``hi``, so rounding is always outward: for every real ``x`` in the arguments, the
+exact result lies in the returned interval.  Endpoint (not midpoint-radius) intervals keep
+signs sharp: ``[0, a] * [b, c]`` with ``b >= 0`` has lower end exactly ``0``.
+
+The rules per function (``f`` applied to ``[lo, hi]``):
+
+* monotone ``log`` (needs ``lo > 0``), ``exp``, ``sqrt`` (needs ``lo >= 0``), ``x^r`` for a
+  rational ``r`` (``x >= 0``): ``[f(lo), f(hi)]`` (reversed when decreasing);
+* integer powers: ``x^k`` for even ``k`` has minimum ``0`` when ``0`` is inside;
+* ``Abs``, ``Max``, ``Min``: by cases;
+* :class:`XLogX` ``f(x) = x log x`` on ``x >= 0`` (``0 log 0 = 0``): ``f`` is convex, decreasing
+  on ``[0, 1/e]`` and increasing after, with minimum ``f(1/e) = -1/e``.  So the maximum over an
+  interval is ``max(f(lo), f(hi))`` and the minimum is ``f`` at the endpoint nearer to ``1/e``,
+  or ``-1/e`` when ``1/e`` lies inside.  This encloses ``x log x`` soundly on ``[0, eps]``,
+  where ``log x`` alone is unbounded.
+
+An operation whose result is unbounded or undefined (``log`` of an interval reaching ``0``,
+division by an interval containing ``0``) makes the whole evaluation return the entire line,
+which certifies nothing.  :class:`IntervalProgram` compiles a SymPy expression once into a
+straight-line program, table-driven and strict: a node without a rule raises
+:class:`~kdaxioms.symbolic.errors.TranslationError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from fractions import Fraction
+from typing import Callable, Iterator, Mapping, Sequence
+
+import flint
+import sympy as sp
+
+from kdaxioms.symbolic.errors import TranslationError
+
+BACKEND = "intervals"
+#: Working precision (bits) of the arb operations unless a caller asks for more.
+DEFAULT_BITS = 64
+
+
+@contextlib.contextmanager
+def precision(bits: int) -> Iterator[None]:
+    """Run a block with ``flint.ctx.prec = bits`` and restore the previous precision after."""
+    old = flint.ctx.prec
+    flint.ctx.prec = bits
+    try:
+        yield
+    finally:
+        flint.ctx.prec = old
+
+
+class XLogX(sp.Function):
+    """``x log x`` on ``x >= 0``, continuously extended by ``0 log 0 = 0``.
+
+    Rewriting ``c log x`` as ``(c / x) * XLogX(x)`` keeps enclosures bounded where ``x``
+    reaches ``0``; ``XLogX(x).rewrite(sp.log)`` gives back ``x log x``.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero or x == 1:
+            return sp.S.Zero
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.log(self.args[0]) + 1
+
+    def _eval_rewrite_as_log(self, x, **kwargs):
+        return x * sp.log(x)
+
+    def _eval_is_real(self):
+        return self.args[0].is_nonnegative
+
+
+class _Undetermined(Exception):
+    """An operation whose enclosure is unbounded or undefined; the evaluation gives up."""
+
+
+def arb_of(value: Fraction | int | sp.Rational | sp.Float) -> flint.arb:
+    """A ball containing an exact rational (or binary floating-point) value."""
+    if isinstance(value, sp.Float):
+        value = Fraction(*value.as_integer_ratio()) if hasattr(value, "as_integer_ratio") else Fraction(str(value))
+    if isinstance(value, sp.Rational):
+        value = Fraction(int(value.p), int(value.q))
+    value = Fraction(value)
+    return flint.arb(flint.fmpq(value.numerator, value.denominator))
+
+
+def fraction_of(exact: flint.arb) -> Fraction:
+    """The rational value of an exact ``arb`` (zero radius, finite)."""
+    if not exact.is_exact() or not exact.is_finite():
+        raise ValueError(f"{exact} is not an exact finite arb")
+    man, exp = exact.man_exp()
+    man, exp = int(man), int(exp)
+    return Fraction(man * 2**exp) if exp >= 0 else Fraction(man, 2**-exp)
+
+
+class Interval:
+    """``[lo, hi]`` with exact ``arb`` endpoints (``lo = -inf``/``hi = +inf`` only in :data:`ENTIRE`)."""
+
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo: flint.arb, hi: flint.arb):
+        self.lo, self.hi = lo, hi
+
+    @staticmethod
+    def ball(b: flint.arb) -> "Interval":
+        """The tightest interval containing an ``arb`` ball."""
+        if not b.is_finite():
+            raise _Undetermined
+        return Interval(b.lower(), b.upper())
+
+    @staticmethod
+    def exact(value: Fraction | int | sp.Rational) -> "Interval":
+        return Interval.ball(arb_of(value))
+
+    @staticmethod
+    def of(lo: Fraction | int, hi: Fraction | int) -> "Interval":
+        """``[lo, hi]`` from two exact rationals (outward when they are not binary)."""
+        return Interval(arb_of(lo).lower(), arb_of(hi).upper())
+
+    @property
+    def bounded(self) -> bool:
+        return self.lo.is_finite() and self.hi.is_finite()
+
+    def certainly_positive(self) -> bool:
+        return bool(self.lo > 0)
+
+    def certainly_nonnegative(self) -> bool:
+        return bool(self.lo >= 0)
+
+    def certainly_negative(self) -> bool:
+        return bool(self.hi < 0)
+
+    def width(self) -> float:
+        return float((self.hi - self.lo).upper()) if self.bounded else float("inf")
+
+    def intersect(self, other: "Interval") -> "Interval":
+        lo = self.lo if self.lo >= other.lo else other.lo
+        hi = self.hi if self.hi <= other.hi else other.hi
+        return Interval(lo, hi)
+
+    def hull(self, other: "Interval") -> "Interval":
+        lo = self.lo if self.lo <= other.lo else other.lo
+        hi = self.hi if self.hi >= other.hi else other.hi
+        return Interval(lo, hi)
+
+    def __repr__(self) -> str:
+        return f"[{self.lo.str(12, radius=False)}, {self.hi.str(12, radius=False)}]"
+
+
+ENTIRE = Interval(flint.arb.neg_inf(), flint.arb.pos_inf())
+
+
+# -- operations ---------------------------------------------------------------------------------
+
+def _lower_of(balls) -> flint.arb:
+    lows = [b.lower() for b in balls]
+    return min(lows, key=_Key)
+
+
+def _upper_of(balls) -> flint.arb:
+    highs = [b.upper() for b in balls]
+    return max(highs, key=_Key)
+
+
+class _Key:
+    """Total order on exact arbs for ``min``/``max``."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        return bool(self.v < other.v)
+
+
+def _check(lo: flint.arb, hi: flint.arb) -> Interval:
+    if not (lo.is_finite() and hi.is_finite()):
+        raise _Undetermined
+    return Interval(lo, hi)
+
+
+def add(a: Interval, b: Interval) -> Interval:
+    return _check((a.lo + b.lo).lower(), (a.hi + b.hi).upper())
+
+
+def neg(a: Interval) -> Interval:
+    return Interval(-a.hi, -a.lo)
+
+
+def mul(a: Interval, b: Interval) -> Interval:
+    if a.lo >= 0 and b.lo >= 0:
+        return _check((a.lo * b.lo).lower(), (a.hi * b.hi).upper())
+    prods = (a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi)
+    return _check(_lower_of(prods), _upper_of(prods))
+
+
+def recip(a: Interval) -> Interval:
+    if a.lo > 0 or a.hi < 0:
+        return _check((1 / a.hi).lower(), (1 / a.lo).upper())
+    raise _Undetermined
+
+
+def powi(a: Interval, k: int) -> Interval:
+    if k < 0:
+        return recip(powi(a, -k))
+    if k == 0:
+        return Interval(flint.arb(1), flint.arb(1))
+    if k % 2 == 1 or a.lo >= 0:
+        return _check((a.lo**k).lower(), (a.hi**k).upper())
+    if a.hi <= 0:
+        return _check((a.hi**k).lower(), (a.lo**k).upper())
+    top = -a.lo if -a.lo >= a.hi else a.hi
+    return _check(flint.arb(0), (top**k).upper())
+
+
+def rpow(a: Interval, r: Fraction) -> Interval:
+    """``x^r`` for a non-integer rational ``r`` on ``x >= 0`` (``x > 0`` when ``r < 0``)."""
+    if a.lo < 0 or (r < 0 and not a.lo > 0):
+        raise _Undetermined
+    e = arb_of(r)
+
+    def at(x: flint.arb) -> flint.arb:
+        return flint.arb(0) if x == 0 else x**e
+
+    lo, hi = (at(a.lo), at(a.hi)) if r > 0 else (at(a.hi), at(a.lo))
+    return _check(lo.lower(), hi.upper())
+
+
+def sqrt(a: Interval) -> Interval:
+    if a.lo < 0:
+        raise _Undetermined
+    return _check(a.lo.sqrt().lower(), a.hi.sqrt().upper())
+
+
+def log(a: Interval) -> Interval:
+    if not a.lo > 0:
+        raise _Undetermined
+    return _check(a.lo.log().lower(), a.hi.log().upper())
+
+
+def exp(a: Interval) -> Interval:
+    return _check(a.lo.exp().lower(), a.hi.exp().upper())
+
+
+def absolute(a: Interval) -> Interval:
+    if a.lo >= 0:
+        return a
+    if a.hi <= 0:
+        return neg(a)
+    return Interval(flint.arb(0), -a.lo if -a.lo >= a.hi else a.hi)
+
+
+def maximum(*args: Interval) -> Interval:
+    return Interval(max((x.lo for x in args), key=_Key), max((x.hi for x in args), key=_Key))
+
+
+def minimum(*args: Interval) -> Interval:
+    return Interval(min((x.lo for x in args), key=_Key), min((x.hi for x in args), key=_Key))
+
+
+def xlogx(a: Interval) -> Interval:
+    """Enclosure of ``x log x`` over ``[lo, hi]`` with ``lo >= 0`` (see the module docstring)."""
+    if a.lo < 0:
+        raise _Undetermined
+
+    def f(x: flint.arb) -> flint.arb:
+        return flint.arb(0) if x == 0 else x * x.log()
+
+    inv_e = flint.arb(-1).exp()
+    f_lo, f_hi = f(a.lo), f(a.hi)
+    top = _upper_of((f_lo, f_hi))
+    if a.hi < inv_e:
+        return _check(f_hi.lower(), top)
+    if a.lo > inv_e:
+        return _check(f_lo.lower(), top)
+    return _check((-inv_e).lower(), top)
+
+
+# -- compilation --------------------------------------------------------------------------------
+
+_FUNCTIONS: Mapping[type, Callable[..., Interval]] = {
+    sp.log: log, sp.exp: exp, sp.Abs: absolute, XLogX: xlogx, sp.Max: maximum, sp.Min: minimum,
+}
+
+
+def _nary(op: Callable[[Interval, Interval], Interval]) -> Callable[..., Interval]:
+    def fold(*args: Interval) -> Interval:
+        acc = args[0]
+        for x in args[1:]:
+            acc = op(acc, x)
+        return acc
+    return fold
+
+
+_ADD, _MUL = _nary(add), _nary(mul)
+
+
+class IntervalProgram:
+    """A SymPy expression compiled to a straight-line program over :class:`Interval` values.
+
+    ``symbols`` fixes the order of the argument intervals.  Exact numbers become constants
+    (rounded outward at evaluation); every other node is looked up in a table.
+    """
+
+    def __init__(self, expr: sp.Expr, symbols: Sequence[sp.Symbol]):
+        self.expr = sp.sympify(expr)
+        self.symbols = tuple(symbols)
+        self._slots: dict[sp.Basic, int] = {s: k for k, s in enumerate(self.symbols)}
+        self._code: list[tuple[Callable, tuple[int, ...], tuple]] = []
+        self._constants: list[tuple[int, object]] = []
+        self._size = len(self.symbols)
+        self._out = self._compile(self.expr)
+
+    # -- compiler ------------------------------------------------------------------------------
+    def _new(self) -> int:
+        self._size += 1
+        return self._size - 1
+
+    def _emit(self, fn: Callable, args: tuple[int, ...], extra: tuple = ()) -> int:
+        target = self._new()
+        self._code.append((fn, args, extra, target))
+        return target
+
+    def _constant(self, value) -> int:
+        target = self._new()
+        self._constants.append((target, value))
+        return target
+
+    def _compile(self, node: sp.Basic) -> int:
+        if node in self._slots:
+            return self._slots[node]
+        slot = self._compile_node(node)
+        self._slots[node] = slot
+        return slot
+
+    def _compile_node(self, node: sp.Basic) -> int:
+        if isinstance(node, sp.Symbol):
+            raise TranslationError(BACKEND, node, f"free symbol not bound (bound: {[str(s) for s in self.symbols]})")
+        if isinstance(node, (sp.Rational, sp.Float)):
+            return self._constant(node)
+        if node is sp.pi:
+            return self._constant("pi")
+        if node is sp.E:
+            return self._emit(exp, (self._compile(sp.Integer(1)),))
+        if isinstance(node, sp.Add):
+            return self._emit(_ADD, tuple(self._compile(a) for a in node.args))
+        if isinstance(node, sp.Mul):
+            return self._emit(_MUL, tuple(self._compile(a) for a in node.args))
+        if isinstance(node, sp.Pow):
+            return self._compile_pow(node)
+        fn = _FUNCTIONS.get(type(node))
+        if fn is not None:
+            return self._emit(fn, tuple(self._compile(a) for a in node.args))
+        raise TranslationError(BACKEND, node)
+
+    def _compile_pow(self, node: sp.Pow) -> int:
+        base, e = node.args
+        if base is sp.E:
+            return self._emit(exp, (self._compile(e),))
+        if isinstance(e, sp.Integer):
+            return self._emit(powi, (self._compile(base),), (int(e),))
+        if isinstance(e, sp.Rational):
+            if e == sp.Rational(1, 2):
+                return self._emit(sqrt, (self._compile(base),))
+            return self._emit(rpow, (self._compile(base),), (Fraction(int(e.p), int(e.q)),))
+        if e.is_number and not e.is_real:
+            raise TranslationError(BACKEND, node, "complex exponent")
+        return self._emit(exp, (self._compile(e * sp.log(base)),))
+
+    # -- evaluation ----------------------------------------------------------------------------
+    def __call__(self, values: Sequence[Interval]) -> Interval:
+        """Enclose the expression when each symbol ranges over its interval (in order)."""
+        slots: list = list(values) + [None] * (self._size - len(self.symbols))
+        try:
+            for target, value in self._constants:
+                slots[target] = (Interval.ball(flint.arb.pi()) if value == "pi" else Interval.exact(value))
+            for fn, args, extra, target in self._code:
+                slots[target] = fn(*(slots[a] for a in args), *extra)
+        except _Undetermined:
+            return ENTIRE
+        return slots[self._out]
+
+
+def enclose(expr: sp.Expr, box: Mapping[sp.Symbol, tuple[Fraction, Fraction]], bits: int = DEFAULT_BITS) -> Interval:
+    """Enclosure of ``expr`` when each symbol ranges over ``[lo, hi]`` (exact rationals)."""
+    symbols = tuple(box)
+    program = IntervalProgram(expr, symbols)
+    with precision(bits):
+        return program([Interval.of(*box[s]) for s in symbols])
