@@ -394,7 +394,7 @@ class Axiom:
         syms = self.operator.vector_inputs(point.n)
         for name, vec in point.sympy_inputs().items():
             subs.update(zip(syms[name], vec))
-        truth = certified_truth(self.vector_formula(point.n).xreplace(subs))
+        truth = certified_truth(self.vector_formula(point.n), subs)
         return None if truth is None else not truth
 
     def text(self) -> str:

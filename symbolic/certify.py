@@ -75,27 +75,41 @@ def certified_sign(expr: sp.Expr) -> int | None:
     return None
 
 
-def certified_truth(formula: sp.Basic) -> bool | None:
-    """The truth value of a closed formula (relations joined by And/Or/Not/Implies) whose sides
-    are exact numbers, each relation decided by :func:`certified_sign`; ``None`` if any needed
-    sign cannot be certified."""
+_UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
+
+
+def certified_truth(formula: sp.Basic, subs: dict | None = None) -> bool | None:
+    """The truth value of a formula (relations joined by And/Or/Not/Implies) at the exact point
+    ``subs``, each relation decided by :func:`certified_sign` of ``lhs - rhs``; ``None`` if any
+    needed sign cannot be certified.
+
+    The point is substituted into each side separately, before SymPy may fold a relation: a side
+    that is undefined there (a division by zero, ``0**(-1)``, an infinite power) makes the
+    relation ``None``, never a truth value (``Eq(zoo, 1)`` would otherwise fold to ``False``)."""
+    subs = subs or {}
     if formula is sp.true or formula is True:
         return True
     if formula is sp.false or formula is False:
         return False
     if isinstance(formula, sp.Not):
-        inner = certified_truth(formula.args[0])
+        inner = certified_truth(formula.args[0], subs)
         return None if inner is None else not inner
     if isinstance(formula, (sp.And, sp.Or)):
-        values = [certified_truth(a) for a in formula.args]
+        values = [certified_truth(a, subs) for a in formula.args]
         decisive = False if isinstance(formula, sp.And) else True
         if decisive in values:
             return decisive
         return None if None in values else not decisive
     if isinstance(formula, sp.Implies):
-        return certified_truth(sp.Or(sp.Not(formula.args[0]), formula.args[1]))
+        return certified_truth(sp.Or(sp.Not(formula.args[0]), formula.args[1]), subs)
     if isinstance(formula, sp.core.relational.Relational):
-        sign = certified_sign(formula.lhs - formula.rhs)
+        sides = [sp.sympify(side).xreplace(subs) for side in (formula.lhs, formula.rhs)]
+        if any(side.has(*_UNDEFINED) for side in sides):
+            return None
+        difference = sides[0] - sides[1]
+        if difference.has(*_UNDEFINED):
+            return None
+        sign = certified_sign(difference)
         if sign is None:
             return None
         return {sp.Eq: sign == 0, sp.Ne: sign != 0, sp.StrictLessThan: sign < 0, sp.LessThan: sign <= 0,

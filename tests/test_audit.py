@@ -141,3 +141,19 @@ def test_formulas_execute_nothing(tmp_path, capsys, formula):
 def test_huge_exponent_is_rejected():
     with pytest.raises(InputError, match="exponent"):
         operator_from_data({"name": "x", "kind": "meta", "component": "p[i]**(10**10**10)"})
+
+
+def test_a_refuting_witness_keeps_grid_parameters_in_their_domain():
+    # Regression: shrinking once turned tau = 1/3 into tau = 0, where S_tau is undefined, and the
+    # replay folded the undefined equation to "violated".
+    from fractions import Fraction
+    from kdaxioms.smt.audit import audit_axiom
+    from kdaxioms.symbolic.axioms import axiom
+    from kdaxioms.symbolic.opfile import load_operator
+    op = load_operator(EXAMPLES / "arithmetic-aggregation.toml")
+    ax = axiom("temperature-coherence", op)
+    result = audit_axiom(ax, max_n=2, timeout_ms=5000)
+    assert result.verdict == "refuted"
+    assert Fraction(result.witness.parameters["tau"]) > 0
+    assert str(result.witness.parameters["tau"]) in result.covered["tau"]
+    assert ax.violated_at(result.witness) is True

@@ -72,3 +72,14 @@ def test_fixed_point_and_envelope_are_proved():
 def test_unanchored_operator_has_no_unique_fixed_point():
     unanchored = meta("unanchored", Q[INDEX])
     assert prove_fixed_point(unanchored).verdict == "unknown"
+
+
+def test_certified_truth_refuses_a_relation_undefined_at_the_point():
+    # Eq(1/x, 1) at x = 0 would fold to False (zoo != 1) and pass for a violation.
+    import sympy as sp
+    from kdaxioms.symbolic.certify import certified_truth
+    x = sp.Symbol("x")
+    assert certified_truth(sp.Eq(1 / x, 1), {x: sp.Integer(0)}) is None
+    assert certified_truth(sp.Not(sp.Eq(x ** (1 / x), 1)), {x: sp.Integer(0)}) is None
+    assert certified_truth(sp.Eq(1 / x, 1), {x: sp.Integer(1)}) is True
+    assert certified_truth(sp.Eq(1 / x, 1), {x: sp.Integer(2)}) is False
