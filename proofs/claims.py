@@ -20,7 +20,7 @@ from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.contraction import prove_by_convexity, prove_identity
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.errors import UnknownNameError
-from kdaxioms.symbolic.families import family
+from kdaxioms.symbolic.families import FAMILIES, family
 from kdaxioms.symbolic.model import Kind, Operator
 from kdaxioms.symbolic.outcome import Outcome
 from kdaxioms.symbolic.recursion import prove_envelope, prove_fixed_point, prove_trajectory, trajectory
@@ -166,6 +166,21 @@ def registry() -> dict[str, Claim]:
     from .derived_claims import derivation_claims  # derived claims build on this module's Claim
     claims += derivation_claims()
     return {c.id: c for c in claims}
+
+
+def by_family(claims: list[Claim], names: list[str]) -> list[Claim]:
+    """The claims about the named families (registry names such as ``linear-anchor`` or theory
+    ids such as ``F1``, which name every family with that id); all claims when none is named."""
+    if not names:
+        return claims
+    wanted: set[str] = set()
+    for name in names:
+        hits = {spec.name for spec in FAMILIES.values() if name in (spec.name, spec.code)}
+        if not hits:
+            choices = sorted(FAMILIES) + sorted({s.code for s in FAMILIES.values() if s.code.startswith("F")})
+            raise UnknownNameError("family", name, choices)
+        wanted |= hits
+    return [c for c in claims if c.family in wanted]
 
 
 def select(claims: Mapping[str, Claim], names: list[str]) -> list[Claim]:

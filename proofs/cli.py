@@ -22,9 +22,10 @@ from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.errors import InputError, KdaxiomsError
 
-from .claims import registry, select
+from .claims import by_family, registry, select
+from .progress import progress_bar, wanted
 from .report import ReportError, write_report
-from .runner import ClaimResult, exit_status, run_claims
+from .runner import ClaimResult, available_cores, exit_status, run_claims
 from .settings import Settings
 
 log = logging.getLogger("kdaxioms")
@@ -65,6 +66,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-n", type=_positive_int, default=6, help="largest support size of whole-vector SMT (default 6)")
     p.add_argument("--timeout", type=_positive_float, default=5.0, help="seconds per Z3 query (default 5)")
     p.add_argument("--chains", type=_positive_int, default=1000, help="random starts per support size (default 1000)")
+    p.add_argument("--family", action="append", default=[], metavar="NAME",
+                   help="only the claims about this family (name such as linear-anchor, or id such as F1; repeatable)")
+    p.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                   help="worker processes (default: every available core)")
     p.add_argument("-v", "--verbose", action="store_true", help="log each route to standard error")
 
 
@@ -175,8 +180,15 @@ def _run(argv: Sequence[str]) -> int:
     if args.command == "audit":
         return _audit(args)
     settings = _settings(args)
-    claims = select(registry(), args.claims)
-    results = run_claims(claims, settings)
+    claims = by_family(select(registry(), args.claims), args.family)
+    jobs = args.jobs or available_cores()
+    with progress_bar(len(claims), "checking claims", wanted(getattr(args, "json", False))) as update:
+        finished: list[str] = []
+
+        def tick(result: ClaimResult) -> None:
+            finished.append(result.claim.id)
+            update(len(finished), result.claim.id)
+        results = run_claims(claims, settings, tick, jobs)
     if args.command == "check":
         if args.json:
             print(json.dumps({"claims": [r.to_json() for r in results], "settings": settings.as_dict()}, indent=2))

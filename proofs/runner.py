@@ -1,11 +1,19 @@
-"""Running claims through their routes and timing each route."""
+"""Running claims through their routes and timing each route, on one core or several.
+
+With ``jobs > 1`` the claims run in worker processes (``spawn``: a fresh interpreter each, so
+no solver state is shared); a worker rebuilds the registry and runs one claim by id, and the
+results come back in the order of the claims given, whatever order they finish in.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Sequence
 
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, unknown
@@ -56,7 +64,15 @@ class ClaimResult:
         return out
 
 
-def run_claim(claim: Claim, settings: Settings) -> ClaimResult:
+def available_cores() -> int:
+    """The cores this process may run on (the default of ``--jobs``)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _route_results(claim: Claim, settings: Settings) -> tuple[RouteResult, ...]:
     """Every route of ``claim``; a route that raises a kdaxioms error is ``unknown`` with its reason."""
     results = []
     for route in claim.routes:
@@ -68,18 +84,46 @@ def run_claim(claim: Claim, settings: Settings) -> ClaimResult:
         seconds = time.perf_counter() - start
         log.debug("%s via %s: %s (%.2f s)", claim.id, route.name, outcome.verdict, seconds)
         results.append(RouteResult(route.name, outcome, seconds))
-    return ClaimResult(claim, tuple(results), combine(results))
+    return tuple(results)
 
 
-def run_claims(claims: Iterable[Claim], settings: Settings,
-               progress: Callable[[ClaimResult], None] | None = None) -> list[ClaimResult]:
-    out = []
-    for claim in claims:
-        result = run_claim(claim, settings)
-        if progress is not None:
-            progress(result)
-        out.append(result)
-    return out
+def run_claim(claim: Claim, settings: Settings) -> ClaimResult:
+    """Run every route of ``claim`` and combine their outcomes into one verdict."""
+    routes = _route_results(claim, settings)
+    return ClaimResult(claim, routes, combine(routes))
+
+
+def _run_by_id(claim_id: str, settings: Settings) -> tuple[RouteResult, ...]:
+    """Worker entry point: claims hold closures, so a worker looks its claim up by id."""
+    from .claims import registry  # the registry is rebuilt in each worker process
+    return _route_results(registry()[claim_id], settings)
+
+
+def run_claims(claims: Sequence[Claim], settings: Settings, progress: Callable[[ClaimResult], None] | None = None,
+               jobs: int = 1) -> list[ClaimResult]:
+    """Run ``claims`` on ``jobs`` processes; ``progress`` is called as each claim finishes.
+
+    Claims from :func:`kdaxioms.proofs.claims.registry` only when ``jobs > 1`` (workers look
+    them up by id).  The result list is in the order of ``claims``."""
+    claims = list(claims)
+    jobs = max(1, min(jobs, len(claims)))
+    if jobs == 1:
+        out = []
+        for claim in claims:
+            out.append(run_claim(claim, settings))
+            if progress is not None:
+                progress(out[-1])
+        return out
+    done: dict[str, ClaimResult] = {}
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_run_by_id, c.id, settings): c for c in claims}
+        for future in as_completed(futures):
+            claim = futures[future]
+            routes = future.result()
+            done[claim.id] = ClaimResult(claim, routes, combine(routes))
+            if progress is not None:
+                progress(done[claim.id])
+    return [done[c.id] for c in claims]
 
 
 def exit_status(results: list[ClaimResult]) -> int:

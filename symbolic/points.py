@@ -55,6 +55,10 @@ class Point:
         if len(sizes) != 1:
             raise InputError(f"input vectors have different lengths {sorted(sizes)}")
 
+    def __reduce__(self):
+        """Pickle as plain dicts (read-only views do not pickle): results cross process boundaries."""
+        return Point, (dict(self.inputs), dict(self.parameters))
+
     @property
     def n(self) -> int:
         return len(next(iter(self.inputs.values())))

@@ -74,3 +74,28 @@ def test_report_is_written_whole_and_reproducible(tmp_path, capsys):
     if shutil.which("pdflatex") or shutil.which("latexmk"):
         assert (out / "report.pdf").stat().st_size > 10_000
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def _verdicts(out):
+    return {c["id"]: (c["verdict"], c["scope"], c.get("witness")) for c in json.loads(out)["claims"]}
+
+
+def test_parallel_check_gives_the_same_results_in_the_same_order(capsys):
+    # Refuted claims carry witnesses, which must survive the trip back from a worker process.
+    claims = ["C1.geometric-anchor", "C2.tv", "C4"]
+    code1, out1, _ = run(capsys, "check", *claims, "--json", "--jobs", "1", *FAST)
+    code2, out2, _ = run(capsys, "check", *claims, "--json", "--jobs", "2", *FAST)
+    assert code1 == code2 == 0
+    assert list(_verdicts(out1)) == list(_verdicts(out2))
+    assert _verdicts(out1) == _verdicts(out2)
+    assert any(w is not None for _, _, w in _verdicts(out2).values())
+
+
+def test_family_selects_claims_by_name_or_theory_id(capsys):
+    code, out, _ = run(capsys, "check", "--family", "F4", "--json", "--jobs", "1", *FAST)
+    ids = set(_verdicts(out))
+    assert code == 0 and ids and all(".geometric-anchor." in i or i.startswith("C6") for i in ids)
+    code, out, _ = run(capsys, "check", "C2", "--family", "geometric-anchor", "--json", *FAST)
+    assert code == 0 and _verdicts(out) == {}
+    code, _, err = run(capsys, "check", "--family", "F9")
+    assert code == 2 and "unknown family 'F9'" in err and "F1" in err and "Traceback" not in err
