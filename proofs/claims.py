@@ -29,7 +29,8 @@ from kdaxioms.symbolic.statements import Contraction, Relation
 from .settings import Settings
 
 PROVER, CROSS_CHECK = "prover", "cross-check"
-HOLDS, FAILS = "holds", "fails"
+#: What the theory expects; OPEN marks a question the theory leaves to the tool.
+HOLDS, FAILS, OPEN = "holds", "fails", "open"
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,10 @@ def registry() -> dict[str, Claim]:
         contraction_claim("C2.h2", Contraction(f1, divergence("h2"), 1 - alpha, Relation.LE, strict=True)),
     ]
     claims += trajectory_claims(f1)
-    from .derived_claims import derivation_claims  # derived claims build on this module's Claim
-    claims += derivation_claims()
+    from .axiom_claims import axiom_claims  # these modules build on this module's Claim
+    from .derived_claims import derivation_claims
+    claims += derivation_claims() + axiom_claims()
+    claims.sort(key=lambda c: int(c.id[1:].split(".")[0]))  # by claim number; stable within one
     return {c.id: c for c in claims}
 
 

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, unknown
 
-from .claims import FAILS, HOLDS, Claim
+from .claims import HOLDS, OPEN, Claim
 from .settings import Settings
 from .verdict import Combined, RouteResult, combine
 
@@ -37,7 +37,10 @@ class ClaimResult:
 
     @property
     def as_expected(self) -> bool:
-        """Proved when the theory says it holds, refuted when it says it fails, no disagreement."""
+        """Proved when the theory says it holds, refuted when it says it fails, no disagreement;
+        an open question is as expected whatever the verdict, as long as the routes agree."""
+        if self.claim.expected == OPEN:
+            return not self.combined.disagreement
         wanted = PROVED if self.claim.expected == HOLDS else REFUTED
         return self.verdict == wanted and not self.combined.disagreement
 

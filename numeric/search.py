@@ -1,0 +1,224 @@
+"""Counterexample search for axioms on whole vectors: floats propose, exact arithmetic decides.
+
+Where Z3 times out (roots and normalizations of geometric aggregation, say), a violation can
+still be found by looking for it.  For a formula ``F`` (relations joined by And/Or/Not/Implies)
+the *violation margin* ``m`` is a real function that is positive exactly where ``F`` is false:
+
+    m(a <= b) = m(a < b) = a - b,   m(a >= b) = m(a > b) = b - a,   m(a = b) = |a - b|,
+    m(And(F, G)) = max(m(F), m(G)),  m(Or(F, G)) = min(m(F), m(G)),  m(Not F) = -m(F),
+    m(Implies(F, G)) = m(G) where m(F) <= 1e-12, else -m(F).
+
+(An Implies is not ``min(-m(F), m(G))``: a premise with an equality, such as weights summing
+to 1, has ``m(F) = 0`` where it holds, and the minimum would hide every violation.)
+
+``m`` is lambdified once (numpy) and evaluated on many seeded random points at once: inputs from
+a flat-or-sparse Dirichlet (small coordinates matter near the boundary), parameters uniform in
+their domains (unbounded ones log-uniform on ``[1/4, 4]``).  The points with the largest positive
+margin are rounded to rationals (each input rescaled exactly onto the simplex) at growing
+denominators and replayed exactly by :meth:`Axiom.violated_at`.  Only a replayed point is a
+witness: the floats never decide anything, so the search can refute but never prove.
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+from typing import Iterable
+
+import numpy as np
+import sympy as sp
+
+from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
+from kdaxioms.symbolic.errors import InputError, ModelError
+from kdaxioms.symbolic.families import power_softening
+from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
+from kdaxioms.symbolic.points import Point
+
+#: Denominators tried, smallest first, when a float proposal is made exact (kept small: SymPy
+#: reduces rational powers of rationals by factoring, which is slow for large denominators).
+DENOMINATORS = (10, 100, 1000)
+#: Parameters (often exponents) keep denominators at most this: exact powers stay small.
+PARAMETER_DENOMINATOR = 100
+#: Dirichlet concentrations of the drawn inputs: flat, and sparse (mass near the boundary).
+CONCENTRATIONS = (1.0, 0.3)
+#: A premise whose float margin is at most this counts as holding.
+PREMISE_SLACK = 1e-12
+#: Float margins at or below this are treated as noise, not proposals.
+NOISE = 1e-9
+
+
+def margin(formula: sp.Basic) -> sp.Expr:
+    """The violation margin of ``formula`` (see the module docstring)."""
+    if formula is sp.true:
+        return sp.Integer(-1)
+    if formula is sp.false:
+        return sp.Integer(1)
+    if isinstance(formula, sp.And):
+        return sp.Max(*(margin(a) for a in formula.args))
+    if isinstance(formula, sp.Or):
+        return sp.Min(*(margin(a) for a in formula.args))
+    if isinstance(formula, sp.Not):
+        return -margin(formula.args[0])
+    if isinstance(formula, sp.Implies):  # violated where the premise holds and the conclusion fails
+        premise = margin(formula.args[0])
+        return sp.Piecewise((margin(formula.args[1]), premise <= PREMISE_SLACK), (-premise, True))
+    if isinstance(formula, (sp.LessThan, sp.StrictLessThan)):
+        return formula.lhs - formula.rhs
+    if isinstance(formula, (sp.GreaterThan, sp.StrictGreaterThan)):
+        return formula.rhs - formula.lhs
+    if isinstance(formula, sp.Eq):
+        return sp.Abs(formula.lhs - formula.rhs)
+    if isinstance(formula, sp.Ne):
+        return -sp.Abs(formula.lhs - formula.rhs)
+    raise ModelError(f"no violation margin for {type(formula).__name__}")
+
+
+def _bounds(domain: sp.Interval) -> tuple[float, float, bool]:
+    """``(lo, hi, logarithmic)`` for drawing a parameter in ``domain``."""
+    lo, hi = domain.start, domain.end
+    if lo.is_finite and hi.is_finite:
+        return float(lo), float(hi), False
+    lo = max(float(lo), 0.25) if lo.is_finite else 0.25
+    return lo, max(4.0, 4 * lo), True
+
+
+class _Space:
+    """Random points for one axiom at one support size ``n``."""
+
+    def __init__(self, ax: Axiom, n: int):
+        op = ax.operator
+        formula = ax.vector_formula(n)
+        self.n, self.inputs = n, op.vector_inputs(n)
+        self.interior = set(op.inputs) if ax.spec.interior else set(op.interior_inputs)
+        coordinates = {s for syms in self.inputs.values() for s in syms}
+        domains = {p.symbol: p.interval() for p in op.parameters}
+        for symbol, condition in AUXILIARY_DOMAINS.items():
+            domains[symbol] = condition.as_set()
+        self.parameters = sorted(formula.free_symbols - coordinates, key=str)
+        for s in self.parameters:  # a temperature brought in by the axiom (A5's power softening)
+            if s not in domains and s == power_softening().roles["temperature"]:
+                domains[s] = sp.Interval.open(0, sp.oo)
+        missing = [s.name for s in self.parameters if s not in domains]
+        if missing:
+            raise ModelError(f"no domain to draw {missing} from")
+        self.dependent = self._eliminate(op.constraints)
+        self.parameters = [s for s in self.parameters if s not in self.dependent]
+        self.domains = {s: _bounds(domains[s]) for s in self.parameters}
+        args = [s for name in op.inputs for s in self.inputs[name]] + self.parameters
+        self.function = sp.lambdify(args, margin(formula).xreplace(self.dependent), modules="numpy")
+
+    def _eliminate(self, constraints) -> dict[sp.Symbol, sp.Expr]:
+        """Solve each equality constraint (e.g. ``w_1 + w_2 = 1``) for its last parameter, which is
+        then computed from the others instead of drawn; inequality constraints are left to replay."""
+        dependent: dict[sp.Symbol, sp.Expr] = {}
+        for c in constraints:
+            if not isinstance(c, sp.Eq):
+                continue
+            c = c.xreplace(dependent)
+            free = sorted(c.free_symbols & set(self.parameters), key=str)
+            solutions = sp.solve(c, free[-1]) if free else []
+            if len(solutions) != 1:
+                raise ModelError(f"cannot solve the constraint {c} for one parameter")
+            dependent = {k: v.xreplace({free[-1]: solutions[0]}) for k, v in dependent.items()}
+            dependent[free[-1]] = solutions[0]
+        return dependent
+
+    def draw(self, rng: np.random.Generator, count: int) -> tuple[dict[str, np.ndarray], dict[sp.Symbol, np.ndarray]]:
+        alpha = CONCENTRATIONS[int(rng.integers(len(CONCENTRATIONS)))]
+        inputs = {name: rng.dirichlet(np.full(self.n, alpha), size=count) for name in self.inputs}
+        params = {}
+        for s, (lo, hi, logarithmic) in self.domains.items():
+            u = rng.uniform(size=count)
+            params[s] = np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo))) if logarithmic else lo + u * (hi - lo)
+        return inputs, params
+
+    def margins(self, inputs, params) -> np.ndarray:
+        args = [inputs[name][:, i] for name in self.inputs for i in range(self.n)] + [params[s] for s in self.parameters]
+        with np.errstate(all="ignore"):
+            out = np.broadcast_to(np.asarray(self.function(*args), dtype=float), (len(args[0]),))
+        return np.where(np.isfinite(out), out, -np.inf)
+
+
+def _simplex(vec: np.ndarray, denominator: int, positive: bool) -> tuple[Fraction, ...] | None:
+    """``vec`` rounded to multiples of ``1/denominator`` that sum to 1 exactly (largest remainders
+    get the spare units), so every coordinate keeps the small denominator; ``positive`` keeps
+    each coordinate at least ``1/denominator``."""
+    scaled = np.clip(np.asarray(vec, dtype=float), 0, None) * denominator
+    units = np.floor(scaled).astype(int)
+    if positive:
+        units = np.maximum(units, 1)
+    spare = denominator - int(units.sum())
+    order = np.argsort(-(scaled - np.floor(scaled)))
+    if spare < 0:
+        order = np.argsort(units)[::-1]
+    k = 0
+    while spare != 0 and k < 10 * len(units):
+        i = order[k % len(units)]
+        step = 1 if spare > 0 else -1
+        if units[i] + step >= (1 if positive else 0):
+            units[i] += step
+            spare -= step
+        k += 1
+    if spare != 0:
+        return None
+    return tuple(Fraction(int(u), denominator) for u in units)
+
+
+def _exact(space: _Space, inputs, params, k: int, denominator: int) -> Point | None:
+    vectors = {}
+    for name, arr in inputs.items():
+        vec = _simplex(arr[k], denominator, name in space.interior)
+        if vec is None:
+            return None
+        vectors[name] = vec
+    values = {s: Fraction(float(params[s][k])).limit_denominator(min(denominator, PARAMETER_DENOMINATOR))
+              for s in space.parameters}
+    exact = {s: sp.Rational(v.numerator, v.denominator) for s, v in values.items()}
+    for s, expr in space.dependent.items():
+        v = sp.Rational(expr.xreplace(exact))
+        values[s] = Fraction(int(v.p), int(v.q))
+    return Point(vectors, {s.name: v for s, v in values.items()})
+
+
+def _replays(ax: Axiom, point: Point) -> bool:
+    try:
+        return ax.violated_at(point) is True
+    except (InputError, ModelError, ZeroDivisionError, ValueError, OverflowError):
+        return False  # outside the domain, or too large to evaluate exactly: not a witness
+
+
+def search_violation(ax: Axiom, sizes: Iterable[int] = (2, 3), seed: int = 0, rounds: int = 20,
+                     batch: int = 20000, candidates: int = 8, budget_s: float = 20.0) -> Outcome:
+    """Look for a point where ``ax`` fails; ``refuted`` only with an exactly replayed witness.
+
+    Per size: ``rounds`` seeded batches of ``batch`` float points; the ``candidates`` largest
+    positive margins of each batch are made exact and replayed.  Stops at the first witness or
+    when ``budget_s`` seconds are spent (then ``unknown``: not finding is not a proof)."""
+    start, drawn, replayed = time.perf_counter(), 0, 0
+    rng = np.random.default_rng(seed)
+    sizes = list(sizes)
+    for n in sizes:
+        try:
+            space = _Space(ax, n)
+        except ModelError as err:
+            return unknown(f"no search for {ax.spec.name}: {err}")
+        for _ in range(rounds):
+            if time.perf_counter() - start > budget_s:
+                break
+            inputs, params = space.draw(rng, batch)
+            m = space.margins(inputs, params)
+            drawn += batch
+            order = np.argsort(-m)[:candidates]
+            for k in order[m[order] > NOISE]:
+                if time.perf_counter() - start > budget_s:
+                    break
+                for denominator in DENOMINATORS:
+                    point = _exact(space, inputs, params, int(k), denominator)
+                    replayed += 1
+                    if point is not None and _replays(ax, point):
+                        steps = (rf"seeded search (seed {seed}): {drawn} float points at $n \in \{{{', '.join(map(str, sizes))}\}}$, "
+                                 rf"{replayed} made exact and replayed; the witness fails the axiom in exact arithmetic",)
+                        return Outcome(REFUTED, f"n={n}", steps, point,
+                                       data={"drawn": drawn, "replayed": replayed, "seconds": time.perf_counter() - start})
+    return unknown(f"no violation found in {drawn} seeded float points (n in {sizes}, seed {seed}); "
+                   "a search that finds nothing proves nothing")

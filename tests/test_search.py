@@ -1,0 +1,63 @@
+"""The seeded counterexample search refutes only with exactly replayed witnesses; A5 per coordinate."""
+
+from fractions import Fraction
+
+import pytest
+import sympy as sp
+
+from kdaxioms.numeric.search import _simplex, margin, search_violation
+from kdaxioms.proofs.axiom_claims import axiom_claims
+from kdaxioms.proofs.runner import run_claim
+from kdaxioms.proofs.settings import Settings
+from kdaxioms.symbolic.axioms import axiom
+from kdaxioms.symbolic.coherence import prove_coherence
+from kdaxioms.symbolic.families import family
+
+x, y = sp.symbols("x y", real=True)
+
+
+def test_margin_is_positive_exactly_where_the_formula_fails():
+    f = sp.Implies(sp.Eq(x + y, 1), x <= sp.Rational(1, 2))
+    m = sp.lambdify((x, y), margin(f))
+    assert m(0.7, 0.3) > 0          # premise holds, conclusion fails
+    assert m(0.4, 0.6) <= 0         # both hold
+    assert m(0.7, 0.5) <= 0         # premise fails: the implication holds
+
+
+@pytest.mark.parametrize("denominator", [10, 1000])
+def test_rounded_points_stay_on_the_simplex_with_small_denominators(denominator):
+    vec = _simplex([0.3333, 0.6667, 0.0], denominator, positive=True)
+    assert sum(vec) == 1 and all(v > 0 for v in vec) and all(denominator % v.denominator == 0 for v in vec)
+
+
+@pytest.mark.parametrize("name, operator, sizes", [
+    ("weight-monotone-l2", "geometric-aggregation", (3,)),    # THEORY C11: FALSE at n = 3
+    ("temperature-coherence", "arithmetic-aggregation", (2,)),
+    ("closure", "linear-smoothing", (2,)),
+    ("anchoring", "geometric-anchor", (2,)),
+])
+def test_search_refutes_planted_failures_with_replayed_witnesses(name, operator, sizes):
+    ax = axiom(name, family(operator))
+    out = search_violation(ax, sizes, seed=0, budget_s=20)
+    assert out.verdict == "refuted"
+    assert ax.violated_at(out.witness) is True
+    assert all(Fraction(v).denominator <= 1000 for vec in out.witness.inputs.values() for v in vec)
+
+
+def test_search_never_proves():
+    out = search_violation(axiom("weight-monotone-l2", family("arithmetic-aggregation")), (2,), seed=0, rounds=2)
+    assert out.verdict == "unknown" and "proves nothing" in out.reason
+
+
+def test_coherence_is_proved_for_geometric_and_not_for_arithmetic_aggregation():
+    assert prove_coherence(family("geometric-aggregation")).verdict == "proved"
+    assert prove_coherence(family("arithmetic-aggregation")).verdict == "unknown"
+
+
+def test_f2_reduction_and_second_fixed_point_claims():
+    claims = {c.id: c for c in axiom_claims()}
+    for cid in ("C1.multi-teacher-anchor.M1-M6", "C6.global-attraction", "C11.geometric.A5"):
+        result = run_claim(claims[cid], Settings())
+        assert result.as_expected, (cid, result.verdict, [r.outcome.reason for r in result.routes])
+    w = run_claim(claims["C6.global-attraction"], Settings()).combined.witness
+    assert w.inputs["q"][0] == 1 and all(v == 0 for v in w.inputs["q"][1:])
