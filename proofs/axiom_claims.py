@@ -152,12 +152,13 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
             out = coordinate_route(ax, settings.timeout_ms)
             if out.verdict != PROVED and op is aggregation:
                 out = vector_route(ax, 2, settings.timeout_ms)
-            steps.append(f"{op.name} {ax.spec.code} {name}: {out.verdict} ({out.scope or out.reason})")
+            steps.append(f"{op.name} {ax.spec.code} {name}: {out.verdict} (scope {out.scope})" if out.verdict == PROVED
+                         else f"{op.name} {ax.spec.code} {name}: {out.verdict}")
             if out.verdict != PROVED:
                 return unknown(f"{op.name} {name} is not proved, so the reduction does not go through", *steps)
-        scopes = {s.split("(")[-1].rstrip(")") for s in steps[1:]}
+        scopes = {s.split("(scope ")[-1].rstrip(")") for s in steps[1:]}
         scope = "all-n" if scopes == {"all-n"} else "n<=2"
-        return Outcome(PROVED, scope, tuple(steps) + ("hence M1-M6 of F2 for every interior anchor A_w(p^1..p^m)",))
+        return Outcome(PROVED, scope, tuple(steps) + (r"hence M1--M6 of F2 for every interior anchor $A_w(p^1, \dots, p^m)$",))
     return run
 
 

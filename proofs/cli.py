@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="check claims and write a LaTeX report (and its PDF)")
     _common(report)
     report.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="output folder")
+    report.add_argument("--operator", action="append", default=[], type=Path, metavar="FILE",
+                        help="add a section with the audit of this operator file (repeatable)")
     audit = sub.add_parser("audit", help="audit an operator file against the axioms of its kind")
     audit.add_argument("file", type=Path, metavar="FILE", help="operator file (TOML)")
     audit.add_argument("--axiom", action="append", default=[], metavar="NAME", help="axiom to decide (repeatable; default all)")
@@ -180,6 +182,8 @@ def _run(argv: Sequence[str]) -> int:
     if args.command == "audit":
         return _audit(args)
     settings = _settings(args)
+    for path in getattr(args, "operator", []):
+        load_operator(path)  # a bad operator file fails before any claim runs
     claims = by_family(select(registry(), args.claims), args.family)
     jobs = args.jobs or available_cores()
     with progress_bar(len(claims), "checking claims", wanted(getattr(args, "json", False))) as update:
@@ -196,7 +200,7 @@ def _run(argv: Sequence[str]) -> int:
             print(_table(results))
         return exit_status(results)
     date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    files = write_report(results, settings, args.output, _command_line(argv), date)
+    files = write_report(results, settings, args.output, _command_line(argv), date, args.operator)
     print(f"wrote {files.tex}" + (f" and {files.pdf}" if files.pdf else " (no pdflatex/latexmk found: no PDF)"))
     return exit_status(results)
 

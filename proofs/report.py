@@ -21,7 +21,8 @@ import jinja2
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.families import family
 
-from . import figures
+from . import figures, report_figures
+from .operator_report import operator_sections
 from .latex import escape
 from .runner import ClaimResult
 from .settings import Settings
@@ -81,7 +82,8 @@ def _timings(results: list[ClaimResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(results: list[ClaimResult], settings: Settings, command: str, date: str, figure_list: list[dict]) -> str:
+def render(results: list[ClaimResult], settings: Settings, command: str, date: str, figure_list: list[dict],
+           operators: list | None = None) -> str:
     """The text of ``report.tex``."""
     summary = {
         "total": len(results),
@@ -94,7 +96,7 @@ def render(results: list[ClaimResult], settings: Settings, command: str, date: s
         version=metadata.version("kdaxioms"), date=escape(date), summary=summary,
         claims=[_claim_context(r) for r in results],
         disagreements=[r.claim.id for r in results if r.combined.disagreement],
-        figures=figure_list, environment=_environment(),
+        figures=figure_list, environment=_environment(), operators=operators or [],
         settings=", ".join(f"{k}={v}" for k, v in settings.as_dict().items()), command=command,
     )
 
@@ -105,7 +107,7 @@ def _draw_figures(folder: Path, settings: Settings) -> list[dict]:
     caption = (rf"Linear anchor, $\alpha = {info['alpha']:g}$, $n = {info['n']}$: $\mathrm{{KL}}(q_t\|p)$ along "
                rf"{info['starts']} trajectories (solid; interior and boundary starts, seed {info['seed']}) against the "
                rf"derived bound $(1-\alpha)^t\,\mathrm{{KL}}(q_0\|p)$ (dashed).")
-    return [{"file": "kl-trajectory.pdf", "caption": caption}]
+    return [{"file": "kl-trajectory.pdf", "caption": caption}] + report_figures.draw_all(folder, settings.seed)
 
 
 def _latex_program() -> list[str] | None:
@@ -131,17 +133,27 @@ def _compile(folder: Path) -> bool:
     return True
 
 
-def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, command: str, date: str) -> ReportFiles:
-    """Write ``report.tex`` (and ``report.pdf`` when LaTeX is installed) into ``out_dir``."""
+def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, command: str, date: str,
+                 operator_files: list[Path] | None = None) -> ReportFiles:
+    """Write ``report.tex`` (and ``report.pdf`` when LaTeX is installed) into ``out_dir``, with a
+    section per operator file (its audit and iteration plot).  Nothing is left behind on failure."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    figure_list = _draw_figures(build, settings)
-    (build / "report.tex").write_text(render(results, settings, command, date, figure_list))
-    (build / "timings.tex").write_text(_timings(results))
-    has_pdf = _compile(build)
+    try:
+        figure_list = _draw_figures(build, settings)
+        operators = operator_sections(list(operator_files or []), settings, build)
+        (build / "report.tex").write_text(render(results, settings, command, date, figure_list, operators))
+        (build / "timings.tex").write_text(_timings(results))
+        has_pdf = _compile(build)
+    except ReportError:
+        raise  # the LaTeX sources stay in the hidden build folder named in the message
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
     out_dir.mkdir(exist_ok=True)
-    keep = ["report.tex", "timings.tex"] + [f["file"] for f in figure_list] + (["report.pdf"] if has_pdf else [])
+    extra = [o.figure["file"] for o in operators if o.figure]
+    keep = ["report.tex", "timings.tex"] + [f["file"] for f in figure_list] + extra + (["report.pdf"] if has_pdf else [])
     for name in keep:
         shutil.move(str(build / name), str(out_dir / name))
     shutil.rmtree(build)

@@ -99,3 +99,27 @@ def test_family_selects_claims_by_name_or_theory_id(capsys):
     assert code == 0 and _verdicts(out) == {}
     code, _, err = run(capsys, "check", "--family", "F9")
     assert code == 2 and "unknown family 'F9'" in err and "F1" in err and "Traceback" not in err
+
+
+def test_report_with_an_operator_file_adds_its_audit_and_figures(tmp_path, capsys):
+    from pathlib import Path
+    examples = Path(__file__).resolve().parent.parent / "examples" / "operators"
+    out = tmp_path / "report"
+    assert main(["report", "-o", str(out), "C2.tv", "--operator", str(examples / "geometric-anchor.toml"), *FAST]) == 0
+    capsys.readouterr()
+    tex = (out / "report.tex").read_text()
+    assert "Operators audited" in tex and "geometric-anchor" in tex and r"\refuted" in tex
+    assert "Witness for anchoring" in tex
+    for figure in ("operator-1.pdf", "convergence.pdf", "memory-rate.pdf", "softened-bias.pdf",
+                   "sampled-chi2.pdf", "collapse-accumulation.pdf"):
+        assert (out / figure).stat().st_size > 1000, figure
+
+
+def test_report_refuses_a_bad_operator_file_before_writing(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nkind = "meta"\ncomponent = "__import__(\'os\')"\n')
+    out = tmp_path / "report"
+    code = main(["report", "-o", str(out), "C2.tv", "--operator", str(bad), *FAST])
+    _, err = capsys.readouterr()
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not out.exists() and not list(tmp_path.glob(".report-*"))

@@ -1,0 +1,109 @@
+"""A user's operator in the report (``kdaxioms report --operator FILE``): its audit and, for a
+meta-teacher, an iteration plot.
+
+The audit is :func:`kdaxioms.smt.audit.audit_file`; an axiom that SMT leaves ``unknown`` is then
+given to the seeded search of :mod:`kdaxioms.numeric.search`, which can only add a refutation
+with an exactly replayed witness.  Rows carry no timings, so the ``.tex`` stays reproducible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import sympy as sp  # noqa: E402
+
+from kdaxioms.numeric.experiment import experiment  # noqa: E402
+from kdaxioms.numeric.iterate import run  # noqa: E402
+from kdaxioms.numeric.search import search_violation  # noqa: E402
+from kdaxioms.smt.audit import AuditResult, audit_file  # noqa: E402
+from kdaxioms.symbolic.axioms import axiom  # noqa: E402
+from kdaxioms.symbolic.errors import KdaxiomsError  # noqa: E402
+from kdaxioms.symbolic.model import Kind, Operator  # noqa: E402
+from kdaxioms.symbolic.opfile import load_operator  # noqa: E402
+from kdaxioms.symbolic.outcome import REFUTED, UNKNOWN  # noqa: E402
+
+from .latex import escape  # noqa: E402
+from .report_figures import METADATA  # noqa: E402
+from .settings import Settings  # noqa: E402
+
+
+@dataclass(frozen=True)
+class OperatorSection:
+    name: str
+    kind: str
+    file: str
+    formula: str
+    rows: list[dict]
+    figure: dict | None
+
+
+def _searched(op: Operator, result: AuditResult, seed: int) -> AuditResult:
+    """Give an undecided axiom to the seeded search (refutations only)."""
+    if result.verdict != UNKNOWN or result.route == "none" and "logarithm" in result.reason:
+        return result
+    try:
+        out = search_violation(axiom(result.axiom, op), (2, 3), seed=seed, budget_s=10.0)
+    except KdaxiomsError:
+        return result
+    if out.verdict != REFUTED:
+        return result
+    return AuditResult(result.axiom, result.code, REFUTED, out.scope, "search", result.seconds, out.witness,
+                       steps=out.steps)
+
+
+def audit_operator(op: Operator, settings: Settings) -> list[AuditResult]:
+    """Every axiom of the operator's kind: SMT first, then the search for what SMT left open."""
+    results = audit_file(op, None, None, min(settings.max_n, 4), settings.timeout_ms)
+    return [_searched(op, r, settings.seed) for r in results]
+
+
+def _iteration_plot(op: Operator, path: Path, seed: int, steps: int = 40) -> dict | None:
+    """TV distance of ``q_t`` to the anchor from seeded starts, parameters at their domain's middle."""
+    if op.kind is not Kind.META or "p" not in op.inputs:
+        return None
+    rng = np.random.default_rng(seed)
+    p = np.array([0.5, 0.3, 0.2])
+    params = {}
+    for param in op.parameters:
+        grid = param.grid(3)
+        params[param.name] = float(grid[len(grid) // 2])
+    try:
+        ex = experiment(op, "exact", {"p": p}, params)
+        starts = np.vstack([np.eye(3)[:1], rng.dirichlet(np.ones(3), size=4)])
+        out = run(ex.build(), starts, steps, keep=True)
+    except KdaxiomsError:
+        return None
+    tv = 0.5 * np.abs(out.path - p).sum(axis=-1)
+    fig, ax = plt.subplots(figsize=(5.6, 3.4))
+    ax.semilogy(np.arange(steps + 1), np.maximum(tv, 1e-300), lw=1.2)
+    ax.set_xlabel("generation $t$")
+    ax.set_ylabel("TV$(q_t, p)$ (log)")
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, metadata=METADATA)
+    plt.close(fig)
+    values = ", ".join(f"{k} = {v:g}" for k, v in params.items())
+    return {"file": path.name, "caption": rf"{escape(op.name)}: TV to the anchor $p = (0.5, 0.3, 0.2)$ from a vertex and "
+                                          rf"four seeded interior starts ({escape(values)}, seed {seed})."}
+
+
+def _row(r: AuditResult) -> dict:
+    return {"axiom": r.axiom, "code": r.code, "verdict": r.verdict, "scope": r.scope or "--", "route": r.route,
+            "reason": r.reason, "witness": r.witness.latex_rows() if r.witness is not None else None}
+
+
+def operator_sections(files: list[Path], settings: Settings, folder: Path) -> list[OperatorSection]:
+    """Load, audit and plot each operator file (bad files raise before anything is written)."""
+    operators = [(Path(f), load_operator(Path(f))) for f in files]
+    sections = []
+    for k, (path, op) in enumerate(operators):
+        figure = _iteration_plot(op, folder / f"operator-{k + 1}.pdf", settings.seed)
+        sections.append(OperatorSection(op.name, op.kind.value, path.name, op.latex(),
+                                        [_row(r) for r in audit_operator(op, settings)], figure))
+    return sections
