@@ -128,18 +128,48 @@ class Enclosure:
 
     def gradient(self, values: list[Interval]) -> list[Interval] | None:
         """Enclosures of ``df/dfree_j`` over the cell, or ``None`` if one is unbounded."""
-        out = []
+        parts = self.gradient_parts(values)
+        return None if any(g is None for g in parts) else parts
+
+    def gradient_parts(self, values: list[Interval]) -> list[Interval | None]:
+        """Enclosures of ``df/dfree_j`` over the cell, ``None`` for each unbounded one."""
+        out: list[Interval | None] = []
         cache: dict[int, Interval] = {}
         for terms in self._chain:
-            acc = Interval.exact(0)
+            acc: Interval | None = Interval.exact(0)
             for k, coeff, prog in terms:
                 if k not in cache:
                     cache[k] = prog(values)
                 if not cache[k].bounded:
-                    return None
+                    acc = None
+                    break
                 acc = add(acc, mul(Interval.exact(coeff), cache[k]))
             out.append(acc)
         return out
+
+    def partial_form(self, cell: Cell, values: list[Interval], c: tuple[flint.arb, ...]) -> Interval | None:
+        """Mean-value form in the directions whose partial is bounded (and that no dependent
+        uses), the other variables kept as intervals: ``f(c_B, X_U) + sum_B G_j (X_j - c_j)``.
+
+        Sound by the mean value theorem along ``x_B`` with ``x_U`` held fixed: the points
+        ``(c_B, x_U)`` stay in the region because no dependent variable involves ``B``.  Used
+        where the full mean-value form fails, e.g. next to a face where ``log q_i`` is unbounded."""
+        parts = self.gradient_parts(values)
+        used = {j for d in self.region.dependents for j, coeff in enumerate(d.coeffs) if coeff}
+        chosen = [j for j, g in enumerate(parts) if g is not None and j not in used]
+        if not chosen or len(chosen) == len(parts):
+            return None
+        collapsed = tuple((c[j], c[j]) if j in chosen else side for j, side in enumerate(cell))
+        base_values = self.region.values(collapsed)
+        if base_values is None:
+            return None
+        acc = self.program(base_values)
+        if not acc.bounded:
+            return None
+        for j in chosen:
+            lo, hi = cell[j]
+            acc = add(acc, mul(parts[j], Interval((lo - c[j]).lower(), (hi - c[j]).upper())))
+        return acc
 
     def centre(self, cell: Cell) -> tuple[flint.arb, ...]:
         return tuple(((lo + hi) / 2).mid() for lo, hi in cell)
@@ -156,6 +186,9 @@ class Enclosure:
             return natural, None
         grad = self.gradient(values)
         if grad is None:
+            partial = self.partial_form(cell, values, c)
+            if partial is not None:
+                natural = natural.intersect(partial) if natural.bounded else partial
             return natural, fc
         acc = fc
         for g, (lo, hi), cj in zip(grad, cell, c):
