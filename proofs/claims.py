@@ -166,7 +166,8 @@ def registry() -> dict[str, Claim]:
     claims += trajectory_claims(f1)
     from .axiom_claims import axiom_claims  # these modules build on this module's Claim
     from .derived_claims import derivation_claims
-    claims += derivation_claims() + axiom_claims()
+    from .fixed_point_claims import fixed_point_claims
+    claims += derivation_claims() + fixed_point_claims() + axiom_claims()
     claims.sort(key=lambda c: int(c.id[1:].split(".")[0]))  # by claim number; stable within one
     return {c.id: c for c in claims}
 

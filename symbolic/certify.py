@@ -27,6 +27,12 @@ def _arb(expr: sp.Expr) -> flint.arb:
         return flint.arb.pi()
     if expr is sp.E:
         return flint.arb(1).exp()
+    if isinstance(expr, sp.CRootOf) and expr.is_real:
+        # SymPy isolates the root exactly: eval_rational(dx) is within dx of it (documented),
+        # so the ball [r - dx, r + dx] encloses the root.
+        dx = sp.Rational(1, 2 ** flint.ctx.prec)
+        r = expr.eval_rational(dx=dx, dy=dx)
+        return flint.arb(int(r.p)) / int(r.q) + flint.arb(0, 2 * (flint.arb(int(dx.p)) / int(dx.q)))
     args = [_arb(a) for a in expr.args]
     if isinstance(expr, sp.Add):
         total = args[0]

@@ -83,3 +83,13 @@ def test_certified_truth_refuses_a_relation_undefined_at_the_point():
     assert certified_truth(sp.Not(sp.Eq(x ** (1 / x), 1)), {x: sp.Integer(0)}) is None
     assert certified_truth(sp.Eq(1 / x, 1), {x: sp.Integer(1)}) is True
     assert certified_truth(sp.Eq(1 / x, 1), {x: sp.Integer(2)}) is False
+
+
+def test_certified_sign_encloses_isolated_real_roots():
+    import sympy as sp
+    from kdaxioms.symbolic.certify import certified_sign
+    x = sp.Symbol("x")
+    root = sp.CRootOf(x ** 3 + 11 * x ** 2 - 19 * x - 9, 2)  # 1.8553305570643...
+    assert certified_sign(root - sp.Rational(18553305570643, 10 ** 13)) == 1
+    assert certified_sign(root - sp.Rational(18553305570644, 10 ** 13)) == -1
+    assert certified_sign(sp.CRootOf(x ** 2 - 2, 1) - sp.sqrt(2)) == 0

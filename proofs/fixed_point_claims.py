@@ -1,0 +1,56 @@
+"""Fixed-point claims of C7 (softened anchor) and C8 (capacity anchor), from their derivations.
+
+* C7: for ``tau != 1`` and a non-uniform anchor the fixed point of F5 is biased, ``q* != p``.
+  The derivation ``softened-fixed-point`` solves ``q* = alpha p + (1-alpha) S_tau(q*)`` exactly
+  (algebraic numbers at n = 2) and shows uniqueness (Birkhoff's contraction); the claim is
+  proved at the instance when ``q*_1 - p_1`` has a certified non-zero sign.
+* C8: the unique attractive fixed point is ``q† = Pi_Q(p)`` (``capacity-fixed-point``) and its
+  bias ``KL(p||q†) = min_Q KL(p||q)`` by the Pythagorean identity (``capacity-bias``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy as sp
+
+from kdaxioms.symbolic.certify import certified_sign
+from kdaxioms.symbolic.derivations import derivation
+from kdaxioms.symbolic.errors import KdaxiomsError
+from kdaxioms.symbolic.outcome import PROVED, Outcome, unknown
+
+from .axiom_claims import _derived
+from .claims import HOLDS, PROVER, Claim, Route
+from .settings import Settings
+
+BIASED_AT = {"alpha": Fraction(1, 2), "tau": Fraction(2), "p": (Fraction(9, 10), Fraction(1, 10))}
+
+
+def _biased(_settings: Settings) -> Outcome:
+    try:
+        result = derivation("softened-fixed-point").derive(dict(BIASED_AT))
+    except KdaxiomsError as err:
+        return unknown(f"derivation softened-fixed-point failed: {err}")
+    if not result.extra.get("unique") or result.value is None:
+        return unknown("the fixed point is not certified unique at this instance", *result.steps)
+    q1, p1 = sp.sympify(result.value[0]), sp.Rational(9, 10)
+    sign = certified_sign(q1 - p1)
+    steps = result.steps + (rf"$q^*_1 - p_1 = {sp.latex(q1 - p1)}$, certified sign ${sign}$"
+                            if sign is not None else "the sign of $q^*_1 - p_1$ is not certified",)
+    if sign in (1, -1):
+        return Outcome(PROVED, "n=2", steps)
+    return unknown("q* = p could not be excluded with certified arithmetic", *steps)
+
+
+def fixed_point_claims() -> list[Claim]:
+    params = r"\alpha = \tfrac12,\ \tau = 2,\ p = (\tfrac{9}{10}, \tfrac{1}{10})"
+    return [
+        Claim("C7.biased-fixed-point", "softened anchor, τ != 1, p not uniform: the unique fixed point q* differs "
+              "from p (at α = 1/2, τ = 2, p = (9/10, 1/10))", rf"q^* = \alpha p + (1-\alpha) S_\tau(q^*) \ne p \quad ({params})",
+              HOLDS, "softened-anchor", (Route("symbolic", PROVER, _biased),)),
+        Claim("C8.fixed-point", "capacity anchor: the unique, globally attractive fixed point is q† = Π_Q(p)",
+              r"q_t \to q^\dagger = \Pi_Q(p)", HOLDS, "capacity-anchor", (_derived("capacity-fixed-point"),)),
+        Claim("C8.bias", "capacity anchor: KL(p||q†) = min_Q KL(p||q) (Pythagorean identity)",
+              r"\mathrm{KL}(p\|q_t) = \mathrm{KL}(p\|q^\dagger) + \mathrm{KL}(q^\dagger\|q_t)", HOLDS, "capacity-anchor",
+              (_derived("capacity-bias"),)),
+    ]
