@@ -78,6 +78,7 @@ class LogClaim:
         """The stated coverage: support size, parameter box, fixed inputs."""
         parts = [f"n={self.n}"]
         parts += [f"{s} in [{lo}, {hi}]" for s, (lo, hi) in self.box.items()]
+        parts += [f"{name} anywhere in the simplex" for name in self.inputs]
         parts += [f"{name} = ({', '.join(map(str, v))})" for name, v in self.fixed.items()]
         return "; ".join(parts)
 

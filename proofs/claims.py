@@ -64,12 +64,14 @@ def _smt_vector(statement) -> Route:
 
 # -- claim builders -------------------------------------------------------------------------
 
-def contraction_claim(claim_id: str, c: Contraction, expected: str = HOLDS, vector: bool = False) -> Claim:
-    """A one-step contraction claim through symbolic, SMT and numeric routes."""
+def contraction_claim(claim_id: str, c: Contraction, expected: str = HOLDS, vector: bool = False,
+                      extra: tuple[Route, ...] = ()) -> Claim:
+    """A one-step contraction claim through symbolic, SMT and numeric routes (and ``extra`` provers)."""
     symbolic = prove_identity if c.relation is Relation.EQ else prove_by_convexity
     routes = [Route("symbolic", PROVER, lambda s: symbolic(c)), _smt_coordinate(c)]
     if vector:
         routes.append(_smt_vector(c))
+    routes += list(extra)
     routes.append(Route("numeric", CROSS_CHECK, lambda s: contraction_check(c, s.sampling)))
     strict = " (strict for q ≠ p, 0 < α < 1)" if c.strict else ""
     strict_tex = r" \quad (\text{strict for } q \ne p,\ 0<\alpha<1)" if c.strict else ""
@@ -155,11 +157,13 @@ def registry() -> dict[str, Claim]:
     """Every registered claim, keyed by id, in report order."""
     f1 = family("linear-anchor")
     (alpha,) = f1.parameter_symbols
+    from .interval_claims import c2_kl_interval_route  # builds on this module's Route
     claims: list[Claim] = existence_claims()
+    kl = Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, strict=True)
     claims += [
         contraction_claim("C2.tv", Contraction(f1, divergence("tv"), 1 - alpha, Relation.EQ), vector=True),
         contraction_claim("C2.chi2", Contraction(f1, divergence("chi2"), (1 - alpha) ** 2, Relation.EQ), vector=True),
-        contraction_claim("C2.kl", Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, strict=True)),
+        contraction_claim("C2.kl", kl, extra=(c2_kl_interval_route(kl),)),
         contraction_claim("C2.kl-reverse", Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, reverse=True, strict=True)),
         contraction_claim("C2.h2", Contraction(f1, divergence("h2"), 1 - alpha, Relation.LE, strict=True)),
     ]

@@ -18,6 +18,7 @@ from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, Outcome, unknown
 
 from .claims import HOLDS, PROVER, Claim, Route
+from .interval_claims import c6_kl_factor_claim
 
 #: Reads the derived expression out of a derivation (default: the expression itself).
 Pick = Callable[[Derivation], sp.Expr]
@@ -91,6 +92,7 @@ def derivation_claims() -> list[Claim]:
         derived_claim("C6.hilbert", "dH(Tq, p) = (1-α) dH(q, p) for the geometric anchor",
                       r"d_H(Tq, p) = (1-\alpha)\, d_H(q, p)", "geometric-anchor", "geometric-hilbert", "1 - alpha",
                       pick=lambda d: d.extra["factor"]),
+        c6_kl_factor_claim(),
         derived_claim("C7.limit", "q* -> α p + (1-α) u as τ -> ∞",
                       r"q^* \to \alpha p + (1-\alpha) u \quad (\tau \to \infty)", "softened-anchor", "softened-limit",
                       "alpha*pi + (1 - alpha)/n", aliases={"pi": "p[i]"}, pick=lambda d: d.expression.rhs),
