@@ -8,6 +8,7 @@ statement is a loud disagreement, never a refutation (a refutation needs an exac
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Mapping
 
 import sympy as sp
@@ -17,7 +18,7 @@ from kdaxioms.symbolic.derivations.base import Derivation
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, Outcome, unknown
 
-from .claims import HOLDS, PROVER, Claim, Route
+from .claims import CROSS_CHECK, HOLDS, PROVER, Claim, Route
 from .interval_claims import c6_kl_factor_claim
 
 #: Reads the derived expression out of a derivation (default: the expression itself).
@@ -73,9 +74,39 @@ def _proof_route(name: str, inputs: Mapping) -> Route:
     return Route("symbolic", PROVER, run)
 
 
+def _numeric(check: Callable[[int], Outcome], name: str = "numeric") -> Route:
+    """A cross-check by direct iteration (:mod:`kdaxioms.numeric.crosscheck`), seeded by the settings."""
+    return Route(name, CROSS_CHECK, lambda settings: check(settings.seed))
+
+
+def _iterated() -> dict[str, tuple[Route, ...]]:
+    """The direct-iteration cross-checks of the C5, C7, C8, C9 and C12 derivations, by claim id."""
+    from fractions import Fraction as F
+
+    from kdaxioms.numeric import crosscheck as cc
+    p3, phi, level = (F(1, 2), F(1, 4), F(1, 4)), ((F(1),), (F(2),), (F(3),)), cc.CLAIM_LEVEL
+    stationary = {claim: (_numeric(lambda seed, only=only: cc.sampled_stationary_check(
+        F(1, 10), 100, p3, chains=2000, seed=seed, level=level, only=(only,))),)
+        for claim, only in (("C9.stationary-l2", "l2"), ("C9.stationary-chi2", "chi2"), ("C9.island-model", "island"))}
+    return stationary | {
+        "C5.k2-closed-form": (_numeric(lambda seed: cc.memory_rate_check(F(1, 10), (F(1, 2), F(1, 2)), seed=seed)),),
+        "C5.bounds": (_numeric(lambda seed: cc.memory_slowdown_check(F(1, 5), (F(1, 2), F(1, 4), F(1, 4)), seed=seed)),),
+        "C7.limit": (_numeric(lambda seed: cc.softened_limit_check(F(1, 2), (F(9, 10), F(1, 10)))),),
+        "C8.moments": (_numeric(lambda seed: cc.capacity_moments_check(F(1, 10), phi, p3, seed=seed)),),
+        "C9.heterozygosity": (_numeric(lambda seed: cc.heterozygosity_check(100, (F(1, 2), F(1, 2)), seed=seed, level=level)),),
+        "C12.accumulation": (_numeric(lambda seed: cc.accumulation_check(100, p3, seed=seed, level=level)),),
+    }
+
+
+def _with_cross_checks(claims: list[Claim]) -> list[Claim]:
+    extra = _iterated()
+    return [replace(c, routes=c.routes + extra.get(c.id, ())) for c in claims]
+
+
 def derivation_claims() -> list[Claim]:
-    """C4, C5, C6, C7, C8, C9 and C12 statements checked against their derivations."""
-    return [
+    """C4, C5, C6, C7, C8, C9 and C12 statements checked against their derivations (C5, C7, C8,
+    C9 and C12 also cross-checked by direct iteration)."""
+    return _with_cross_checks([
         derived_claim("C4.local-ratio", "lim_{q->p} KL(Tq||p)/KL(q||p) = (1-α)²",
                       r"\lim_{q \to p} \frac{\mathrm{KL}(Tq\|p)}{\mathrm{KL}(q\|p)} = (1-\alpha)^2",
                       "linear-anchor", "local-kl-ratio", "(1 - alpha)**2"),
@@ -117,4 +148,4 @@ def derivation_claims() -> list[Claim]:
         derived_claim("C12.accumulation", "E||q_t - p||² <= ((1 - ||p||²)/N) Σ 1/s² < (π²/6)(1 - ||p||²)/N",
                       r"\mathbb{E}\|q_t-p\|^2 \le \frac{1-\|p\|^2}{N}\sum_{s\le t}\frac1{s^2} < \frac{\pi^2}{6}\frac{1-\|p\|^2}{N}",
                       "sampled-anchor", "accumulation-bound", "pi**2/6*(1 - pp)/N", aliases={"pp": r"\|p\|^2"}),
-    ]
+    ])
