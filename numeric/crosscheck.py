@@ -43,7 +43,7 @@ from .derived import derive, lambdified, to_float, value
 from .experiment import Experiment, experiment
 from .iterate import Run, run
 from .montecarlo import LEVEL, Estimate, burn_in, chain_mean, window_average
-from .rates import fit_rate
+from .rates import fit_rate, largest_ratio
 from .sampling import interior, starts
 from .observables import sampled_statistics
 
@@ -125,6 +125,28 @@ def memory_slowdown_check(alpha: Fraction, beta: Sequence[Fraction], n: int = 5,
     reason = with_memory.reason or without.reason or step
     return _outcome(ok, [*with_memory.steps, *without.steps, step],
                     {"with_memory": with_memory.data, "memoryless": without.data, "ordered": ordered}, reason)
+
+
+#: Relative tolerance of a measured per-step ratio against its factor.
+RATIO_RTOL = 1e-6
+
+
+def compare_ratios(series: Mapping[str, np.ndarray], factors: Mapping[str, tuple[float, bool]],
+                   floor: float = 1e-9) -> Outcome:
+    """The largest per-step ratio ``D_{t+1} / D_t`` (where ``D_t > floor``) of each named series
+    against ``(factor, tight)``: never above ``factor (1 + RATIO_RTOL)``, and for a tight factor
+    (an identity) not below ``factor (1 - RATIO_RTOL)`` either."""
+    rows, ok, data = [], True, {}
+    for name, (factor, tight) in factors.items():
+        largest = largest_ratio(series[name], floor)
+        within = largest <= factor * (1 + RATIO_RTOL) and (not tight or largest >= factor * (1 - RATIO_RTOL))
+        ok &= bool(within)
+        relation = "equal to" if tight else "at most"
+        rows.append(rf"largest per-step ratio of {name}: ${largest:.10g}$, must be {relation} ${factor:.10g}$ "
+                    rf"(relative tolerance ${num(RATIO_RTOL)}$): " + ("yes" if within else r"\textbf{no}"))
+        data[name] = {"largest": largest, "factor": factor, "tight": tight}
+    return _outcome(ok, rows, {"ratios": data, "relative_tolerance": RATIO_RTOL},
+                    next((r for r in rows if r.endswith("{no}")), ""))
 
 
 # -- C7, C8: fixed points -------------------------------------------------------------------

@@ -17,11 +17,12 @@ from typing import Sequence
 
 import sympy as sp
 
-from kdaxioms.smt.audit import audit_file
+from .audit import audit_with_logs
 from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.errors import InputError, KdaxiomsError
 
+from . import iterate_cmd
 from .claims import by_family, registry, select
 from .progress import progress_bar, wanted
 from .report import ReportError, write_report
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--list", action="store_true", help="list the derivations with one-line descriptions")
     derive.add_argument("--json", action="store_true", help="print a JSON object")
     derive.add_argument("--latex", action="store_true", help="print the LaTeX of the expression only")
+    iterate_cmd.register(sub)
     return parser
 
 
@@ -157,7 +159,7 @@ def _audit(args: argparse.Namespace) -> int:
     if args.max_n < 2:
         raise UsageError("--max-n must be at least 2: the simplex needs n >= 2")
     op = load_operator(args.file)
-    results = audit_file(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), args.emit_smtlib)
+    results = audit_with_logs(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), args.emit_smtlib)
     if args.json:
         print(json.dumps({"operator": op.name, "kind": op.kind.value, "results": [r.to_json() for r in results]}, indent=2))
         return 0
@@ -181,6 +183,8 @@ def _run(argv: Sequence[str]) -> int:
         return _derive(args)
     if args.command == "audit":
         return _audit(args)
+    if args.command == "iterate":
+        return iterate_cmd.run(args)
     settings = _settings(args)
     for path in getattr(args, "operator", []):
         load_operator(path)  # a bad operator file fails before any claim runs

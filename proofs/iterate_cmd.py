@@ -3,7 +3,9 @@
     kdaxioms iterate NAME|FILE [--set P=V ...] [--n N] [--steps T] [--chains C] [--seed S]
                      [--accumulate] [--json] [--plot FILE.png]
 
-NAME is a meta family of the registry (F0-F7), FILE an operator TOML file (iterated exactly,
+NAME is a meta family of the registry or its theory id (F0 = unanchored, F1 = linear-anchor,
+F2 = multi-teacher-anchor, ..., F7 = sampled-anchor; the second family of F0 and F2 by name),
+FILE an operator TOML file (iterated exactly,
 or resampled / projected when ``N`` / ``Phi`` is set).  ``--set`` takes exact values:
 parameters (``alpha=1/10``; memory weights as one vector ``beta=1/2,1/4,1/4``, whose length
 is ``k``; teacher weights ``w=...``, whose length is ``m``), fixed inputs (the anchor ``p=...``,
@@ -27,13 +29,11 @@ import inspect
 import json
 import math
 import re
-import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -52,6 +52,8 @@ from kdaxioms.symbolic.model import Kind, Operator
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.outcome import AGREES, Outcome
 from kdaxioms.symbolic.points import distribution, fraction
+
+from .progress import progress_bar, wanted
 
 DEFAULTS = {"alpha": Fraction(1, 10), "tau": Fraction(2)}
 #: Constructor arguments of the registry set by the length of a weight vector.
@@ -143,12 +145,22 @@ class Setting:
         return experiment(self.operator, self.process, fixed, floats, phi, self.samples)
 
 
+def family_name(target: str) -> str:
+    """A registry name, or the first meta family of a theory id (``F1`` -> ``linear-anchor``;
+    ``F0`` -> ``unanchored``, ``F2`` -> ``multi-teacher-anchor``: the other family of the id by name)."""
+    if target in FAMILIES:
+        return target
+    hits = [name for name, spec in FAMILIES.items() if spec.code == target.upper() and spec.code.startswith("F")]
+    return hits[0] if hits else target
+
+
 def _operator(target: str, values: Mapping[str, str]) -> tuple[Operator, str | None]:
+    target = family_name(target)
     spec = FAMILIES.get(target)
     if spec is None:
         if target.endswith(".toml") or Path(target).is_file():
             return load_operator(target), None
-        meta = ", ".join(name for name, s in FAMILIES.items() if s.build().kind is Kind.META)
+        meta = ", ".join(f"{name} ({s.code})" for name, s in FAMILIES.items() if s.build().kind is Kind.META)
         raise InputError(f"unknown family {target!r}; choose one of: {meta}, or give an operator file (.toml)")
     signature = inspect.signature(spec.build).parameters
     structure = {key: len(_vector(group, values[group])) for key, group in GROUPS.items()
@@ -217,6 +229,9 @@ def _mode(op: Operator, family: str | None, process: str, params: dict[str, Frac
 def _process(family: str | None, values: Mapping[str, str], accumulate: bool) -> str:
     if family is not None:
         process = FAMILIES[family].process
+        if "N" in values and process != "multinomial" and family in ("unanchored", "softened-self"):
+            raise InputError(f"{family} is deterministic and takes no N; for unanchored resampling (C9, alpha = 0) "
+                             f"run: kdaxioms iterate sampled-anchor --set alpha=0 --set N={values['N']}")
         for key, owner in (("N", "multinomial"), ("Phi", "projection")):
             if key in values and process != owner:
                 raise InputError(f"{family} takes no {key}: it is an input of the {owner} process only")
@@ -376,30 +391,6 @@ def target(s: Setting, ex: Experiment) -> Target:
 
 # -- running --------------------------------------------------------------------------------
 
-@contextmanager
-def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """A transient progress bar on a terminal's standard error (rich, else tqdm, else none)."""
-    if not enabled:
-        yield None
-        return
-    every = max(1, total // 200)
-    try:
-        from rich.console import Console
-        from rich.progress import Progress
-    except ImportError:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            yield None
-            return
-        with tqdm(total=total, file=sys.stderr, leave=False) as bar:
-            yield lambda t: bar.update(t - bar.n) if t % every == 0 or t == total else None
-        return
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("iterating", total=total)
-        yield lambda t: bar.update(task, completed=t) if t % every == 0 or t == total else None
-
-
 def observables(s: Setting, ex: Experiment, goal: Target) -> dict[str, Callable]:
     out = divergences_to(goal.point) | {"linf": lambda q: np.abs(q - goal.point).max(axis=-1)}
     if s.family == "sampled-anchor":
@@ -424,6 +415,9 @@ def _check(name: str, outcome: Outcome) -> dict:
     return {"name": name, "verdict": outcome.verdict, "steps": list(outcome.steps), "data": outcome.data}
 
 
+#: Families whose one-step factors are C2's: TV and chi^2 contract by rho and rho^2 exactly, KL by at most rho
+#: (rho = 1 - alpha from memory-rate with beta = (1)).
+LINEAR = ("linear-anchor", "multi-teacher-anchor", "multi-teacher-geometric-anchor")
 #: A chain whose final max-distance to the target is below this has converged.
 CONVERGED = 1e-8
 
@@ -442,6 +436,9 @@ def deterministic_block(s: Setting, out: Run, goal: Target) -> tuple[dict, list[
     checks = []
     if rate is not None:
         checks.append(_check("rate", cc.compare_rate(m, rate, "memory-rate")))
+    if rate is not None and s.family in LINEAR:
+        factors = {"tv": (rate, True), "chi2": (rate ** 2, True), "kl": (rate, False)}
+        checks.append(_check("step ratios", cc.compare_ratios(out.series, factors, RATIO_FLOOR)))
     if goal.derived and goal.unique:
         checks.append(_check("fixed point", cc.compare_point(out.final, goal.point, goal.kind, s.steps)))
     elif goal.derived:
@@ -485,7 +482,8 @@ def summary(s: Setting, out: Run, goal: Target, start_text: str, seconds: float)
         "reference": {"kind": goal.kind, "point": goal.point.tolist()},
         "final_distance": {"tv_max": float(final_tv.max()), "tv_median": float(np.median(final_tv)),
                            "linf_max": float(out.series["linf"][-1].max())},
-        "largest_step_ratio": {k: _finite(largest_ratio(out.series[k], RATIO_FLOOR)) for k in ("kl", "tv", "chi2")},
+        "largest_step_ratio": ({k: None for k in ("kl", "tv", "chi2")} if s.process in ("multinomial", "accumulate") else
+                               {k: _finite(largest_ratio(out.series[k], RATIO_FLOOR)) for k in ("kl", "tv", "chi2")}),
     }
     if s.mode == "deterministic":
         block, checks = deterministic_block(s, out, goal)
@@ -515,7 +513,9 @@ def text(data: dict) -> str:
              f"target: {data['reference']['kind']}",
              f"final distance: TV max {_fmt(data['final_distance']['tv_max'])}, median "
              f"{_fmt(data['final_distance']['tv_median'])}; max |q - target| {_fmt(data['final_distance']['linf_max'])}",
-             "largest per-step ratio: " + ", ".join(f"{k} {_fmt(v)}" for k, v in data["largest_step_ratio"].items())]
+             "largest per-step ratio: " + (", ".join(f"{k} {_fmt(v)}" for k, v in data["largest_step_ratio"].items())
+                                           if data["largest_step_ratio"]["tv"] is not None else
+                                           "- (a sampling process: the divergence is random, not contracted step by step)")]
     if "rate" in data:
         r = data["rate"]
         lines.append(f"empirical rate {_fmt(r['measured'])} (generations {r['window'][0]}..{r['window'][1]}"
@@ -584,14 +584,15 @@ def register(subparsers) -> argparse.ArgumentParser:
 def execute(args: argparse.Namespace) -> dict:
     """Resolve, iterate and summarize (the command without printing)."""
     began = time.perf_counter()
+    if args.plot is not None and (args.plot.suffix.lower() != ".png" or not args.plot.parent.is_dir()):
+        raise InputError(f"--plot {args.plot}: give a .png file in an existing folder")
     s = resolve(args)
     ex = s.experiment()
     _, starts_rng, process_rng = streams(s.seed)
     goal = target(s, ex)
     q0, start_text = starts_for(s, starts_rng)
-    show = not args.json and sys.stderr.isatty()
-    with progress_bar(s.steps, show) as tick:
-        out = run_engine(ex.build(), q0, s.steps, process_rng, observables(s, ex, goal), keep=False, progress=tick)
+    with progress_bar(s.steps, f"iterating {s.label}", wanted(args.json), every=max(1, s.steps // 200)) as update:
+        out = run_engine(ex.build(), q0, s.steps, process_rng, observables(s, ex, goal), keep=False, progress=update)
     data = summary(s, out, goal, start_text, time.perf_counter() - began)
     if args.plot is not None:
         plot(args.plot, s, out, data)
