@@ -47,6 +47,8 @@ FLOOR = 1e-4
 PREMISE_SLACK = 1e-12
 #: Precisions (bits) of the certifying interval evaluation.
 BITS = (64, 256)
+#: Float margins at or below this are rounding noise next to an equality point, not proposals.
+NOISE = 1e-9
 
 
 class DisagreementError(KdaxiomsError):
@@ -224,7 +226,7 @@ def refute(claim: LogClaim, seed: int = 0, starts: int = 4000, keep: int = 16, s
         m = space.margins(x)
         best = np.argsort(-m)[:keep]
         x, m = _local_search(space, x[best].copy(), rng, steps)
-        order = [int(k) for k in np.argsort(-m) if m[k] > 0]
+        order = [int(k) for k in np.argsort(-m) if m[k] > NOISE]
         for denominator in DENOMINATORS:  # smallest denominators first: a witness a person can read
             for k in order:
                 if time.perf_counter() - start > budget_s:

@@ -12,7 +12,8 @@ on whole vectors for a fixed ``n``:
 
 and the remaining axioms of section 2 (M4, M6, the softening axioms S1-S5 and the aggregation
 axioms A1-A6) on whole vectors.  Axioms with logarithms or limits are declared ``undecided``
-here, with the reason; another engine decides them.
+here, with the reason (the SMT audit leaves them ``unknown``); those with a whole-vector
+formula (A3 and M4 in KL, S3) are decided by the numeric layer's certified interval routes.
 """
 
 from __future__ import annotations
@@ -176,6 +177,16 @@ def _l2_term(a: sp.Expr, b: sp.Expr) -> sp.Expr:
     return (a - b) ** 2
 
 
+def _kl_term(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """``KL(a || b)`` per coordinate (the first argument is the one that moves)."""
+    return a * sp.log(a / b)
+
+
+def _kl_from_target(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """``KL(b || a)`` per coordinate: the divergence from the fixed target ``b`` to ``a``."""
+    return b * sp.log(b / a)
+
+
 # -- softening axioms ---------------------------------------------------------------------------
 
 def _temperature(op: Operator) -> sp.Symbol:
@@ -252,6 +263,13 @@ def _monotone_vector(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[O
             parts.append(sp.Implies(ok, after <= before))
         return sp.And(*parts)
     return formula
+
+
+def _entropy_vector(op: Operator, n: int) -> sp.Basic:
+    """``d/dtau H(S_tau(p)) >= 0``, the derivative of the model's output entropy, by SymPy."""
+    tau = _temperature(op)
+    entropy = -sp.Add(*(c * sp.log(c) for c in op.vector(n)))
+    return sp.diff(entropy, tau) >= 0
 
 
 def _coherence_vector(op: Operator, n: int) -> sp.Basic:
@@ -331,6 +349,9 @@ _SPECS = (
     AxiomSpec("remainder-nonexpansive-l2", "M4", _META, "L2²(r, p) <= max_j L2²(q_{t-j}, p)",
               r"L_2^2(r, p) \le \max_j L_2^2(q_{t-j}, p)", _remainder_obligations(_l2_term),
               _remainder_vector(_l2_term)),
+    AxiomSpec("remainder-nonexpansive-kl", "M4", _META, "KL(r, p) <= max_j KL(q_{t-j}, p)",
+              r"\mathrm{KL}(r \| p) \le \max_j \mathrm{KL}(q_{t-j} \| p)", None, _remainder_vector(_kl_term),
+              undecided=_LOG),
     AxiomSpec("ranking", "S1", _SOFT, "S preserves the order of the entries", r"p_i > p_j \Rightarrow S(p)_i > S(p)_j",
               None, _ranking_vector, sortable=False),
     AxiomSpec("identity", "S4", _SOFT, "S at the identity temperature is the identity", r"S_1 = \mathrm{id}",
@@ -338,7 +359,7 @@ _SPECS = (
     AxiomSpec("boundary", "S5", _SOFT, "limits tau -> oo and tau -> 0+", r"S_\tau \to u,\ S_\tau \to u_{\arg\max}",
               undecided=_LIMIT),
     AxiomSpec("entropy-monotone", "S3", _SOFT, "tau -> H(S_tau(p)) is non-decreasing", r"\partial_\tau H(S_\tau p) \ge 0",
-              undecided=_LOG),
+              None, _entropy_vector, undecided=_LOG, interior=True),
     AxiomSpec("continuity", "S2", _SOFT, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
               None, _continuity_vector, interior=True),
     AxiomSpec("continuity", "A4", _AGG, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
@@ -351,7 +372,11 @@ _SPECS = (
     AxiomSpec("weight-monotone-l2", "A3", _AGG, "raising w_k never moves the output away from p^k in L2²",
               r"L_2^2(A_{w'}, p^k) \le L_2^2(A_w, p^k)", None, _monotone_vector(_l2_term)),
     AxiomSpec("weight-monotone-kl", "A3", _AGG, "raising w_k never moves the output away from p^k in KL",
-              r"\mathrm{KL}(p^k \| A_{w'}) \le \mathrm{KL}(p^k \| A_w)", undecided=_LOG),
+              r"\mathrm{KL}(p^k \| A_{w'}) \le \mathrm{KL}(p^k \| A_w)", None, _monotone_vector(_kl_from_target),
+              undecided=_LOG, interior=True),
+    AxiomSpec("weight-monotone-kl-reverse", "A3", _AGG, "raising w_k never moves the output away from p^k in reverse KL",
+              r"\mathrm{KL}(A_{w'} \| p^k) \le \mathrm{KL}(A_w \| p^k)", None, _monotone_vector(_kl_term),
+              undecided=_LOG, interior=True),
     AxiomSpec("temperature-coherence", "A5", _AGG, "power softening commutes with aggregation",
               r"S_\tau(A_w(p^1..p^m)) = A_w(S_\tau p^1, .., S_\tau p^m)", None, _coherence_vector),
 )
