@@ -1,0 +1,109 @@
+"""Certified refutations and interval proofs of claims with logarithms (numeric/refute, prove, plenclose)."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction as F
+from pathlib import Path
+
+import mpmath
+import pytest
+import sympy as sp
+
+from kdaxioms.numeric.logclaims import contraction_claim
+from kdaxioms.numeric.plenclose import cegar
+from kdaxioms.numeric.prove import Diagonal, prove
+from kdaxioms.numeric.refute import certify, refute
+from kdaxioms.proofs import cli
+from kdaxioms.symbolic.divergences import divergence
+from kdaxioms.symbolic.families import family
+from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
+from kdaxioms.symbolic.points import Point
+from kdaxioms.symbolic.statements import Contraction, Relation
+
+OPERATORS = Path(__file__).resolve().parents[1] / "examples" / "operators"
+
+
+def _contraction(name: str, factor) -> Contraction:
+    op = family(name)
+    (alpha,) = op.parameter_symbols
+    return Contraction(op, divergence("kl"), factor(alpha), Relation.LE)
+
+
+def _replay_violation(point: Point) -> mpmath.mpf:
+    """KL(Tq||p) - (1-α) KL(q||p) for the geometric anchor, at 60 digits, written out independently."""
+    with mpmath.workdps(60):
+        a = mpmath.mpf(point.parameters["alpha"].numerator) / point.parameters["alpha"].denominator
+        p = [mpmath.mpf(x.numerator) / x.denominator for x in point.inputs["p"]]
+        q = [mpmath.mpf(x.numerator) / x.denominator for x in point.inputs["q"]]
+        w = [pi**a * qi**(1 - a) for pi, qi in zip(p, q)]
+        t = [x / sum(w) for x in w]
+        kl = lambda x, y: sum(xi * mpmath.log(xi / yi) for xi, yi in zip(x, y))
+        return kl(t, p) - (1 - a) * kl(q, p)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_geometric_kl_factor_refuted_with_replayed_witness(n):
+    c = _contraction("geometric-anchor", lambda a: 1 - a)
+    out = refute(contraction_claim(c, n), seed=0)
+    assert out.verdict == REFUTED and out.scope == f"n={n}"
+    assert out.data["seconds"] < 5
+    point = out.witness
+    assert all(sum(v) == 1 and min(v) > 0 for v in point.inputs.values())
+    assert _replay_violation(point) > 0
+    assert c.violated_at(point) is True
+
+
+def test_search_finds_nothing_for_a_true_claim():
+    c = _contraction("linear-anchor", lambda a: 1 - a)
+    out = refute(contraction_claim(c, 2), seed=1, budget_s=1.0)
+    assert out.verdict == UNKNOWN and out.witness is None
+
+
+def test_certify_refuses_a_point_where_the_claim_holds():
+    c = _contraction("geometric-anchor", lambda a: 1 - a)
+    claim = contraction_claim(c, 2)
+    near = Point({"p": (F(1, 2), F(1, 2)), "q": (F(11, 20), F(9, 20))}, {"alpha": F(1, 2)})
+    assert _replay_violation(near) < 0
+    assert certify(claim, near) is None
+
+
+def test_interval_prover_proves_c2_kl_at_n2_for_every_anchor():
+    c = _contraction("linear-anchor", lambda a: 1 - a)
+    (alpha,) = c.operator.parameter_symbols
+    out = prove(contraction_claim(c, 2, {alpha: (F(1, 10), F(9, 10))}), Diagonal("q", "p"))
+    assert out.verdict == PROVED
+    assert out.scope.startswith("n=2; alpha in [1/10, 9/10]")
+
+
+def test_interval_prover_refuses_a_false_inequality():
+    # (1-α)² is the local ratio at q = p but not a global bound: KL(Tq||p) <= (1-α)² KL(q||p) fails far from p
+    c = _contraction("linear-anchor", lambda a: (1 - a) ** 2)
+    (alpha,) = c.operator.parameter_symbols
+    out = prove(contraction_claim(c, 2, {alpha: (F(1, 4), F(3, 4))}), budget=4000)
+    assert out.verdict in (REFUTED, UNKNOWN)
+    if out.verdict == REFUTED:
+        assert c.violated_at(out.witness) is True
+
+
+def test_cegar_finds_and_certifies_the_n2_witness():
+    c = _contraction("geometric-anchor", lambda a: 1 - a)
+    (alpha,) = c.operator.parameter_symbols
+    out = cegar(contraction_claim(c, 2, anchor=(F(1, 10), F(9, 10))), {alpha: F(1, 2)})
+    assert out.verdict == REFUTED
+    assert c.violated_at(out.witness) is True and _replay_violation(out.witness) > 0
+
+
+def test_audit_decides_a_log_axiom_through_intervals(capsys):
+    code = cli.main(["audit", str(OPERATORS / "linear-anchor.toml"), "--axiom", "remainder-nonexpansive-kl", "--json"])
+    assert code == 0
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    assert result["verdict"] == "proved" and result["route"] == "intervals"
+    assert result["scope"].startswith("n=2")
+
+
+def test_audit_keeps_an_undecided_log_axiom_unknown_with_a_reason(capsys):
+    code = cli.main(["audit", str(OPERATORS / "memory-anchor.toml"), "--axiom", "remainder-nonexpansive-kl", "--json"])
+    assert code == 0
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    assert result["verdict"] == "unknown" and "proves nothing" in result["reason"]
