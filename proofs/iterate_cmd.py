@@ -273,10 +273,12 @@ def _steps_and_chains(args: argparse.Namespace, mode: str, params: Mapping[str, 
         low = 1 if mode == "deterministic" else 2
         raise InputError(f"--chains {args.chains} must be at least {low}" + (" (an interval needs two chains)" if low == 2 else ""))
     chains = args.chains or (CHAINS if mode == "deterministic" else SAMPLED_CHAINS)
+    start = burn_in(1 - float(params["alpha"]), cc.BURN_IN_BIAS) if mode == "anchored" else 0
     if args.steps is not None:
+        if args.steps <= start:
+            raise InputError(f"--steps {args.steps} leaves no generations after the burn-in of {start}; use more steps")
         return args.steps, chains
     if mode == "anchored":
-        start = burn_in(1 - float(params["alpha"]), cc.BURN_IN_BIAS)
         return start + max(200, start), chains
     if mode == "unanchored":
         return size, chains
@@ -450,8 +452,6 @@ def sampled_block(s: Setting, out: Run) -> tuple[dict, list[dict]]:
     p = s.fixed["p"]
     if s.mode == "anchored":
         start = burn_in(1 - float(s.parameters["alpha"]), cc.BURN_IN_BIAS)
-        if start >= s.steps:
-            raise InputError(f"--steps {s.steps} leaves no generations after the burn-in of {start}; use more steps")
         derived = cc.stationary_values(s.parameters["alpha"], s.samples, p)
         result = cc.compare_stationary(out.series, start, derived, LEVEL)
         stationary = {}
