@@ -30,12 +30,13 @@ class Rate:
         return {"rate": self.rate, "window": [self.first, self.last]}
 
 
-def fit_rate(m: np.ndarray) -> Rate:
-    """``exp`` of the least-squares slope of ``log m_t`` over the decaying window (see module)."""
+def fit_rate(m: np.ndarray, floor: float = FLOOR) -> Rate:
+    """``exp`` of the least-squares slope of ``log m_t`` over the decaying window (see module);
+    ``floor`` replaces :data:`FLOOR` for processes with a larger error (an iterative projection)."""
     m = np.asarray(m, dtype=float)
     if m[0] <= 0:
         return Rate(0.0, 0, 0)
-    above = np.flatnonzero(m > FLOOR * m[0])
+    above = np.flatnonzero(m > floor * m[0])
     last = int(above[-1])
     if last < 2:
         return Rate(0.0 if last == 0 or m[1] == 0 else float(m[1] / m[0]), 0, last)

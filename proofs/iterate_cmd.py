@@ -44,7 +44,7 @@ from kdaxioms.numeric.iterate import Run, run as run_engine
 from kdaxioms.numeric.montecarlo import LEVEL, burn_in
 from kdaxioms.numeric.observables import divergences_to, sampled_statistics
 from kdaxioms.numeric.processes import student_lag
-from kdaxioms.numeric.rates import fit_rate, largest_ratio
+from kdaxioms.numeric.rates import FLOOR, fit_rate, largest_ratio
 from kdaxioms.numeric.sampling import starts
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.families import ALPHA, FAMILIES
@@ -260,9 +260,13 @@ def streams(seed: int) -> list[np.random.Generator]:
 
 
 def random_anchor(rng: np.random.Generator, n: int) -> tuple[Fraction, ...]:
-    """A seeded interior point with exact coordinates ``c_i / 1000`` (``c_i >= 1``), near Dirichlet(1)."""
-    counts = 1 + rng.multinomial(DENOMINATOR - n, rng.dirichlet(np.ones(n)))
-    return tuple(Fraction(int(c), DENOMINATOR) for c in counts)
+    """A seeded interior point with exact coordinates ``c_i / d`` (``c_i >= 1``; ``d = 1000``, times 10
+    until ``d >= 10 n``), near Dirichlet(1)."""
+    denominator = DENOMINATOR
+    while denominator < 10 * n:  # room for every coordinate to be drawn, not only set to 1/denominator
+        denominator *= 10
+    counts = 1 + rng.multinomial(denominator - n, rng.dirichlet(np.ones(n)))
+    return tuple(Fraction(int(c), denominator) for c in counts)
 
 
 def _steps_and_chains(args: argparse.Namespace, mode: str, params: Mapping[str, Fraction], size: int | None,
@@ -420,6 +424,9 @@ def _check(name: str, outcome: Outcome) -> dict:
 #: Families whose one-step factors are C2's: TV and chi^2 contract by rho and rho^2 exactly, KL by at most rho
 #: (rho = 1 - alpha from memory-rate with beta = (1)).
 LINEAR = ("linear-anchor", "multi-teacher-anchor", "multi-teacher-geometric-anchor")
+#: Relative floor of the rate fit under a projection: Newton stops at a moment residual of 1e-12,
+#: and the numeric target (n > DERIVED_MAX_N) is itself settled only to about that size.
+PROJECTION_FLOOR = 1e-8
 #: A chain whose final max-distance to the target is below this has converged.
 CONVERGED = 1e-8
 
@@ -430,7 +437,7 @@ def deterministic_block(s: Setting, out: Run, goal: Target) -> tuple[dict, list[
     linf = out.series["linf"]
     converging = linf[-1] <= CONVERGED
     m = (linf[:, converging] if converging.any() else linf).max(axis=1)
-    fit = fit_rate(m)
+    fit = fit_rate(m, PROJECTION_FLOOR if s.process == "projection" else FLOOR)
     rate = s.rate
     block: dict[str, Any] = {"rate": {"measured": fit.rate, "window": [fit.first, fit.last], "derived": rate,
                                       "source": "memory-rate" if rate is not None else None,

@@ -108,3 +108,19 @@ def test_bad_input_exits_2_with_one_line(capsys, argv, fragment):
     assert code == 2 and out == ""
     assert err.startswith("kdaxioms: error:") and err.count("\n") == 1 and "Traceback" not in err
     assert fragment in err
+
+
+def test_large_support_gets_an_exact_random_anchor(capsys):
+    code, out, _ = run(capsys, "F1", "--n", "2500", "--chains", "2", "--steps", "3", "--json")
+    data = json.loads(out)
+    assert code == 0 and len(data["inputs"]["p"]) == 2500
+    from fractions import Fraction
+    p = [Fraction(x) for x in data["inputs"]["p"]]
+    assert sum(p) == 1 and min(p) > 0 and len(set(p)) > 10  # exact, interior, not all at the minimum
+
+
+def test_projected_rate_is_fitted_above_the_newton_floor(capsys):
+    """F6 beyond the derived fixed points (n > 16): moments contract by 1 - alpha, and so does q_t."""
+    code, out, _ = run(capsys, "F6", "--n", "30", "--chains", "5", "--set", "alpha=1/5", "--json")
+    assert code == 0
+    assert json.loads(out)["rate"]["measured"] == pytest.approx(0.8, rel=1e-3)
