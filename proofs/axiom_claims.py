@@ -146,7 +146,8 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
                  rf"${sp.latex(sp.simplify(f2.component - substituted))}$"]
         if sp.simplify(f2.component - substituted) != 0:
             return unknown("F2 is not F1 with an aggregated anchor", *steps)
-        needed = [(f1, name) for name in AXIOMS[Kind.META]] + [(aggregation, "closure"), (aggregation, "positivity")]
+        needed = [(f1, name) for name, spec in AXIOMS[Kind.META].items() if not spec.undecided]  # M1-M6 in exact forms
+        needed += [(aggregation, "closure"), (aggregation, "positivity")]
         for op, name in needed:
             ax = axiom(name, op)
             out = coordinate_route(ax, settings.timeout_ms)
