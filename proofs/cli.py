@@ -10,6 +10,7 @@ import argparse
 import datetime as _dt
 import json
 import logging
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -219,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KdaxiomsError as err:
         print(f"kdaxioms: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (e.g. '| head'): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -20,9 +20,13 @@ from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, Outcome, unknown
 
 from .axiom_claims import _derived
-from .claims import HOLDS, PROVER, Claim, Route
+from kdaxioms.numeric.crosscheck import capacity_fixed_point_check, softened_fixed_point_check
+
+from .claims import CROSS_CHECK, HOLDS, PROVER, Claim, Route
 from .settings import Settings
 
+#: F6 instance of the cross-check: alpha, features Phi (n x d), anchor p.
+CAPACITY_AT = (Fraction(1, 4), ((0,), (1,), (2,)), (Fraction(1, 2), Fraction(3, 10), Fraction(1, 5)))
 BIASED_AT = {"alpha": Fraction(1, 2), "tau": Fraction(2), "p": (Fraction(9, 10), Fraction(1, 10))}
 
 
@@ -47,9 +51,13 @@ def fixed_point_claims() -> list[Claim]:
     return [
         Claim("C7.biased-fixed-point", "softened anchor, τ != 1, p not uniform: the unique fixed point q* differs "
               "from p (at α = 1/2, τ = 2, p = (9/10, 1/10))", rf"q^* = \alpha p + (1-\alpha) S_\tau(q^*) \ne p \quad ({params})",
-              HOLDS, "softened-anchor", (Route("symbolic", PROVER, _biased),)),
+              HOLDS, "softened-anchor", (Route("symbolic", PROVER, _biased),
+                                         Route("numeric", CROSS_CHECK, lambda s: softened_fixed_point_check(
+                                             BIASED_AT["alpha"], BIASED_AT["tau"], BIASED_AT["p"], seed=s.seed)))),
         Claim("C8.fixed-point", "capacity anchor: the unique, globally attractive fixed point is q† = Π_Q(p)",
-              r"q_t \to q^\dagger = \Pi_Q(p)", HOLDS, "capacity-anchor", (_derived("capacity-fixed-point"),)),
+              r"q_t \to q^\dagger = \Pi_Q(p)", HOLDS, "capacity-anchor",
+              (_derived("capacity-fixed-point"),
+               Route("numeric", CROSS_CHECK, lambda s: capacity_fixed_point_check(*CAPACITY_AT, seed=s.seed)))),
         Claim("C8.bias", "capacity anchor: KL(p||q†) = min_Q KL(p||q) (Pythagorean identity)",
               r"\mathrm{KL}(p\|q_t) = \mathrm{KL}(p\|q^\dagger) + \mathrm{KL}(q^\dagger\|q_t)", HOLDS, "capacity-anchor",
               (_derived("capacity-bias"),)),
