@@ -35,7 +35,8 @@ SIZES = (2, 3)
 SEARCH_SECONDS, COVER_CELLS = 2.0, 3000
 
 
-def _log_route(ax: Axiom, seed: int, sizes: Iterable[int]) -> AuditResult:
+def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], search_s: float = SEARCH_SECONDS,
+               cells: int = COVER_CELLS) -> AuditResult:
     start = time.perf_counter()
     name, code = ax.spec.name, ax.spec.code
     reasons = []
@@ -45,14 +46,14 @@ def _log_route(ax: Axiom, seed: int, sizes: Iterable[int]) -> AuditResult:
     except KdaxiomsError as err:
         return AuditResult(name, code, UNKNOWN, None, "intervals", time.perf_counter() - start, reason=str(err))
     for n, claim in claims.items():
-        out = refute(claim, seed=seed, budget_s=SEARCH_SECONDS)
+        out = refute(claim, seed=seed, budget_s=search_s)
         if out.verdict == REFUTED:
             return AuditResult(name, code, REFUTED, out.scope, "search-intervals", time.perf_counter() - start,
                                out.witness, steps=out.steps)
         reasons.append(out.reason)
     claim = claims[sizes[0]]
     try:
-        out = prove(claim, budget=COVER_CELLS)
+        out = prove(claim, budget=cells)
     except KdaxiomsError as err:
         reasons.append(f"no interval cover: {err}")
     else:

@@ -98,6 +98,21 @@ def softening_claims() -> list[Claim]:
 
 # -- C11: aggregation --------------------------------------------------------------------------
 
+def _intervals(op: Operator, name: str) -> Route:
+    """Logarithmic axioms at n = 2: certified search, then an interval cover (proofs/audit.py),
+    with a small cell budget in the check (the audit command spends more)."""
+    from .audit import _log_route
+
+    def run(settings: Settings) -> Outcome:
+        r = _log_route(axiom(name, op), settings.seed, (2,), search_s=2.0, cells=300)
+        if r.verdict == REFUTED:
+            return Outcome(REFUTED, r.scope, r.steps, r.witness)
+        if r.verdict == PROVED:
+            return Outcome(PROVED, r.scope, r.steps)
+        return unknown(r.reason, *r.steps)
+    return Route("intervals", PROVER, run)
+
+
 def _coherence(op: Operator) -> Route:
     return Route("symbolic", PROVER, lambda s: prove_coherence(op))
 
@@ -122,6 +137,9 @@ def aggregation_claims() -> list[Claim]:
         _claim("C11.geometric.A3-l2", geo, "weight-monotone-l2", FAILS, (_search(geo, "weight-monotone-l2", (3,)),)),
         _claim("C11.arithmetic.A3-tv", ar, "weight-monotone-tv", HOLDS,
                (_coordinate(ar, "weight-monotone-tv"), _vector(ar, "weight-monotone-tv", 4))),
+        *(_claim(f"C11.{tag}.A3-{label}", op, name, HOLDS, (_intervals(op, name),))
+          for op, tag in ((ar, "arithmetic"), (geo, "geometric"))
+          for name, label in (("weight-monotone-kl", "kl"), ("weight-monotone-kl-reverse", "kl-reverse"))),
         _claim("C11.geometric.A3-tv", geo, "weight-monotone-tv", OPEN,
                (_search(geo, "weight-monotone-tv"),),
                note="open in the theory: whole-vector Z3 times out on the roots of geometric aggregation, "

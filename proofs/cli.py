@@ -122,9 +122,11 @@ def _table(results: list[ClaimResult]) -> str:
     widths = [max(len(row[k]) for row in rows) for k in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
     total = sum(r.seconds for r in results)
-    bad = [r.claim.id for r in results if not r.as_expected]
-    lines.append(f"{len(results)} claims, {len(results) - len(bad)} as expected, {total:.1f} s in routes"
-                 + (f"; NOT as expected: {', '.join(bad)}" if bad else ""))
+    bad = [r.claim.id for r in results if r.contradicts]
+    undecided = [r.claim.id for r in results if not r.as_expected and not r.contradicts]
+    lines.append(f"{len(results)} claims, {sum(r.as_expected for r in results)} as expected, {total:.1f} s in routes"
+                 + (f"; unknown (engine limits, see reasons): {', '.join(undecided)}" if undecided else "")
+                 + (f"; CONTRADICTING THE THEORY: {', '.join(bad)}" if bad else ""))
     return "\n".join(lines)
 
 

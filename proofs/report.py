@@ -91,6 +91,7 @@ def render(results: list[ClaimResult], settings: Settings, command: str, date: s
         "refuted": sum(r.verdict == "refuted" for r in results),
         "unknown": sum(r.verdict == "unknown" for r in results),
         "as_expected": sum(r.as_expected for r in results),
+        "undecided": [r.claim.id for r in results if r.verdict == "unknown"],
     }
     return _templates().get_template("report.tex.j2").render(
         version=metadata.version("kdaxioms"), date=escape(date), summary=summary,

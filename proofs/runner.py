@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, unknown
 
-from .claims import HOLDS, OPEN, Claim
+from .claims import FAILS, HOLDS, OPEN, Claim
 from .settings import Settings
 from .verdict import Combined, RouteResult, combine
 
@@ -45,6 +45,13 @@ class ClaimResult:
         return self.verdict == wanted and not self.combined.disagreement
 
     @property
+    def contradicts(self) -> bool:
+        """The verdict is the opposite of what the theory expects, or the routes disagree.
+        (An ``unknown`` verdict contradicts nothing: it names the engine limit that caused it.)"""
+        opposite = {HOLDS: REFUTED, FAILS: PROVED}.get(self.claim.expected)
+        return self.verdict == opposite or self.combined.disagreement
+
+    @property
     def seconds(self) -> float:
         return sum(r.seconds for r in self.routes)
 
@@ -56,6 +63,7 @@ class ClaimResult:
             "verdict": self.verdict,
             "scope": self.combined.scope,
             "as_expected": self.as_expected,
+            "contradicts": self.contradicts,
             "disagreement": self.combined.disagreement,
             "confirmed": self.combined.confirmed,
             "routes": [r.to_json() for r in self.routes],
@@ -130,5 +138,6 @@ def run_claims(claims: Sequence[Claim], settings: Settings, progress: Callable[[
 
 
 def exit_status(results: list[ClaimResult]) -> int:
-    """0 when every verdict is as the theory expects, else 1."""
-    return 0 if all(r.as_expected for r in results) else 1
+    """1 when a verdict contradicts the theory or routes disagree, else 0 (``unknown`` verdicts,
+    each with its reason, are listed but do not fail the run)."""
+    return 1 if any(r.contradicts for r in results) else 0

@@ -59,3 +59,20 @@ def test_flagged_replay_failure_is_a_disagreement():
 
 def test_timeouts_stay_unknown():
     assert combine([unknown_route(), unknown_route()]).verdict == "unknown"
+
+
+def test_exit_status_fails_on_contradiction_not_on_unknown():
+    from kdaxioms.proofs.claims import FAILS, HOLDS, Claim
+    from kdaxioms.proofs.runner import ClaimResult, exit_status
+    from kdaxioms.proofs.verdict import combine
+    from kdaxioms.proofs.verdict import RouteResult
+    from kdaxioms.symbolic.outcome import Outcome, unknown
+
+    def result(expected, outcome):
+        routes = (RouteResult("r", outcome, 0.0),)
+        return ClaimResult(Claim("C0.x", "s", "s", expected, "f", ()), routes, combine(routes))
+
+    undecided = result(HOLDS, unknown("Z3 timed out"))
+    proved_false = result(FAILS, Outcome("proved", "all-n"))
+    assert not undecided.as_expected and not undecided.contradicts and exit_status([undecided]) == 0
+    assert proved_false.contradicts and exit_status([undecided, proved_false]) == 1
