@@ -1,25 +1,34 @@
 """Time to a counterexample: the SMT audit versus seeded random sampling of the simplex.
 
     python bench/audit_vs_sampling.py            # Markdown table on standard output
-    python bench/audit_vs_sampling.py --quick    # smoke run: 2 seeds, 2 s budget
+    python bench/audit_vs_sampling.py --quick    # smoke run: 2 seeds, 2 s budget, one audit run
 
 The planted bugs are the (operator, axiom) pairs of ``tests/catalogue.py``'s ``AUDITS`` whose
-expected verdict is ``refuted``.  For each:
+expected verdict is ``refuted``.  Both methods get the same wall-clock budget per bug
+(``--budget``, default 10 s); a method that has no counterexample when it runs out has not found
+one (time infinite).
 
-* the audit: ``audit_axiom`` (per-coordinate route, then whole vectors up to ``n = 3``),
-  shrinking of the witness included; the median of three runs (the first one fills SymPy's
-  caches).  The witness must be refuted and replay exactly;
-* the baseline: draw ``n`` in {2, 3}, each input a flat-Dirichlet point rounded to fractions of
-  denominator at most 1000 and rescaled exactly to sum 1 (an input that must be interior is
-  drawn again while it has a zero entry), each parameter uniformly from the rationals
-  ``lo + (hi - lo) k / 1000`` of its domain, except temperatures, parameters in an exponent and
-  unbounded ones, which take the audit's own grid (``kdaxioms.smt.audit.GRID``).  Each point is
-  replayed exactly with ``axiom(name, op).violated_at(point)`` until it is violated or the
-  budget, the larger of 10 s and 10 times the audit's time, runs out.  Several seeds; the time
-  of a seed that found nothing is infinite, so the median is finite only when most seeds found
-  a counterexample.
+* the audit: ``audit_axiom`` as ``kdaxioms audit`` runs it (per-coordinate route, then whole
+  vectors for n = 2, 3, ``--timeout`` seconds per Z3 query), shrinking of the witness included.
+  Its time is the median of three warm runs (after a first run, so that SymPy's cache holds its
+  formulas as it does for the sampler, whose exact replays run after it); the first run, with
+  SymPy's cache cleared before it, is shown as the cold time, what a fresh ``kdaxioms audit``
+  pays.  It counts only with a ``refuted`` verdict whose witness replays exactly, within the
+  budget;
+* the baseline, two samplers, each with ``--seeds`` independent seeded runs per bug: draw n in
+  {2, 3}; each input a flat-Dirichlet point of the simplex rounded to fractions of denominator
+  at most 1000 and rescaled exactly to sum 1; each parameter uniformly from the rationals
+  ``lo + (hi - lo) k / 1000`` of its domain, except parameters in an exponent (temperatures)
+  and unbounded ones, which take the audit's own grid (``kdaxioms.smt.audit.GRID``).
+  ``interior`` keeps every input in the open simplex (the uniform distribution on the simplex;
+  a draw that rounds to a zero entry is drawn again); ``faces`` puts each input that the axiom
+  allows on the boundary on a random face with probability 0.3 (``numeric.sampling.boundary``,
+  the share the numeric layer's starts use).  Every point is replayed exactly with
+  ``axiom(name, op).violated_at(point)`` until one is violated or the budget runs out.
 
-Speed-up = median sampling time / audit time; a lower bound (``>``) when sampling did not find.
+Per bug and sampler, the sampling time is the median over the seeds (infinite when fewer than
+half found one); speed-up = sampling median / audit time, a lower bound (``>``) budget / audit
+time when the median is infinite.  The summary gives the median speed-up over the bugs.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import platform
 import statistics
 import sys
 import time
@@ -36,11 +46,13 @@ from pathlib import Path
 
 import numpy as np
 import sympy as sp
+import z3
+from sympy.core.cache import clear_cache
 
-from kdaxioms.numeric.sampling import interior
+from kdaxioms.numeric.sampling import boundary, interior
 from kdaxioms.smt.audit import _exponent_symbols, _grid, audit_axiom
 from kdaxioms.symbolic.axioms import Axiom, axiom
-from kdaxioms.symbolic.errors import InputError
+from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.model import Operator
 from kdaxioms.symbolic.opfile import operator_from_data
 from kdaxioms.symbolic.outcome import REFUTED
@@ -54,6 +66,11 @@ LOG = logging.getLogger("audit_vs_sampling")
 DENOMINATOR = 1000
 SIZES = (2, 3)
 AUDIT_MAX_N = 3
+#: ``faces`` sampler: probability that an input which may lie on the boundary is drawn on a face.
+FACE_SHARE = 0.3
+SAMPLERS = ("interior", "faces")
+#: Speed-up the issue asks of the audit (median over the planted bugs).
+TARGET = 10.0
 
 
 @dataclass(frozen=True)
@@ -80,21 +97,26 @@ def planted_bugs() -> list[Bug]:
 
 @dataclass(frozen=True)
 class AuditTime:
-    seconds: float
+    seconds: float  # median of the warm runs
     route: str
-    refuted: bool
+    refuted: bool  # refuted with a witness that replays exactly
+    cold_s: float = math.nan  # the first run, SymPy's cache cleared before it
 
 
 def time_audit(bug: Bug, timeout_ms: int, runs: int) -> AuditTime:
-    """Median wall time of ``runs`` audits; refuted only with a witness that replays exactly."""
-    times, result = [], None
+    """Median wall time of ``runs`` warm audits, after one cold run (SymPy's cache cleared)."""
+    clear_cache()
+    start = time.perf_counter()
+    result = audit_axiom(bug.axiom, AUDIT_MAX_N, timeout_ms)
+    cold = time.perf_counter() - start
+    times = []
     for _ in range(runs):
         start = time.perf_counter()
         result = audit_axiom(bug.axiom, AUDIT_MAX_N, timeout_ms)
         times.append(time.perf_counter() - start)
     refuted = (result.verdict == REFUTED and result.witness is not None
                and bug.axiom.violated_at(result.witness) is True)
-    return AuditTime(statistics.median(times), result.route, refuted)
+    return AuditTime(statistics.median(times), result.route, refuted, cold)
 
 
 # -- the sampling baseline --------------------------------------------------------------------
@@ -110,12 +132,20 @@ def _uniform_grid(op: Operator, symbol: sp.Symbol) -> list[Fraction] | None:
     return [v for v in values if param.contains(v)]
 
 
-class Sampler:
-    """Seeded random points for one planted bug (see the module docstring)."""
+def _rounded(x: np.ndarray) -> tuple[Fraction, ...]:
+    """A float point of the simplex as exact fractions (denominators <= DENOMINATOR) summing to 1."""
+    rounded = [Fraction(float(v)).limit_denominator(DENOMINATOR) for v in x]
+    total = sum(rounded)
+    return tuple(v / total for v in rounded)
 
-    def __init__(self, bug: Bug):
+
+class Sampler:
+    """Seeded random points for one planted bug (see the module docstring); ``faces`` adds faces."""
+
+    def __init__(self, bug: Bug, faces: bool):
         op, ax = bug.operator, bug.axiom
-        self.operator = op
+        self.operator, self.faces = op, faces
+        #: Inputs the axiom requires in the open simplex.
         self.interior = set(op.inputs) if ax.spec.interior else set(op.interior_inputs)
         inputs = {s for vec in (op.vector_inputs(n) for n in SIZES) for syms in vec.values() for s in syms}
         formula_symbols = set().union(*(ax.vector_formula(n).free_symbols for n in SIZES)) - inputs
@@ -130,12 +160,12 @@ class Sampler:
                 raise InputError(f"{bug.case} {bug.name}: no value to draw for {symbol}")
             self.values[symbol.name] = choices
 
-    def _distribution(self, rng: np.random.Generator, n: int, positive: bool) -> tuple[Fraction, ...]:
+    def _distribution(self, rng: np.random.Generator, n: int, name: str) -> tuple[Fraction, ...]:
+        if self.faces and name not in self.interior and rng.random() < FACE_SHARE:
+            return _rounded(boundary(rng, 1, n)[0])
         while True:
-            rounded = [Fraction(float(x)).limit_denominator(DENOMINATOR) for x in interior(rng, 1, n)[0]]
-            total = sum(rounded)
-            vec = tuple(x / total for x in rounded)
-            if not positive or all(x > 0 for x in vec):
+            vec = _rounded(interior(rng, 1, n)[0])
+            if all(x > 0 for x in vec):
                 return vec
 
     def draw(self, rng: np.random.Generator) -> Point:
@@ -146,7 +176,7 @@ class Sampler:
                     for p in self.operator.parameters}
             if all(c.xreplace(subs) is sp.true for c in self.operator.constraints):
                 break
-        inputs = {name: self._distribution(rng, n, name in self.interior) for name in self.operator.inputs}
+        inputs = {name: self._distribution(rng, n, name) for name in self.operator.inputs}
         return Point(inputs, params)
 
 
@@ -165,7 +195,7 @@ def search(bug: Bug, sampler: Sampler, rng: np.random.Generator, budget_s: float
         try:
             if bug.axiom.violated_at(point) is True:
                 return Search(time.perf_counter() - start, draws)
-        except InputError:
+        except (InputError, ModelError):
             continue
     return Search(math.inf, draws)
 
@@ -173,11 +203,9 @@ def search(bug: Bug, sampler: Sampler, rng: np.random.Generator, budget_s: float
 # -- the table ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Row:
-    bug: Bug
-    audit: AuditTime
-    budget_s: float
+class Sampling:
     searches: list[Search]
+    budget_s: float
 
     @property
     def found(self) -> int:
@@ -188,74 +216,126 @@ class Row:
         return statistics.median(s.seconds for s in self.searches)
 
     @property
+    def median_draws(self) -> float:
+        return statistics.median(s.draws if s.seconds < math.inf else math.inf for s in self.searches)
+
+    @property
     def ms_per_draw(self) -> float:
         spent = sum(s.seconds if s.seconds < math.inf else self.budget_s for s in self.searches)
         return 1000 * spent / sum(s.draws for s in self.searches)
 
-    def speedup(self) -> tuple[float, bool]:
-        """(speed-up, is a lower bound)."""
-        if self.median_s < math.inf:
-            return self.median_s / self.audit.seconds, False
-        return self.budget_s / self.audit.seconds, True
+
+@dataclass(frozen=True)
+class Row:
+    bug: Bug
+    audit: AuditTime
+    budget_s: float
+    sampling: dict[str, Sampling]
+
+    @property
+    def audit_found(self) -> bool:
+        return self.audit.refuted and self.audit.seconds <= self.budget_s
+
+    def speedup(self, sampler: str, cold: bool = False) -> tuple[float, bool]:
+        """(sampling median / audit time, is a lower bound); nan when the audit did not find."""
+        if not self.audit_found:
+            return math.nan, False
+        audit_s = self.audit.cold_s if cold else self.audit.seconds
+        median = self.sampling[sampler].median_s
+        if median < math.inf:
+            return median / audit_s, False
+        return self.budget_s / audit_s, True
 
 
 def _speedup(value: float, lower: bool) -> str:
-    return f"> {value:.0f}" if lower else (f"{value:.2f}" if value < 10 else f"{value:.0f}")
+    if math.isnan(value):
+        return "audit did not find"
+    text = f"{value:.2f}" if value < 10 else f"{value:.0f}"
+    return f"> {text}" if lower else text
+
+
+def _sampling_cell(s: Sampling) -> str:
+    if s.median_s == math.inf:
+        return f"{s.found}/{len(s.searches)}: not within {s.budget_s:g} s"
+    return f"{s.found}/{len(s.searches)}: {s.median_s:.3f} s ({s.median_draws:.0f} draws)"
 
 
 def table(rows: list[Row]) -> list[str]:
-    lines = ["| planted bug | axiom | audit route | audit s | sampling found | sampling median s "
-             "| median draws | ms per draw | speed-up (sampling / audit) |",
-             "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| planted bug | axiom | audit route | audit s (cold s) | interior: found, median s (draws) "
+             "| speed-up vs interior | faces: found, median s (draws) | speed-up vs faces | ms per draw |",
+             "|---|---|---|---:|---|---:|---|---:|---:|"]
     for r in rows:
-        audit = f"{r.audit.seconds:.3f}" if r.audit.refuted else f"{r.audit.seconds:.3f} (not refuted)"
-        median = f"{r.median_s:.3f}" if r.median_s < math.inf else f"not found within {r.budget_s:.0f} s"
-        draws = statistics.median(s.draws if s.seconds < math.inf else math.inf for s in r.searches)
-        shown = f"{draws:.0f}" if draws < math.inf else "-"
-        lines.append(f"| {r.bug.case} | {r.bug.name} | {r.audit.route} | {audit} | {r.found}/{len(r.searches)} "
-                     f"| {median} | {shown} | {r.ms_per_draw:.1f} | {_speedup(*r.speedup())} |")
+        audit = f"{r.audit.seconds:.3f} ({r.audit.cold_s:.3f})"
+        if not r.audit_found:
+            audit += " not refuted"
+        per_draw = statistics.median(s.ms_per_draw for s in r.sampling.values())
+        lines.append(f"| {r.bug.case} | {r.bug.name} | {r.audit.route} | {audit} "
+                     f"| {_sampling_cell(r.sampling['interior'])} | {_speedup(*r.speedup('interior'))} "
+                     f"| {_sampling_cell(r.sampling['faces'])} | {_speedup(*r.speedup('faces'))} | {per_draw:.1f} |")
     return lines
 
 
-def median_speedup(rows: list[Row]) -> tuple[float, bool]:
-    """Median over the bugs; a lower bound counted at its bound makes the median a lower bound too."""
-    values = sorted(r.speedup() for r in rows)
+def median_speedup(rows: list[Row], sampler: str, cold: bool = False) -> tuple[float, bool]:
+    """Median over the bugs; a lower bound at or below the median makes the median a lower bound.
+
+    A bug the audit did not find counts as speed-up 0."""
+    values = [(0.0, False) if math.isnan(v) else (v, lower)
+              for v, lower in (r.speedup(sampler, cold) for r in rows)]
     mid = statistics.median(v for v, _ in values)
     return mid, any(lower and v <= mid for v, lower in values)
+
+
+def summary(rows: list[Row]) -> list[str]:
+    lines = []
+    for sampler in SAMPLERS:
+        mid, lower = median_speedup(rows, sampler)
+        cold, cold_lower = median_speedup(rows, sampler, cold=True)
+        at_least = sum(1 for r in rows if r.speedup(sampler)[0] >= TARGET)
+        slower = sum(1 for r in rows if r.speedup(sampler)[0] < 1)
+        lines.append(f"- against `{sampler}`: median speed-up {'>= ' if lower else ''}{_speedup(mid, False)} "
+                     f"(cold audit: {'>= ' if cold_lower else ''}{_speedup(cold, False)}); the warm audit is at "
+                     f"least {TARGET:g} times faster on {at_least} of {len(rows)} bugs and slower on {slower}.")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 seeds, budget 2 s, one audit run")
     parser.add_argument("--seed", type=int, default=0, help="base seed of the sampling runs (default 0)")
-    parser.add_argument("--seeds", type=int, default=None, help="sampling runs per bug (default 5; 2 with --quick)")
-    parser.add_argument("--timeout", type=float, default=20.0, help="seconds per Z3 query of the audit (default 20)")
+    parser.add_argument("--seeds", type=int, default=None, help="sampling runs per bug and sampler (default 5; 2 with --quick)")
+    parser.add_argument("--budget", type=float, default=None,
+                        help="seconds per bug for each method (default 10; 2 with --quick)")
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per Z3 query of the audit (default 5)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     seeds = args.seeds or (2 if args.quick else 5)
-    floor_s, factor, runs = (2.0, 10.0, 1) if args.quick else (10.0, 10.0, 3)
+    budget = args.budget or (2.0 if args.quick else 10.0)
+    runs = 1 if args.quick else 3
 
     start = time.perf_counter()
     rows = []
     for index, bug in enumerate(planted_bugs()):
         audit = time_audit(bug, int(args.timeout * 1000), runs)
-        budget = max(floor_s, factor * audit.seconds)
-        sampler = Sampler(bug)
-        searches = [search(bug, sampler, np.random.default_rng([args.seed, index, k]), budget) for k in range(seeds)]
-        rows.append(Row(bug, audit, budget, searches))
-        LOG.info("%s %s: audit %.3f s, sampling found %d/%d", bug.case, bug.name, audit.seconds,
-                 rows[-1].found, seeds)
+        sampling = {}
+        for which, name in enumerate(SAMPLERS):
+            sampler = Sampler(bug, faces=name == "faces")
+            rngs = [np.random.default_rng([args.seed, index, which, k]) for k in range(seeds)]
+            sampling[name] = Sampling([search(bug, sampler, rng, budget) for rng in rngs], budget)
+        rows.append(Row(bug, audit, budget, sampling))
+        LOG.info("%s %s: audit %.3f s, sampling found %s", bug.case, bug.name, audit.seconds,
+                 ", ".join(f"{k} {v.found}/{seeds}" for k, v in sampling.items()))
     total = time.perf_counter() - start
 
-    mid, lower = median_speedup(rows)
-    print(f"{len(rows)} planted bugs; sampling n in {{2, 3}}, {seeds} seeds from base seed {args.seed}, "
-          f"budget max({floor_s:g} s, {factor:g} x audit); audit up to n = {AUDIT_MAX_N}, "
-          f"{args.timeout:g} s per query.")
+    print(f"{len(rows)} planted bugs; budget {budget:g} s per bug for each method; sampling n in {{2, 3}}, "
+          f"{seeds} seeds per sampler from base seed {args.seed}; audit up to n = {AUDIT_MAX_N}, "
+          f"{args.timeout:g} s per Z3 query, median of {runs} warm run(s); Python {platform.python_version()}, "
+          f"SymPy {sp.__version__}, Z3 {z3.get_version_string()}.")
     print()
     print("\n".join(table(rows)))
     print()
-    print(f"Median speed-up over the {len(rows)} bugs: {'>= ' if lower else ''}{_speedup(mid, False)}. "
-          f"Total wall time {total:.0f} s.")
+    print("\n".join(summary(rows)))
+    print()
+    print(f"Total wall time {total:.0f} s.")
 
 
 if __name__ == "__main__":
