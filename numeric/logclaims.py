@@ -25,6 +25,8 @@ import sympy as sp
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.points import Point
+
+from .search import solve_constraints
 from kdaxioms.symbolic.statements import ANCHOR, Contraction
 
 #: Box of a parameter whose domain is unbounded above (a temperature): stated in every result.
@@ -104,22 +106,6 @@ class LogClaim:
         return {name: vector_symbols(name, self.n) for name in self.fixed}
 
 
-def _solve_constraints(constraints, parameters: list[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
-    """Each equality constraint solved for its last parameter (affine constraints only)."""
-    dependent: dict[sp.Symbol, sp.Expr] = {}
-    for c in constraints:
-        if not isinstance(c, sp.Eq):
-            continue
-        c = c.xreplace(dependent)
-        free = sorted(c.free_symbols & set(parameters), key=str)
-        solutions = sp.solve(c, free[-1]) if free else []
-        if len(solutions) != 1:
-            raise ModelError(f"cannot solve the constraint {c} for one parameter")
-        dependent = {k: v.xreplace({free[-1]: solutions[0]}) for k, v in dependent.items()}
-        dependent[free[-1]] = solutions[0]
-    return dependent
-
-
 def _fix_inputs(formula: sp.Basic, n: int, fixed: Mapping[str, tuple[Fraction, ...]]) -> sp.Basic:
     from kdaxioms.symbolic.model import vector_symbols
     subs = {}
@@ -154,7 +140,7 @@ def axiom_claim(ax: Axiom, n: int, box: Mapping[sp.Symbol, tuple[Fraction, Fract
     missing = [s.name for s in symbols if s not in domains]
     if missing:
         raise ModelError(f"no domain for {missing}")
-    dependent = _solve_constraints(op.constraints, symbols)
+    dependent = solve_constraints(op.constraints, symbols)
     chosen = dict(box or {})
     free = {s: chosen.get(s) or parameter_box(domains[s]) for s in symbols if s not in dependent}
     interior = set(op.inputs) if ax.spec.interior else set(op.interior_inputs)

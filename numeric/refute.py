@@ -36,6 +36,7 @@ from kdaxioms.symbolic.points import Point
 from .formula_intervals import FormulaEnclosure
 from .intervals import Interval, arb_of
 from .logclaims import LogClaim
+from .search import margin  # the violation margin, shared with the exact-replay search
 
 #: Denominators tried, smallest first, when a proposal is made exact.
 DENOMINATORS = (10, 100, 1000, 10**4, 10**6)
@@ -43,8 +44,6 @@ DENOMINATORS = (10, 100, 1000, 10**4, 10**6)
 CONCENTRATIONS = (1.0, 0.3)
 #: Smallest coordinate of a proposed input (keeps logarithms finite and away from the boundary).
 FLOOR = 1e-4
-#: A premise whose float margin is at most this counts as holding.
-PREMISE_SLACK = 1e-12
 #: Precisions (bits) of the certifying interval evaluation.
 BITS = (64, 256)
 #: Float margins at or below this are rounding noise next to an equality point, not proposals.
@@ -53,35 +52,6 @@ NOISE = 1e-9
 
 class DisagreementError(KdaxiomsError):
     """The interval certificate and the exact replay disagree at a point: a bug, never averaged away."""
-
-
-def margin(formula: sp.Basic) -> sp.Expr:
-    """Violation margin: ``m(a <= b) = a - b``, ``m(a >= b) = b - a``, ``m(a = b) = |a - b|``,
-    And -> max, Or -> min, Not -> minus, and ``Implies(F, G)`` -> ``m(G)`` where ``F`` holds
-    (``m(F) <= PREMISE_SLACK``), else ``-m(F)`` (a minimum would hide violations behind
-    premises that hold with equality, such as weights summing to 1)."""
-    if formula is sp.true:
-        return sp.Integer(-1)
-    if formula is sp.false:
-        return sp.Integer(1)
-    if isinstance(formula, sp.And):
-        return sp.Max(*(margin(a) for a in formula.args))
-    if isinstance(formula, sp.Or):
-        return sp.Min(*(margin(a) for a in formula.args))
-    if isinstance(formula, sp.Not):
-        return -margin(formula.args[0])
-    if isinstance(formula, sp.Implies):
-        premise = margin(formula.args[0])
-        return sp.Piecewise((margin(formula.args[1]), premise <= PREMISE_SLACK), (-premise, True))
-    if isinstance(formula, (sp.LessThan, sp.StrictLessThan)):
-        return formula.lhs - formula.rhs
-    if isinstance(formula, (sp.GreaterThan, sp.StrictGreaterThan)):
-        return formula.rhs - formula.lhs
-    if isinstance(formula, sp.Eq):
-        return sp.Abs(formula.lhs - formula.rhs)
-    if isinstance(formula, sp.Ne):
-        return -sp.Abs(formula.lhs - formula.rhs)
-    raise ModelError(f"no violation margin for {type(formula).__name__}")
 
 
 class _Space:

@@ -73,6 +73,23 @@ def margin(formula: sp.Basic) -> sp.Expr:
     raise ModelError(f"no violation margin for {type(formula).__name__}")
 
 
+def solve_constraints(constraints, parameters: list[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
+    """Each equality constraint (e.g. ``w_1 + w_2 = 1``) solved for its last parameter, which is
+    then computed from the others instead of drawn; inequality constraints are left to replay."""
+    dependent: dict[sp.Symbol, sp.Expr] = {}
+    for c in constraints:
+        if not isinstance(c, sp.Eq):
+            continue
+        c = c.xreplace(dependent)
+        free = sorted(c.free_symbols & set(parameters), key=str)
+        solutions = sp.solve(c, free[-1]) if free else []
+        if len(solutions) != 1:
+            raise ModelError(f"cannot solve the constraint {c} for one parameter")
+        dependent = {k: v.xreplace({free[-1]: solutions[0]}) for k, v in dependent.items()}
+        dependent[free[-1]] = solutions[0]
+    return dependent
+
+
 def _bounds(domain: sp.Interval) -> tuple[float, float, bool]:
     """``(lo, hi, logarithmic)`` for drawing a parameter in ``domain``."""
     lo, hi = domain.start, domain.end
@@ -101,27 +118,11 @@ class _Space:
         missing = [s.name for s in self.parameters if s not in domains]
         if missing:
             raise ModelError(f"no domain to draw {missing} from")
-        self.dependent = self._eliminate(op.constraints)
+        self.dependent = solve_constraints(op.constraints, self.parameters)
         self.parameters = [s for s in self.parameters if s not in self.dependent]
         self.domains = {s: _bounds(domains[s]) for s in self.parameters}
         args = [s for name in op.inputs for s in self.inputs[name]] + self.parameters
         self.function = sp.lambdify(args, margin(formula).xreplace(self.dependent), modules="numpy")
-
-    def _eliminate(self, constraints) -> dict[sp.Symbol, sp.Expr]:
-        """Solve each equality constraint (e.g. ``w_1 + w_2 = 1``) for its last parameter, which is
-        then computed from the others instead of drawn; inequality constraints are left to replay."""
-        dependent: dict[sp.Symbol, sp.Expr] = {}
-        for c in constraints:
-            if not isinstance(c, sp.Eq):
-                continue
-            c = c.xreplace(dependent)
-            free = sorted(c.free_symbols & set(self.parameters), key=str)
-            solutions = sp.solve(c, free[-1]) if free else []
-            if len(solutions) != 1:
-                raise ModelError(f"cannot solve the constraint {c} for one parameter")
-            dependent = {k: v.xreplace({free[-1]: solutions[0]}) for k, v in dependent.items()}
-            dependent[free[-1]] = solutions[0]
-        return dependent
 
     def draw(self, rng: np.random.Generator, count: int) -> tuple[dict[str, np.ndarray], dict[sp.Symbol, np.ndarray]]:
         alpha = CONCENTRATIONS[int(rng.integers(len(CONCENTRATIONS)))]
