@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from fractions import Fraction
 from typing import Callable, Protocol, Sequence
 
@@ -35,6 +36,21 @@ import sympy as sp
 from .intervals import DEFAULT_BITS, Interval, IntervalProgram, add, arb_of, fraction_of, mul, precision
 
 Cell = tuple[tuple[flint.arb, flint.arb], ...]
+
+
+@lru_cache(maxsize=1024)
+def _exact_at(value: Fraction, prec: int) -> Interval:
+    """``Interval.exact(value)`` at precision ``prec`` (memoized: the same outward-rounded ends)."""
+    return Interval.exact(value)
+
+
+def _exact(value: Fraction) -> Interval:
+    return _exact_at(value, flint.ctx.prec)
+
+
+@lru_cache(maxsize=1024)
+def _range_of(lo: Fraction, hi: Fraction, prec: int) -> Interval:
+    return Interval.of(lo, hi)
 
 
 @dataclass(frozen=True)
@@ -69,11 +85,11 @@ class Region:
         free = [Interval(lo, hi) for lo, hi in cell]
         out = list(free)
         for d in self.dependents:
-            acc = Interval.exact(d.const)
+            acc = _exact(d.const)
             for coeff, x in zip(d.coeffs, free):
                 if coeff:
-                    acc = add(acc, mul(Interval.exact(coeff), x))
-            clipped = acc.intersect(Interval.of(d.lower, d.upper))
+                    acc = add(acc, mul(_exact(coeff), x))
+            clipped = acc.intersect(_range_of(d.lower, d.upper, flint.ctx.prec))
             if clipped.lo > clipped.hi:
                 return None
             out.append(clipped)
@@ -83,10 +99,10 @@ class Region:
         """Intervals at one exact point of the free variables, ``None`` unless it is certainly in the region."""
         out = [Interval(x, x) for x in point]
         for d in self.dependents:
-            acc = Interval.exact(d.const)
+            acc = _exact(d.const)
             for coeff, x in zip(d.coeffs, out[:len(self.free)]):
                 if coeff:
-                    acc = add(acc, mul(Interval.exact(coeff), x))
+                    acc = add(acc, mul(_exact(coeff), x))
             if not (acc.lo >= arb_of(d.lower).upper() and acc.hi <= arb_of(d.upper).lower()):
                 return None
             out.append(acc)
@@ -136,14 +152,14 @@ class Enclosure:
         out: list[Interval | None] = []
         cache: dict[int, Interval] = {}
         for terms in self._chain:
-            acc: Interval | None = Interval.exact(0)
+            acc: Interval | None = _exact(Fraction(0))
             for k, coeff, prog in terms:
                 if k not in cache:
                     cache[k] = prog(values)
                 if not cache[k].bounded:
                     acc = None
                     break
-                acc = add(acc, mul(Interval.exact(coeff), cache[k]))
+                acc = add(acc, mul(_exact(coeff), cache[k]))
             out.append(acc)
         return out
 

@@ -160,13 +160,23 @@ ENTIRE = Interval(flint.arb.neg_inf(), flint.arb.pos_inf())
 # -- operations ---------------------------------------------------------------------------------
 
 def _lower_of(balls) -> flint.arb:
-    lows = [b.lower() for b in balls]
-    return min(lows, key=_Key)
+    it = iter(balls)
+    best = next(it).lower()
+    for b in it:
+        low = b.lower()
+        if low < best:
+            best = low
+    return best
 
 
 def _upper_of(balls) -> flint.arb:
-    highs = [b.upper() for b in balls]
-    return max(highs, key=_Key)
+    it = iter(balls)
+    best = next(it).upper()
+    for b in it:
+        high = b.upper()
+        if high > best:
+            best = high
+    return best
 
 
 class _Key:
@@ -198,6 +208,11 @@ def neg(a: Interval) -> Interval:
 def mul(a: Interval, b: Interval) -> Interval:
     if a.lo >= 0 and b.lo >= 0:
         return _check((a.lo * b.lo).lower(), (a.hi * b.hi).upper())
+    if a.lo == a.hi or b.lo == b.hi:  # a point times an interval: the sign picks the ends
+        c, x = (a.lo, b) if a.lo == a.hi else (b.lo, a)
+        if c >= 0:
+            return _check((c * x.lo).lower(), (c * x.hi).upper())
+        return _check((c * x.hi).lower(), (c * x.lo).upper())
     prods = (a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi)
     return _check(_lower_of(prods), _upper_of(prods))
 
@@ -314,8 +329,13 @@ class IntervalProgram:
         self.expr = sp.sympify(expr)
         self.symbols = tuple(symbols)
         self._slots: dict[sp.Basic, int] = {s: k for k, s in enumerate(self.symbols)}
-        self._code: list[tuple[Callable, tuple[int, ...], tuple]] = []
+        self._code: list[tuple[Callable, tuple[int, ...], tuple, int]] = []
         self._constants: list[tuple[int, object]] = []
+        # Operations whose arguments are all constants (``log(10)``, ``3/10 * log(2)``): evaluated
+        # once per working precision and cached (see :meth:`_constant_slots`).
+        self._constant_code: list[tuple[Callable, tuple[int, ...], tuple, int]] = []
+        self._constant: set[int] = set()
+        self._cache: dict[int, list | None] = {}
         self._size = len(self.symbols)
         self._out = self._compile(self.expr)
 
@@ -326,11 +346,16 @@ class IntervalProgram:
 
     def _emit(self, fn: Callable, args: tuple[int, ...], extra: tuple = ()) -> int:
         target = self._new()
-        self._code.append((fn, args, extra, target))
+        if all(a in self._constant for a in args):
+            self._constant.add(target)
+            self._constant_code.append((fn, args, extra, target))
+        else:
+            self._code.append((fn, args, extra, target))
         return target
 
-    def _constant(self, value) -> int:
+    def _const(self, value) -> int:
         target = self._new()
+        self._constant.add(target)
         self._constants.append((target, value))
         return target
 
@@ -345,9 +370,9 @@ class IntervalProgram:
         if isinstance(node, sp.Symbol):
             raise TranslationError(BACKEND, node, f"free symbol not bound (bound: {[str(s) for s in self.symbols]})")
         if isinstance(node, (sp.Rational, sp.Float)):
-            return self._constant(node)
+            return self._const(node)
         if node is sp.pi:
-            return self._constant("pi")
+            return self._const("pi")
         if node is sp.E:
             return self._emit(exp, (self._compile(sp.Integer(1)),))
         if isinstance(node, sp.Add):
@@ -376,12 +401,32 @@ class IntervalProgram:
         return self._emit(exp, (self._compile(e * sp.log(base)),))
 
     # -- evaluation ----------------------------------------------------------------------------
+    def _constant_slots(self) -> list | None:
+        """The slots of every constant at the current precision (``None`` if one is undetermined),
+        computed once per precision: the same outward-rounded values every call would compute."""
+        prec = flint.ctx.prec
+        if prec not in self._cache:
+            slots: list = [None] * self._size
+            try:
+                for target, value in self._constants:
+                    slots[target] = (Interval.ball(flint.arb.pi()) if isinstance(value, str) else Interval.exact(value))
+                for fn, args, extra, target in self._constant_code:
+                    slots[target] = fn(*(slots[a] for a in args), *extra)
+            except _Undetermined:
+                slots = None
+            self._cache[prec] = slots
+        return self._cache[prec]
+
     def __call__(self, values: Sequence[Interval]) -> Interval:
         """Enclose the expression when each symbol ranges over its interval (in order)."""
-        slots: list = list(values) + [None] * (self._size - len(self.symbols))
+        base = self._constant_slots()
+        if base is None:
+            return ENTIRE
+        if len(values) != len(self.symbols):
+            raise ValueError(f"{len(values)} intervals for {len(self.symbols)} symbols")
+        slots = list(base)
+        slots[:len(self.symbols)] = values
         try:
-            for target, value in self._constants:
-                slots[target] = (Interval.ball(flint.arb.pi()) if value == "pi" else Interval.exact(value))
             for fn, args, extra, target in self._code:
                 slots[target] = fn(*(slots[a] for a in args), *extra)
         except _Undetermined:

@@ -1,0 +1,49 @@
+"""The fast paths of the interval kernel stay sound: a point times an interval, constants folded
+once per precision (and recomputed at another precision), memoized region constants."""
+
+from fractions import Fraction
+
+import flint
+import pytest
+import sympy as sp
+
+from kdaxioms.numeric.intervals import Interval, IntervalProgram, mul, precision
+
+
+@pytest.mark.parametrize("c", [Fraction(3, 7), Fraction(-3, 7), Fraction(0)])
+@pytest.mark.parametrize("lo,hi", [(Fraction(-1, 3), Fraction(2, 5)), (Fraction(1, 9), Fraction(5, 2)), (Fraction(-4), Fraction(-1, 7))])
+def test_point_times_interval_contains_the_exact_products(c, lo, hi):
+    for a, b in ((Interval.exact(c), Interval.of(lo, hi)), (Interval.of(lo, hi), Interval.exact(c))):
+        out = mul(a, b)
+        for x in (lo, hi, (lo + hi) / 2):
+            with precision(1024):
+                exact = flint.arb(flint.fmpq((c * x).numerator, (c * x).denominator))
+                assert out.lo <= exact.lower() and exact.upper() <= out.hi
+
+
+def test_constants_are_folded_per_precision():
+    x = sp.Symbol("x", real=True)
+    program = IntervalProgram(x * sp.log(10) - sp.Rational(1, 3) * sp.log(7), [x])
+    with precision(64):
+        low = program([Interval.exact(1)])
+    with precision(256):
+        high = program([Interval.exact(1)])
+        again = program([Interval.exact(1)])
+    with precision(1024):
+        exact = flint.arb(10).log() - flint.arb(7).log() / 3
+        for enc in (low, high, again):
+            assert enc.lo <= exact.lower() and exact.upper() <= enc.hi
+    assert high.width() < low.width()  # recomputed at the higher precision, not reused
+    assert again.lo == high.lo and again.hi == high.hi
+
+
+def test_undetermined_constant_gives_the_entire_line():
+    x = sp.Symbol("x", real=True)
+    program = IntervalProgram(x + sp.log(sp.Integer(0), evaluate=False), [x])  # log(0): an undetermined constant
+    assert not program([Interval.exact(1)]).bounded
+
+
+def test_wrong_number_of_intervals_is_an_error():
+    x, y = sp.symbols("x y", real=True)
+    with pytest.raises(ValueError):
+        IntervalProgram(x + y, [x, y])([Interval.exact(1)])
