@@ -23,7 +23,7 @@ from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.errors import InputError, KdaxiomsError
 
-from . import iterate_cmd
+from . import iterate_cmd, tightness_cmd
 from .claims import by_family, registry, select
 from .progress import progress_bar, wanted
 from .report import ReportError, write_report
@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--json", action="store_true", help="print a JSON object")
     derive.add_argument("--latex", action="store_true", help="print the LaTeX of the expression only")
     iterate_cmd.register(sub)
+    tightness_cmd.register(sub)
     return parser
 
 
@@ -188,6 +189,8 @@ def _run(argv: Sequence[str]) -> int:
         return _audit(args)
     if args.command == "iterate":
         return iterate_cmd.run(args)
+    if args.command == "tightness":
+        return tightness_cmd.run(args)
     settings = _settings(args)
     for path in getattr(args, "operator", []):
         load_operator(path)  # a bad operator file fails before any claim runs
