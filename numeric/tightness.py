@@ -211,7 +211,7 @@ def boundary_below(prob: RatioProblem, level: Fraction, budget: int = BUDGET) ->
             with precision(BITS):
                 value = IntervalProgram(face, rest)([Interval.exact(1)])
             good = bool(value.lo > 0)
-            notes.append(f"vertex {rest[0]} = 1: G in {value}" + ("" if good else " (not certified > 0)"))
+            notes.append(f"vertex {rest[0]} = 1: level KL(q||p) - KL(Tq||p) in {value}" + ("" if good else " (not certified > 0)"))
         else:
             cover = certify_nonnegative(face, simplex_region(rest), strict=True, budget=budget)
             good = cover.complete

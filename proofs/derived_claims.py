@@ -20,6 +20,7 @@ from kdaxioms.symbolic.outcome import PROVED, Outcome, unknown
 
 from .claims import CROSS_CHECK, HOLDS, PROVER, Claim, Route
 from .interval_claims import c6_kl_factor_claim
+from .tightness_claims import c4_exact_factor_claim
 
 #: Reads the derived expression out of a derivation (default: the expression itself).
 Pick = Callable[[Derivation], sp.Expr]
@@ -113,6 +114,7 @@ def derivation_claims() -> list[Claim]:
         derived_claim("C4.supremum", "sup KL(Tq||p)/KL(q||p) = 1-α, approached at q = δ1, p1 -> 0",
                       r"\sup_{p,q} \frac{\mathrm{KL}(Tq\|p)}{\mathrm{KL}(q\|p)} = 1-\alpha",
                       "linear-anchor", "kl-ratio-supremum", "1 - alpha"),
+        c4_exact_factor_claim(),
         derived_claim("C5.k2-closed-form", "ρ = ((1-α)γ + sqrt((1-α)²γ² + 4(1-α)(1-γ)))/2 for k = 2",
                       r"\rho = \tfrac12\big((1-\alpha)\gamma + \sqrt{(1-\alpha)^2\gamma^2 + 4(1-\alpha)(1-\gamma)}\big)",
                       "memory-anchor", "memory-rate",

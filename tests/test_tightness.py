@@ -161,3 +161,14 @@ def test_cli_bad_input_exits_2_with_one_line(capsys, args, message):
     code, out, err = _cli(capsys, *args)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_c4_exact_factor_claim_is_proved_at_the_report_anchors_and_cross_checked():
+    from kdaxioms.proofs.runner import run_claim
+    from kdaxioms.proofs.settings import Settings
+    from kdaxioms.proofs.tightness_claims import c4_exact_factor_claim
+    result = run_claim(c4_exact_factor_claim(), Settings())
+    assert result.verdict == "proved" and result.combined.confirmed and not result.combined.disagreement
+    assert "n=2, p=(9/10, 1/10)" in result.combined.scope and "n=3, p=(1/2, 3/10, 1/5)" in result.combined.scope
+    interval = next(r for r in result.routes if r.route == "interval")
+    assert interval.seconds < 10
