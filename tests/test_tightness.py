@@ -172,3 +172,18 @@ def test_c4_exact_factor_claim_is_proved_at_the_report_anchors_and_cross_checked
     assert "n=2, p=(9/10, 1/10)" in result.combined.scope and "n=3, p=(1/2, 3/10, 1/5)" in result.combined.scope
     interval = next(r for r in result.routes if r.route == "interval")
     assert interval.seconds < 10
+
+
+def test_benchmark_script_runs_on_a_tiny_case():
+    import importlib.util
+    import sys
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "bench" / "tightness.py"
+    spec = importlib.util.spec_from_file_location("bench_tightness", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    row = module.measure(HALF, ANCHORS["n2"], repeats=1)
+    assert row["upper"] != "-" and row["bracket"] > 0 and row["baseline"] > 0
+    rows = module.conjecture_rows((HALF,), {F(1, 5): ((F(4, 5), F(1, 5)), (F(1, 5), F(4, 5)))})
+    assert [r["overlap"] for r in rows] == [True, True] and rows[0]["lower"] == rows[1]["lower"]
