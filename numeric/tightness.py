@@ -51,7 +51,7 @@ from kdaxioms.symbolic.model import vector_symbols
 from kdaxioms.symbolic.points import distribution
 
 from .branch import Cover, Dependent, Region, certify_nonnegative
-from .intervals import Interval, IntervalProgram, XLogX, arb_of, fraction_of, precision
+from .intervals import Interval, IntervalProgram, XLogX, fraction_of, precision
 from .lemmas import SegmentConvexity
 from .ratio_search import Proposal, RatioFunctions, polish, propose, ratio_functions
 from .xlogx_form import xlogx_form
@@ -132,14 +132,16 @@ def decimal(x: Fraction, digits: int = DIGITS) -> str:
 
 def exact_point(q: np.ndarray, anchor: Sequence[Fraction], denominator: int = DENOMINATOR) -> tuple[Fraction, ...]:
     """A rational point of the simplex near ``q`` (free coordinates rounded, last ``1 - sum``),
-    every entry ``>= 0`` and the point different from the anchor."""
+    every entry ``>= 0`` and the point different from the anchor (moved off it by one unit of the
+    last decimal if rounding lands on it)."""
     free = [Fraction(max(round(float(x) * denominator), 0), denominator) for x in q[:-1]]
     while sum(free) > 1:  # rounding pushed the last coordinate below 0: take the excess off the largest
         k = max(range(len(free)), key=free.__getitem__)
         free[k] -= min(free[k], sum(free) - 1)
     point = tuple(free) + (1 - sum(free),)
-    if point == tuple(anchor):
-        raise InputError("the search converged to the anchor itself; no ratio is defined there")
+    if point == tuple(anchor):  # the search ran into p (supremum only approached there): step off it
+        step = min(Fraction(1, denominator), min(anchor) / 2)
+        point = (point[0] + step,) + point[1:-1] + (point[-1] - step,)
     return point
 
 
@@ -245,9 +247,6 @@ class Bracket:
     @property
     def width(self) -> Fraction | None:
         return None if self.upper is None else self.upper - self.lower
-
-    def contains(self, value: float) -> bool:
-        return self.certified and float(self.lower) <= value <= float(self.upper)
 
     def to_json(self) -> dict:
         return {

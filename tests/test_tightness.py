@@ -187,3 +187,9 @@ def test_benchmark_script_runs_on_a_tiny_case():
     assert row["upper"] != "-" and row["bracket"] > 0 and row["baseline"] > 0
     rows = module.conjecture_rows((HALF,), {F(1, 5): ((F(4, 5), F(1, 5)), (F(1, 5), F(4, 5)))})
     assert [r["overlap"] for r in rows] == [True, True] and rows[0]["lower"] == rows[1]["lower"]
+
+
+def test_an_argmax_rounded_onto_the_anchor_is_moved_off_it():
+    from kdaxioms.numeric.tightness import exact_point
+    point = exact_point(np.array([0.5, 0.5]), (HALF, HALF))
+    assert point != (HALF, HALF) and sum(point) == 1 and min(point) > 0
