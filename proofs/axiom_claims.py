@@ -107,8 +107,9 @@ def _intervals(op: Operator, name: str) -> Route:
         r = _log_route(axiom(name, op), settings.seed, (2,), search_s=2.0, cells=300)
         if r.verdict == REFUTED:
             return Outcome(REFUTED, r.scope, r.steps, r.witness)
-        if r.verdict == PROVED:
-            return Outcome(PROVED, r.scope, r.steps)
+        if r.verdict == PROVED:  # the scope column keeps the size; the covered box goes to the evidence
+            size, _, box = (r.scope or "").partition(";")
+            return Outcome(PROVED, size.strip(), r.steps + ((f"covered: {box.strip()}",) if box else ()))
         return unknown(r.reason, *r.steps)
     return Route("intervals", PROVER, run)
 
@@ -226,6 +227,14 @@ def attraction_claims() -> list[Claim]:
                   lambda: (("F4", rf"T(q)_i = {family('geometric-anchor').latex()}"),))]
 
 
+def kl_remainder_claims() -> list[Claim]:
+    """C1, M4 measured in KL (certified intervals at n = 2) for F1 and F3 (k = 2)."""
+    return [_claim(f"C1.{op.name}.M4-kl", op, "remainder-nonexpansive-kl", HOLDS,
+                   (_intervals(op, "remainder-nonexpansive-kl"),))
+            for op in (family("linear-anchor"), family("memory-anchor", k=2))]
+
+
 def axiom_claims() -> list[Claim]:
     """Every claim of this module, in report order."""
-    return multi_teacher_claims() + attraction_claims() + softening_claims() + aggregation_claims()
+    return (kl_remainder_claims() + multi_teacher_claims() + attraction_claims() + softening_claims()
+            + aggregation_claims())
