@@ -19,11 +19,12 @@ import sympy as sp
 from kdaxioms.numeric.search import search_violation
 from kdaxioms.smt.audit import coordinate_route, vector_route
 from kdaxioms.symbolic.axioms import AXIOMS, axiom
+from kdaxioms.symbolic.certify import certified_sign
 from kdaxioms.symbolic.coherence import prove_coherence
 from kdaxioms.symbolic.derivations import derivation
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.families import family
-from kdaxioms.symbolic.model import Kind, Operator
+from kdaxioms.symbolic.model import INDEX, Kind, Operator
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
@@ -158,12 +159,10 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
     f1 = family("linear-anchor")
 
     def run(settings: Settings) -> Outcome:
-        p = sp.IndexedBase("p")
-        index = next(iter(f1.component.atoms(sp.Idx, sp.Symbol) & {s for s in f1.component.free_symbols if s.name == "i"}))
-        substituted = f1.component.xreplace({p[index]: f2.roles["anchor"]})
-        steps = [rf"$T_{{F2}}(q)_i - T_{{F1}}(q)_i|_{{p = A_w}}$ simplifies to "
-                 rf"${sp.latex(sp.simplify(f2.component - substituted))}$"]
-        if sp.simplify(f2.component - substituted) != 0:
+        substituted = f1.component.xreplace({sp.IndexedBase("p")[INDEX]: f2.roles["anchor"]})
+        difference = sp.simplify(f2.component - substituted)
+        steps = [rf"$T_{{F2}}(q)_i - T_{{F1}}(q)_i|_{{p = A_w}}$ simplifies to ${sp.latex(difference)}$"]
+        if difference != 0:
             return unknown("F2 is not F1 with an aggregated anchor", *steps)
         needed = [(f1, name) for name, spec in AXIOMS[Kind.META].items() if not spec.undecided]  # M1-M6 in exact forms
         needed += [(aggregation, "closure"), (aggregation, "positivity")]
@@ -212,8 +211,9 @@ def _second_fixed_point(settings: Settings) -> Outcome:
             syms = op.vector_inputs(n)
             for name, vec in point.sympy_inputs().items():
                 subs.update(zip(syms[name], vec))
-            image = [sp.nsimplify(c.xreplace(subs)) for c in op.vector(n)]
-            if image == list(point.sympy_inputs()["q"]) and p != q0:
+            image = [c.xreplace(subs) for c in op.vector(n)]
+            fixed = all(certified_sign(x - y) == 0 for x, y in zip(image, point.sympy_inputs()["q"]))
+            if fixed and p != q0:
                 steps = (rf"$T(q_0) = q_0 = ({', '.join(map(str, q0))}) \ne p$ exactly, so $q_t = q_0$ for every $t$: "
                          r"the boundary start is a second fixed point and is never attracted to $p$",)
                 return Outcome(REFUTED, f"n={n}", steps, point)

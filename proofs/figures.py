@@ -17,8 +17,8 @@ from kdaxioms.symbolic.divergences import divergence  # noqa: E402
 from kdaxioms.symbolic.model import Operator  # noqa: E402
 from kdaxioms.symbolic.recursion import trajectory  # noqa: E402
 
-#: PDF metadata without a creation date, so the same seed gives the same figure file.
-_METADATA = {"CreationDate": None, "Creator": "kdaxioms", "Producer": None}
+from .report_figures import METADATA  # noqa: E402
+
 
 
 def kl_trajectory(path: Path, op: Operator, alpha: float, seed: int, n: int = 5, steps: int = 30, starts: int = 6) -> dict:
@@ -43,6 +43,6 @@ def kl_trajectory(path: Path, op: Operator, alpha: float, seed: int, n: int = 5,
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, metadata=_METADATA)
+    fig.savefig(path, metadata=METADATA)
     plt.close(fig)
     return {"alpha": alpha, "n": n, "steps": steps, "starts": starts, "seed": seed}

@@ -143,7 +143,7 @@ def sampled_chi2(path: Path, seed: int, chains: int = 400) -> str:
         points.append((a, est))
     fig, ax = plt.subplots(figsize=(5.6, 3.6))
     ax.plot(grid, curve(grid), lw=1.4, label=r"derived $(n-1)/(N - (1-\alpha)^2(N-1))$")
-    ax.errorbar([a for a, _ in points], [e.mean for e, in [(e,) for _, e in points]],
+    ax.errorbar([a for a, _ in points], [e.mean for _, e in points],
                 yerr=[e.half_width for _, e in points], fmt="o", ms=4, capsize=3, label="Monte Carlo, 95% CI")
     ax.set_yscale("log")
     ax.set_xlabel(r"anchor weight $\alpha$")
