@@ -1,8 +1,10 @@
 """The audit command: the SMT audit, then the certified interval routes for the logarithmic axioms.
 
 :func:`kdaxioms.smt.audit.audit_file` leaves an axiom with logarithms ``unknown`` (Z3 has no
-``log``).  For those that have a whole-vector formula (A3 and M4 in KL, S3), this module runs,
-for each support size in ``sizes``:
+``log``) unless a per-coordinate lemma proves it (M4 in KL by Jensen's inequality).  For A3 this
+module first tries the symbolic derivative route (:mod:`kdaxioms.symbolic.monotone`), which
+proves but never refutes.  Then, for those that have a whole-vector formula (A3 and M4 in KL,
+S3), it runs, for each support size in ``sizes``:
 
 1. the seeded search with an interval certificate (:func:`kdaxioms.numeric.refute.refute`): a
    certified point is ``refuted`` with an exact witness, in the same JSON shape as SMT witnesses;
@@ -24,9 +26,10 @@ from kdaxioms.numeric.logclaims import axiom_claim
 from kdaxioms.numeric.prove import prove
 from kdaxioms.numeric.refute import refute
 from kdaxioms.smt.audit import AuditResult, audit_file
-from kdaxioms.symbolic.axioms import Axiom, axiom
+from kdaxioms.symbolic.axioms import Axiom, axiom, monotone_term
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.model import Operator
+from kdaxioms.symbolic.monotone import prove_weight_monotone
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
 
 #: Support sizes of the interval routes.
@@ -66,6 +69,18 @@ def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], search_s: float = SEA
     return AuditResult(name, code, UNKNOWN, None, "intervals", time.perf_counter() - start, reason="; ".join(reasons))
 
 
+def _symbolic_route(ax: Axiom) -> AuditResult | None:
+    """A3 by the derivative along the raise (:mod:`kdaxioms.symbolic.monotone`), when it proves it."""
+    if monotone_term(ax.spec.name) is None:
+        return None
+    start = time.perf_counter()
+    out = prove_weight_monotone(ax)
+    if out.verdict != PROVED:
+        return None
+    return AuditResult(ax.spec.name, ax.spec.code, PROVED, out.scope, "symbolic-derivative",
+                       time.perf_counter() - start, steps=out.steps)
+
+
 def audit_with_logs(op: Operator, names: Iterable[str] | None, factor: str | None = None, max_n: int = 4,
                     timeout_ms: int = 5000, emit_dir: Path | None = None, seed: int = 0,
                     sizes: Iterable[int] = SIZES) -> list[AuditResult]:
@@ -76,6 +91,6 @@ def audit_with_logs(op: Operator, names: Iterable[str] | None, factor: str | Non
         if r.verdict == UNKNOWN and r.code != "C":
             ax = axiom(r.axiom, op)
             if ax.spec.undecided and ax.spec.vector is not None:
-                r = _log_route(ax, seed, sizes)
+                r = _symbolic_route(ax) or _log_route(ax, seed, sizes)
         out.append(r)
     return out

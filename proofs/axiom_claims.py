@@ -25,6 +25,7 @@ from kdaxioms.symbolic.derivations import derivation
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.model import INDEX, Kind, Operator
+from kdaxioms.symbolic.monotone import prove_weight_monotone
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
@@ -115,6 +116,12 @@ def _intervals(op: Operator, name: str) -> Route:
     return Route("intervals", PROVER, run)
 
 
+def _derivative(op: Operator, name: str) -> Route:
+    """A3 by the derivative along the raise and a non-negativity certificate (symbolic/monotone.py)."""
+    ax = axiom(name, op)
+    return Route("symbolic-derivative", PROVER, lambda s: prove_weight_monotone(ax))
+
+
 def _coherence(op: Operator) -> Route:
     return Route("symbolic", PROVER, lambda s: prove_coherence(op))
 
@@ -135,11 +142,12 @@ def aggregation_claims() -> list[Claim]:
                (_vector(ar, "temperature-coherence", 3), _search(ar, "temperature-coherence"))),
         _claim("C11.geometric.A5", geo, "temperature-coherence", HOLDS, (_coherence(geo),)),
         _claim("C11.arithmetic.A3-l2", ar, "weight-monotone-l2", HOLDS,
-               (_coordinate(ar, "weight-monotone-l2"), _vector(ar, "weight-monotone-l2", 4))),
+               (_coordinate(ar, "weight-monotone-l2"), _vector(ar, "weight-monotone-l2", 4),
+                _derivative(ar, "weight-monotone-l2"))),
         _claim("C11.geometric.A3-l2", geo, "weight-monotone-l2", FAILS, (_search(geo, "weight-monotone-l2", (3,)),)),
         _claim("C11.arithmetic.A3-tv", ar, "weight-monotone-tv", HOLDS,
                (_coordinate(ar, "weight-monotone-tv"), _vector(ar, "weight-monotone-tv", 4))),
-        *(_claim(f"C11.{tag}.A3-{label}", op, name, HOLDS, (_intervals(op, name),))
+        *(_claim(f"C11.{tag}.A3-{label}", op, name, HOLDS, (_derivative(op, name), _intervals(op, name)))
           for op, tag in ((ar, "arithmetic"), (geo, "geometric"))
           for name, label in (("weight-monotone-kl", "kl"), ("weight-monotone-kl-reverse", "kl-reverse"))),
         _claim("C11.geometric.A3-tv", geo, "weight-monotone-tv", OPEN,
@@ -228,9 +236,12 @@ def attraction_claims() -> list[Claim]:
 
 
 def kl_remainder_claims() -> list[Claim]:
-    """C1, M4 measured in KL (certified intervals at n = 2) for F1 and F3 (k = 2)."""
-    return [_claim(f"C1.{op.name}.M4-kl", op, "remainder-nonexpansive-kl", HOLDS,
-                   (_intervals(op, "remainder-nonexpansive-kl"),))
+    """C1, M4 measured in KL for F1 and F3 (k = 2): per coordinate, Jensen's inequality for the
+    convex term ``x log(x/y)`` (every n), and the certified interval routes at n = 2."""
+    name = "remainder-nonexpansive-kl"
+    return [_claim(f"C1.{op.name}.M4-kl", op, name, HOLDS,
+                   (Route("symbolic-coordinate", PROVER, lambda s, ax=axiom(name, op): coordinate_route(ax, s.timeout_ms)),
+                    _intervals(op, name)))
             for op in (family("linear-anchor"), family("memory-anchor", k=2))]
 
 

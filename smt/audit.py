@@ -158,7 +158,11 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
     """Decide one axiom of one operator (see the module docstring for the strategy)."""
     start = time.perf_counter()
     name, code = ax.spec.name, ax.spec.code
-    if ax.spec.undecided:
+    if ax.spec.undecided:  # a per-coordinate lemma may still prove it; Z3 cannot refute it
+        outcome = _coordinate(ax, timeout_ms, emit) if ax.spec.obligations is not None else None
+        if outcome is not None and outcome.verdict == PROVED:
+            return AuditResult(name, code, PROVED, outcome.scope, "symbolic-coordinate", time.perf_counter() - start,
+                               steps=outcome.steps)
         return AuditResult(name, code, UNKNOWN, None, "none", time.perf_counter() - start, reason=ax.spec.undecided)
     route, covered = "smt-coordinate", {}
     outcome = _coordinate(ax, timeout_ms, emit)

@@ -67,6 +67,12 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
     """Per-coordinate route: proof for every ``n`` or an exactly replayed ``n = 2`` witness."""
     steps = []
     for ob in obligations:
+        if ob.lemma is not None:
+            holds, lemma_steps = ob.lemma()
+            steps.extend(lemma_steps)
+            if holds is not True:
+                return unknown(f"{ob.label}: the lemma's hypotheses are not established", *steps)
+            continue
         try:
             answer = _query(ob.premise, ob.conclusion, timeout_ms, emit)
         except TranslationError as err:

@@ -24,6 +24,7 @@ from typing import Callable
 import sympy as sp
 
 from .certify import certified_truth
+from .contraction import convex_in_first
 from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, real, vector_symbols
 from .obligations import Obligation, coordinate_box
@@ -142,11 +143,16 @@ def _remainder_vector(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[
     return formula
 
 
-def _remainder_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator], list[Obligation]]:
+def _remainder_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr],
+                           jensen: bool = False) -> Callable[[Operator], list[Obligation]]:
     """Per coordinate, when the remainder ``r_i`` is a combination ``sum_j w_j q^j_i`` of the
     students with weights ``w_j >= 0`` summing to one (computed as derivatives of ``r_i``):
     ``d(r_i, p_i) <= sum_j w_j d(q^j_i, p_i)`` sums to ``D(r, p) <= sum_j w_j D(q^j, p)``,
-    which is at most ``max_j D(q^j, p)``; valid for every ``n``."""
+    which is at most ``max_j D(q^j, p)``; valid for every ``n``.
+
+    With ``jensen`` the last obligation is discharged by a lemma instead of Z3 (for terms with
+    logarithms): the term is convex in its first argument, and Jensen's inequality applies
+    because the first two obligations put the weights in the simplex."""
     def obligations(op: Operator) -> list[Obligation]:
         lam, x = _anchor_weight(op), op.coordinate_inputs()
         r = (op.coordinate() - lam * x[ANCHOR]) / (1 - lam)
@@ -164,7 +170,7 @@ def _remainder_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Calla
             Obligation(r"remainder weights $w_j \ge 0$", domain, sp.And(*(w >= 0 for w in weights)), liftable=False),
             Obligation(r"remainder weights sum to $1$", domain, sp.Eq(sp.Add(*weights), 1), liftable=False),
             Obligation(r"$d(r_i, p_i) \le \sum_j w_j d(q^j_i, p_i)$", box, term(r, x[ANCHOR]) <= bound,
-                       liftable=len(students) == 1),
+                       liftable=len(students) == 1, lemma=(lambda: convex_in_first(term)) if jensen else None),
         ]
     return obligations
 
@@ -239,7 +245,7 @@ RAISE_SHARE = real("s")
 AUXILIARY_DOMAINS = {RAISE_SHARE: sp.And(0 <= RAISE_SHARE, RAISE_SHARE <= 1)}
 
 
-def _raised(op: Operator, k: int) -> tuple[dict[sp.Symbol, sp.Expr], sp.Symbol, sp.Basic]:
+def raised_weights(op: Operator, k: int) -> tuple[dict[sp.Symbol, sp.Expr], sp.Symbol, sp.Basic]:
     """Parameters ``theta'`` whose weights are ``(1 - s) w + s e_k``: solved by SymPy."""
     ws, s = _weights(op), RAISE_SHARE
     fresh = {p: sp.Symbol(f"{p.name}_raised", real=True) for p in op.parameter_symbols}
@@ -252,11 +258,21 @@ def _raised(op: Operator, k: int) -> tuple[dict[sp.Symbol, sp.Expr], sp.Symbol, 
     return new, s, sp.And(0 <= s, s <= 1, op.domain().xreplace(new))
 
 
+#: The divergence term of each differentiable A3 variant (the derivative route of symbolic/monotone.py).
+_MONOTONE_TERMS = {"weight-monotone-l2": "_l2_term", "weight-monotone-kl": "_kl_from_target",
+                   "weight-monotone-kl-reverse": "_kl_term"}
+
+
+def monotone_term(name: str) -> Callable[[sp.Expr, sp.Expr], sp.Expr] | None:
+    """The per-coordinate term ``d(A_i, p^k_i)`` of the A3 variant ``name`` (None for TV or non-A3)."""
+    return globals()[_MONOTONE_TERMS[name]] if name in _MONOTONE_TERMS else None
+
+
 def _monotone_vector(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator, int], sp.Basic]:
     def formula(op: Operator, n: int) -> sp.Basic:
         out, parts = op.vector(n), []
         for k, name in enumerate(op.inputs):
-            new, s, ok = _raised(op, k)
+            new, s, ok = raised_weights(op, k)
             target = vector_symbols(name, n)
             before = sp.Add(*(term(a, b) for a, b in zip(out, target)))
             after = sp.Add(*(term(a.xreplace(new), b) for a, b in zip(out, target)))
@@ -350,7 +366,8 @@ _SPECS = (
               r"L_2^2(r, p) \le \max_j L_2^2(q_{t-j}, p)", _remainder_obligations(_l2_term),
               _remainder_vector(_l2_term)),
     AxiomSpec("remainder-nonexpansive-kl", "M4", _META, "KL(r, p) <= max_j KL(q_{t-j}, p)",
-              r"\mathrm{KL}(r \| p) \le \max_j \mathrm{KL}(q_{t-j} \| p)", None, _remainder_vector(_kl_term),
+              r"\mathrm{KL}(r \| p) \le \max_j \mathrm{KL}(q_{t-j} \| p)", _remainder_obligations(_kl_term, jensen=True),
+              _remainder_vector(_kl_term),
               undecided=_LOG),
     AxiomSpec("ranking", "S1", _SOFT, "S preserves the order of the entries", r"p_i > p_j \Rightarrow S(p)_i > S(p)_j",
               None, _ranking_vector, sortable=False),

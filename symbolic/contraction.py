@@ -18,6 +18,8 @@ A step SymPy cannot settle makes the outcome ``unknown``; nothing is asserted by
 
 from __future__ import annotations
 
+from typing import Callable
+
 import sympy as sp
 
 from .divergences import X, Y
@@ -69,6 +71,26 @@ def joint_convexity(term: sp.Expr) -> tuple[bool | None, tuple[str, ...]]:
     if all(s is True for s in signs):
         return True, (step,)
     return None, (step,)
+
+
+def convex_in_first(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> tuple[bool | None, tuple[str, ...]]:
+    """Decide whether ``x -> term(x, y)`` is convex on ``[0, oo)`` for every ``y > 0``.
+
+    Its second derivative in ``x`` must be non-negative on ``x, y > 0`` (SymPy's sign of the
+    simplified derivative) and the term must have a finite limit at ``x -> 0+`` (so it extends
+    continuously, and convexly, to the edge).  Then Jensen's inequality holds for it:
+    ``d(sum_j w_j x_j, y) <= sum_j w_j d(x_j, y)`` for ``w`` in the simplex and ``x_j >= 0``."""
+    x, y = sp.symbols("x y", positive=True)
+    f = term(x, y)
+    second = sp.simplify(sp.diff(f, x, 2))
+    edge = sp.limit(f, x, 0, "+")
+    convex = second.is_nonnegative is True and edge.is_finite is True
+    step = (rf"$\partial_x^2\, d(x, y) = {sp.latex(second)}$ for $d(x, y) = {sp.latex(f)}$ on $x, y > 0$ "
+            rf"and $d(x, y) \to {sp.latex(edge)}$ as $x \to 0^+$: "
+            + (r"$x \mapsto d(x, y)$ is convex on $[0, \infty)$, so Jensen's inequality "
+               r"$d(\sum_j w_j x_j, y) \le \sum_j w_j d(x_j, y)$ holds for weights in the simplex" if convex
+               else "convexity in the first argument is not established"))
+    return (True if convex else None), (step,)
 
 
 def _anchor_decomposition(c: Contraction) -> tuple[sp.Expr | None, tuple[str, ...]]:

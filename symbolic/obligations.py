@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping
+from typing import Callable, Mapping
 
 import sympy as sp
 
@@ -25,12 +25,17 @@ from .points import Point
 
 @dataclass(frozen=True)
 class Obligation:
-    """``premise => conclusion``; ``liftable`` says a model lifts to an ``n = 2`` point."""
+    """``premise => conclusion``; ``liftable`` says a model lifts to an ``n = 2`` point.
+
+    ``lemma``, when given, discharges the obligation symbolically instead of by Z3 (for
+    conclusions with logarithms): it returns ``(True, steps)`` only when SymPy established every
+    hypothesis of a named theorem that implies the conclusion, else ``(None, steps)``."""
 
     label: str
     premise: sp.Basic
     conclusion: sp.Basic
     liftable: bool = True
+    lemma: Callable[[], tuple[bool | None, tuple[str, ...]]] | None = None
 
 
 def coordinate_box(op: Operator) -> sp.Basic:

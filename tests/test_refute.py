@@ -15,6 +15,8 @@ from kdaxioms.numeric.plenclose import cegar
 from kdaxioms.numeric.prove import Diagonal, prove
 from kdaxioms.numeric.refute import certify, refute
 from kdaxioms.proofs import cli
+from kdaxioms.proofs.audit import _log_route
+from kdaxioms.symbolic.axioms import axiom
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
@@ -94,16 +96,17 @@ def test_cegar_finds_and_certifies_the_n2_witness():
     assert c.violated_at(out.witness) is True and _replay_violation(out.witness) > 0
 
 
-def test_audit_decides_a_log_axiom_through_intervals(capsys):
+def test_audit_proves_m4_in_kl_by_jensen_and_the_interval_route_agrees_at_n2(capsys):
     code = cli.main(["audit", str(OPERATORS / "linear-anchor.toml"), "--axiom", "remainder-nonexpansive-kl", "--json"])
     assert code == 0
     (result,) = json.loads(capsys.readouterr().out)["results"]
-    assert result["verdict"] == "proved" and result["route"] == "intervals"
-    assert result["scope"].startswith("n=2")
+    assert result["verdict"] == "proved" and result["route"] == "symbolic-coordinate" and result["scope"] == "all-n"
+    r = _log_route(axiom("remainder-nonexpansive-kl", family("linear-anchor")), 0, (2,))
+    assert r.verdict == PROVED and r.route == "intervals" and r.scope.startswith("n=2")
 
 
 def test_audit_keeps_an_undecided_log_axiom_unknown_with_a_reason(capsys):
-    code = cli.main(["audit", str(OPERATORS / "memory-anchor.toml"), "--axiom", "remainder-nonexpansive-kl", "--json"])
+    code = cli.main(["audit", str(OPERATORS / "power-softening.toml"), "--axiom", "entropy-monotone", "--json"])
     assert code == 0
     (result,) = json.loads(capsys.readouterr().out)["results"]
     assert result["verdict"] == "unknown" and "proves nothing" in result["reason"]

@@ -1,0 +1,90 @@
+"""Symbolic proofs of axioms with logarithms: A3 by the derivative along the raise (certificates
+checked exactly), and M4 in KL by Jensen's inequality per coordinate; planted bugs are not proved."""
+
+import sympy as sp
+
+from kdaxioms.proofs.audit import audit_with_logs
+from kdaxioms.smt.audit import audit_axiom
+from kdaxioms.smt.decide import decide_obligations
+from kdaxioms.symbolic.axioms import axiom, monotone_term
+from kdaxioms.symbolic.contraction import convex_in_first
+from kdaxioms.symbolic.families import family
+from kdaxioms.symbolic.monotone import _Domain, prove_weight_monotone, raise_derivative
+from kdaxioms.symbolic.obligations import Obligation
+from kdaxioms.symbolic.opfile import operator_from_data
+from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
+
+
+def _agg(component: str) -> dict:
+    return {"name": "planted", "kind": "aggregation", "component": component,
+            "parameters": {"w": "0 <= w <= 1"}, "roles": {"weights": ["w", "1 - w"]}}
+
+
+def test_arithmetic_kl_certificate_is_chi_square():
+    out = prove_weight_monotone(axiom("weight-monotone-kl", family("arithmetic-aggregation")))
+    assert out.verdict == PROVED and out.scope == "n<=3"
+    assert sum(r"\chi^2(p \| A)" in s for s in out.steps) == 4  # n = 2, 3 times two teachers
+
+
+def test_geometric_reverse_kl_certificate_is_a_variance():
+    out = prove_weight_monotone(axiom("weight-monotone-kl-reverse", family("geometric-aggregation")), (2,))
+    assert out.verdict == PROVED and out.scope == "n<=2"
+    assert all(r"\mathrm{Var}_{A}" in s for s in out.steps[1:])
+
+
+def test_the_exact_check_rejects_a_form_that_is_off_by_a_little():
+    ax = axiom("weight-monotone-kl", family("arithmetic-aggregation"))
+    G, A, p = raise_derivative(ax, 2, 0, monotone_term(ax.spec.name))
+    chi2 = sum((a - b) ** 2 / b for a, b in zip(p, A))
+    domain = _Domain(ax, 2)
+    assert domain.is_zero(G + chi2)
+    assert not domain.is_zero(G + chi2 * (1 + sp.Rational(1, 10**12)))
+
+
+def test_false_a3_is_not_proved():
+    # THEORY C11: A3 in L2 is FALSE for geometric aggregation
+    assert prove_weight_monotone(axiom("weight-monotone-l2", family("geometric-aggregation")), (2,)).verdict == UNKNOWN
+    # planted bug: the weight w multiplies the *other* teacher, so raising it moves away from p1
+    reversed_agg = operator_from_data(_agg("(1 - w)*p1[i] + w*p2[i]"))
+    for name in ("weight-monotone-kl", "weight-monotone-kl-reverse"):
+        assert prove_weight_monotone(axiom(name, reversed_agg), (2,)).verdict == UNKNOWN
+    (r,) = audit_with_logs(reversed_agg, ["weight-monotone-kl"], max_n=2, timeout_ms=2000, sizes=(2,))
+    assert r.verdict == REFUTED and r.witness is not None
+
+
+def test_tv_has_no_derivative_route():
+    out = prove_weight_monotone(axiom("weight-monotone-tv", family("arithmetic-aggregation")))
+    assert out.verdict == UNKNOWN and "differentiable" in out.reason
+
+
+def test_audit_proves_kl_weight_monotonicity_symbolically():
+    (r,) = audit_with_logs(family("arithmetic-aggregation"), ["weight-monotone-kl-reverse"], max_n=2)
+    assert r.verdict == PROVED and r.route == "symbolic-derivative" and r.scope == "n<=3"
+
+
+def test_convexity_in_the_first_argument():
+    assert convex_in_first(lambda a, b: a * sp.log(a / b))[0] is True
+    assert convex_in_first(lambda a, b: (a - b) ** 2)[0] is True
+    assert convex_in_first(lambda a, b: -a * sp.log(a / b))[0] is None      # concave
+    assert convex_in_first(lambda a, b: b * sp.log(b / a))[0] is None       # not finite at a -> 0+
+
+
+def test_a_failing_lemma_leaves_the_obligation_unknown():
+    op = family("linear-anchor")
+    ob = Obligation("lemma that does not hold", sp.true, sp.false, lemma=lambda: (None, ("not established",)))
+    out = decide_obligations(op, [ob], None)
+    assert out.verdict == UNKNOWN and "not established" in out.steps
+
+
+def test_m4_in_kl_by_jensen_for_every_memory():
+    for op in (family("linear-anchor"), family("memory-anchor", k=2), family("memory-anchor", k=3)):
+        r = audit_axiom(axiom("remainder-nonexpansive-kl", op))
+        assert r.verdict == PROVED and r.scope == "all-n" and r.route == "symbolic-coordinate", (op.name, r)
+        assert any("Jensen" in s for s in r.steps)
+
+
+def test_m4_in_kl_is_not_proved_when_the_remainder_is_not_a_mixture():
+    # remainder 2q - p: not a combination of the students, so the Jensen lemma does not apply
+    op = operator_from_data({"name": "planted", "kind": "meta", "component": "alpha*p[i] + (1 - alpha)*(2*q[i] - p[i])",
+                             "parameters": {"alpha": "0 < alpha <= 1"}, "roles": {"anchor_weight": "alpha"}})
+    assert audit_axiom(axiom("remainder-nonexpansive-kl", op)).verdict == UNKNOWN
