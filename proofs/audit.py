@@ -1,9 +1,9 @@
 """The audit command: the SMT audit, then the certified interval routes for the logarithmic axioms.
 
 :func:`kdaxioms.smt.audit.audit_file` leaves an axiom with logarithms ``unknown`` (Z3 has no
-``log``) unless a per-coordinate lemma proves it (M4 in KL by Jensen's inequality).  For A3 this
-module first tries the symbolic derivative route (:mod:`kdaxioms.symbolic.monotone`), which
-proves but never refutes.  Then, for those that have a whole-vector formula (A3 and M4 in KL,
+``log``) unless a per-coordinate lemma proves it (M4 in KL by Jensen's inequality).  For A3 and
+S3 this module first tries the symbolic derivative route (:mod:`kdaxioms.symbolic.monotone`),
+which proves but never refutes.  Then, for those that have a whole-vector formula (A3 and M4 in KL,
 S3), it runs, for each support size in ``sizes``:
 
 1. the seeded search with an interval certificate (:func:`kdaxioms.numeric.refute.refute`): a
@@ -26,10 +26,10 @@ from kdaxioms.numeric.logclaims import axiom_claim
 from kdaxioms.numeric.prove import prove
 from kdaxioms.numeric.refute import refute
 from kdaxioms.smt.audit import AuditResult, audit_file
-from kdaxioms.symbolic.axioms import Axiom, axiom, monotone_term
+from kdaxioms.symbolic.axioms import Axiom, axiom
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.model import Operator
-from kdaxioms.symbolic.monotone import prove_weight_monotone
+from kdaxioms.symbolic.monotone import prove_by_derivative
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
 
 #: Support sizes of the interval routes.
@@ -70,14 +70,12 @@ def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], search_s: float = SEA
 
 
 def _symbolic_route(ax: Axiom) -> AuditResult | None:
-    """A3 by the derivative along the raise (:mod:`kdaxioms.symbolic.monotone`), when it proves it."""
-    if monotone_term(ax.spec.name) is None:
-        return None
+    """A3 or S3 by a derivative and a certificate (:mod:`kdaxioms.symbolic.monotone`), when it proves it."""
     start = time.perf_counter()
-    out = prove_weight_monotone(ax)
-    if out.verdict != PROVED:
+    out = prove_by_derivative(ax)
+    if out is None or out.verdict != PROVED:
         return None
-    return AuditResult(ax.spec.name, ax.spec.code, PROVED, out.scope, "symbolic-derivative",
+    return AuditResult(ax.spec.name, ax.spec.code, PROVED, out.scope, "symbolic-certificate",
                        time.perf_counter() - start, steps=out.steps)
 
 

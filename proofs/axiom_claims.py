@@ -25,7 +25,7 @@ from kdaxioms.symbolic.derivations import derivation
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.model import INDEX, Kind, Operator
-from kdaxioms.symbolic.monotone import prove_weight_monotone
+from kdaxioms.symbolic.monotone import prove_by_derivative
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
@@ -85,7 +85,8 @@ def softening_claims() -> list[Claim]:
         _claim("C10.power.closure", power, "closure", HOLDS, (_vector(power, "closure", 4),)),
         _claim("C10.power.S1", power, "ranking", HOLDS, (axioms_proof, _vector(power, "ranking", 4))),
         _claim("C10.power.S2", power, "continuity", HOLDS, (_vector(power, "continuity", 4),)),
-        _claim("C10.power.S3", power, "entropy-monotone", HOLDS, (_derived("entropy-derivative"), axioms_proof)),
+        _claim("C10.power.S3", power, "entropy-monotone", HOLDS,
+               (_derived("entropy-derivative"), axioms_proof, _derivative(power, "entropy-monotone"))),
         _claim("C10.power.S4", power, "identity", HOLDS, (axioms_proof, _vector(power, "identity", 4))),
         _claim("C10.power.S5", power, "boundary", HOLDS, (axioms_proof,)),
         _claim("C10.smoothing.closure", smooth, "closure", FAILS,
@@ -117,9 +118,9 @@ def _intervals(op: Operator, name: str) -> Route:
 
 
 def _derivative(op: Operator, name: str) -> Route:
-    """A3 by the derivative along the raise and a non-negativity certificate (symbolic/monotone.py)."""
+    """A3 or S3 by a derivative and an exactly checked non-negativity certificate (symbolic/monotone.py)."""
     ax = axiom(name, op)
-    return Route("symbolic-derivative", PROVER, lambda s: prove_weight_monotone(ax))
+    return Route("symbolic-certificate", PROVER, lambda s: prove_by_derivative(ax))
 
 
 def _coherence(op: Operator) -> Route:

@@ -195,7 +195,8 @@ def _kl_from_target(a: sp.Expr, b: sp.Expr) -> sp.Expr:
 
 # -- softening axioms ---------------------------------------------------------------------------
 
-def _temperature(op: Operator) -> sp.Symbol:
+def temperature(op: Operator) -> sp.Symbol:
+    """The operator's temperature parameter (``roles.temperature``)."""
     tau = op.roles.get("temperature")
     if tau not in op.parameter_symbols:
         raise ModelError(f"operator {op.name}: roles.temperature ({tau}) is not one of its parameters")
@@ -210,7 +211,7 @@ def _ranking_vector(op: Operator, n: int) -> sp.Basic:
 
 
 def _identity_vector(op: Operator, n: int) -> sp.Basic:
-    tau, one = _temperature(op), op.roles.get("identity", sp.Integer(1))
+    tau, one = temperature(op), op.roles.get("identity", sp.Integer(1))
     return sp.And(*(sp.Eq(c.xreplace({tau: one}), x) for c, x in zip(op.vector(n), vector_symbols("p", n))))
 
 
@@ -283,7 +284,7 @@ def _monotone_vector(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[O
 
 def _entropy_vector(op: Operator, n: int) -> sp.Basic:
     """``d/dtau H(S_tau(p)) >= 0``, the derivative of the model's output entropy, by SymPy."""
-    tau = _temperature(op)
+    tau = temperature(op)
     entropy = -sp.Add(*(c * sp.log(c) for c in op.vector(n)))
     return sp.diff(entropy, tau) >= 0
 

@@ -9,7 +9,8 @@ from kdaxioms.smt.decide import decide_obligations
 from kdaxioms.symbolic.axioms import axiom, monotone_term
 from kdaxioms.symbolic.contraction import convex_in_first
 from kdaxioms.symbolic.families import family
-from kdaxioms.symbolic.monotone import _Domain, prove_weight_monotone, raise_derivative
+from kdaxioms.symbolic.certificates import Domain
+from kdaxioms.symbolic.monotone import prove_entropy_monotone, prove_weight_monotone, raise_derivative
 from kdaxioms.symbolic.obligations import Obligation
 from kdaxioms.symbolic.opfile import operator_from_data
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
@@ -36,7 +37,7 @@ def test_the_exact_check_rejects_a_form_that_is_off_by_a_little():
     ax = axiom("weight-monotone-kl", family("arithmetic-aggregation"))
     G, A, p = raise_derivative(ax, 2, 0, monotone_term(ax.spec.name))
     chi2 = sum((a - b) ** 2 / b for a, b in zip(p, A))
-    domain = _Domain(ax, 2)
+    domain = Domain(ax.operator, 2)
     assert domain.is_zero(G + chi2)
     assert not domain.is_zero(G + chi2 * (1 + sp.Rational(1, 10**12)))
 
@@ -59,7 +60,7 @@ def test_tv_has_no_derivative_route():
 
 def test_audit_proves_kl_weight_monotonicity_symbolically():
     (r,) = audit_with_logs(family("arithmetic-aggregation"), ["weight-monotone-kl-reverse"], max_n=2)
-    assert r.verdict == PROVED and r.route == "symbolic-derivative" and r.scope == "n<=3"
+    assert r.verdict == PROVED and r.route == "symbolic-certificate" and r.scope == "n<=3"
 
 
 def test_convexity_in_the_first_argument():
@@ -88,3 +89,20 @@ def test_m4_in_kl_is_not_proved_when_the_remainder_is_not_a_mixture():
     op = operator_from_data({"name": "planted", "kind": "meta", "component": "alpha*p[i] + (1 - alpha)*(2*q[i] - p[i])",
                              "parameters": {"alpha": "0 < alpha <= 1"}, "roles": {"anchor_weight": "alpha"}})
     assert audit_axiom(axiom("remainder-nonexpansive-kl", op)).verdict == UNKNOWN
+
+
+def test_entropy_monotonicity_of_power_softening_has_the_variance_certificate():
+    # THEORY C10: dH/d(1/tau) = -(1/tau) Var(log p) under S_tau(p), i.e. dH/dtau = Var(log p) / tau^3
+    out = prove_entropy_monotone(axiom("entropy-monotone", family("power-softening")))
+    assert out.verdict == PROVED and out.scope == "n<=3"
+    assert all(r"\frac{1}{\tau^{3}}" in s and r"\mathrm{Var}_{A}(\log p)" in s for s in out.steps)
+
+
+def test_certificates_need_the_output_in_the_simplex():
+    # linear smoothing leaves the simplex for tau < 1: no lemma behind the forms applies
+    out = prove_entropy_monotone(axiom("entropy-monotone", family("linear-smoothing")))
+    assert out.verdict == UNKNOWN and "simplex" in out.reason
+    # planted bug: a sharpening "softener" (entropy decreases in tau) is never proved
+    sharpen = operator_from_data({"name": "planted", "kind": "softening", "component": "p[i]**tau", "normalize": True,
+                                  "parameters": {"tau": "tau > 0"}, "roles": {"temperature": "tau"}})
+    assert prove_entropy_monotone(axiom("entropy-monotone", sharpen)).verdict == UNKNOWN

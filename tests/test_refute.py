@@ -106,7 +106,7 @@ def test_audit_proves_m4_in_kl_by_jensen_and_the_interval_route_agrees_at_n2(cap
 
 
 def test_audit_keeps_an_undecided_log_axiom_unknown_with_a_reason(capsys):
-    code = cli.main(["audit", str(OPERATORS / "power-softening.toml"), "--axiom", "entropy-monotone", "--json"])
+    code = cli.main(["audit", str(OPERATORS / "linear-smoothing.toml"), "--axiom", "entropy-monotone", "--json"])
     assert code == 0
     (result,) = json.loads(capsys.readouterr().out)["results"]
     assert result["verdict"] == "unknown" and "proves nothing" in result["reason"]

@@ -1,0 +1,162 @@
+"""Non-negativity certificates: ``E = c N`` with ``N`` a form that a named lemma makes non-negative.
+
+The statements with logarithms that Z3 cannot read often reduce (after a derivative) to a
+quantity ``E`` whose sign is the claim.  A *certificate* is a form ``N`` from a small library
+built from the operator's output ``A`` and a reference distribution ``p`` -- ``KL(A||p)`` and
+``KL(p||A)`` (Gibbs' inequality), their sum (Jeffreys' divergence), ``chi^2`` either way and
+``L2^2`` (sums of squares over positive denominators), the variances of ``log(A/p)`` and of
+``log p`` under ``A`` (weighted sums of squares) -- together with a coefficient
+``c = r * prod_j theta_j^(e_j)`` (``r > 0`` rational, small integer exponents of the parameters,
+each non-negative on the domain) such that ``E = c N`` identically on the domain.
+
+Finding ``N`` and ``c`` is a numeric filter: ``E / N`` in 30-digit arithmetic at a few exact
+points of the domain (two inputs, two parameter values) must be one rational times the monomial.
+The identity itself is then checked exactly (:meth:`Domain.is_zero`): logarithms of products
+and powers are expanded (every symbol is positive), the difference is put over one
+denominator, the constraints among the parameters are solved, every input's last coordinate is
+replaced by one minus the others, and the numerator must expand to ``0``.  Only that exact check
+makes a certificate; the numbers only choose what to check.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Sequence
+
+import sympy as sp
+
+from .model import Operator, vector_symbols
+
+#: Exponents tried for each parameter in the coefficient ``c``.
+EXPONENTS = range(-3, 4)
+#: Parameter values tried for the numeric filter, in order (the first two inside the domain are used).
+_CANDIDATES = tuple(sp.Rational(a, b) for a, b in ((1, 3), (3, 5), (2, 1), (1, 2), (3, 1), (2, 3), (5, 2)))
+
+
+def _kl(u, v) -> sp.Expr:
+    return sp.Add(*(a * sp.log(a / b) for a, b in zip(u, v)))
+
+
+def _chi2(u, v) -> sp.Expr:
+    return sp.Add(*((a - b) ** 2 / b for a, b in zip(u, v)))
+
+
+def _variance(weights, values) -> sp.Expr:
+    mean = sp.Add(*(a * x for a, x in zip(weights, values)))
+    return sp.Add(*(a * (x - mean) ** 2 for a, x in zip(weights, values)))
+
+
+def forms(A: Sequence[sp.Expr], p: Sequence[sp.Expr]) -> dict[str, tuple[sp.Expr, str]]:
+    """Named forms that are non-negative for ``A, p`` in the open simplex, with the lemma that says so."""
+    log_ratio = [sp.log(a / b) for a, b in zip(A, p)]
+    squares = "a sum of squares over positive denominators"
+    return {
+        r"\mathrm{KL}(A \| p)": (_kl(A, p), "Gibbs' inequality"),
+        r"\mathrm{KL}(p \| A)": (_kl(p, A), "Gibbs' inequality"),
+        r"\mathrm{KL}(A \| p) + \mathrm{KL}(p \| A)": (_kl(A, p) + _kl(p, A), "Gibbs' inequality, twice"),
+        r"\chi^2(p \| A)": (_chi2(p, A), squares),
+        r"\chi^2(A \| p)": (_chi2(A, p), squares),
+        r"\|A - p\|_2^2": (sp.Add(*((a - b) ** 2 for a, b in zip(A, p))), "a sum of squares"),
+        r"\mathrm{Var}_{A}\big(\log(A/p)\big)": (_variance(A, log_ratio), "a variance (a sum of squares with weights $A_i > 0$)"),
+        r"\mathrm{Var}_{A}(\log p)": (_variance(A, [sp.log(b) for b in p]), "a variance (a sum of squares with weights $A_i > 0$)"),
+    }
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """``E = coefficient * form`` exactly on the domain; ``form >= 0`` by ``lemma``."""
+
+    label: str
+    lemma: str
+    coefficient: sp.Expr
+
+    def latex(self) -> str:
+        c = self.coefficient
+        return self.label if c == 1 else rf"{sp.latex(c)}\,\left({self.label}\right)"
+
+
+class Domain:
+    """An operator's domain at support size ``n``: exact eliminations and points for the filter."""
+
+    def __init__(self, op: Operator, n: int):
+        self.op = op
+        self.solved = sp.solve(list(op.constraints), dict=True)[0] if op.constraints else {}
+        self.simplex = {}
+        for name in op.inputs:
+            xs = vector_symbols(name, n)
+            self.simplex[xs[-1]] = 1 - sp.Add(*xs[:-1])
+        self.free = [p for p in op.parameters if p.symbol not in self.solved]
+        settings = [self._parameters(k) for k in range(2)]
+        self.points = []
+        for params, shift in itertools.product(settings, (1, 2)):
+            point = dict(params)
+            for j, name in enumerate(op.inputs):
+                raw = [sp.Integer(1 + (i * (j + shift)) % (n + 2)) for i in range(n)]
+                point.update(zip(vector_symbols(name, n), (r / sum(raw) for r in raw)))
+            self.points.append(point)
+
+    def _parameters(self, k: int) -> dict[sp.Symbol, sp.Expr]:
+        values = {}
+        for p in self.free:
+            inside = [v for v in _CANDIDATES if p.domain.xreplace({p.symbol: v}) is sp.true]
+            values[p.symbol] = inside[min(k, len(inside) - 1)]
+        values.update({s: v.xreplace(values) for s, v in self.solved.items()})
+        return values
+
+    def monomials(self):
+        """Candidate coefficients ``prod theta^e`` that are non-negative on the domain."""
+        facts = self.op.assumptions()
+        allowed = []
+        for p in self.free:
+            nonneg = sp.ask(sp.Q.nonnegative(p.symbol), facts) is True
+            allowed.append([e for e in EXPONENTS if nonneg or e % 2 == 0])
+        for exps in itertools.product(*allowed):
+            yield sp.Mul(*(p.symbol ** e for p, e in zip(self.free, exps)))
+
+    def distribution(self, A: Sequence[sp.Expr]) -> bool:
+        """Exact: every ``A_i >= 0`` (SymPy's sign with interior inputs and the parameters' assumptions)
+        and ``sum_i A_i = 1`` on the domain -- the hypothesis of every lemma behind the forms."""
+        facts = self.op.assumptions()
+        signs = {}
+        for p in self.op.parameters:
+            if sp.ask(sp.Q.positive(p.symbol), facts) is True:
+                signs[p.symbol] = sp.Symbol(p.symbol.name, positive=True)
+            elif sp.ask(sp.Q.nonnegative(p.symbol), facts) is True:
+                signs[p.symbol] = sp.Symbol(p.symbol.name, nonnegative=True)
+        for s in {s for a in A for s in a.free_symbols if s.name.rsplit("_", 1)[0] in self.op.inputs}:
+            signs[s] = sp.Symbol(s.name, positive=True)
+        nonnegative = all(a.xreplace(signs).is_nonnegative is True for a in A)
+        return nonnegative and self.is_zero(sp.Add(*A) - 1)
+
+    def ratios(self, numerator: sp.Expr, denominator: sp.Expr) -> list[sp.Float]:
+        return [sp.N(numerator.xreplace(pt), 30) / sp.N(denominator.xreplace(pt), 30) for pt in self.points]
+
+    def is_zero(self, expr: sp.Expr) -> bool:
+        """Exact: ``expr`` vanishes identically on the domain (see the module docstring)."""
+        expr = expr.xreplace(self.solved)
+        positive = {s: sp.Symbol(s.name, positive=True) for s in expr.free_symbols}
+        expanded = sp.expand(sp.expand_log(expr.xreplace(positive), force=True))
+        numerator, _ = sp.fraction(sp.together(expanded))
+        on_simplex = {positive.get(s, s): v.xreplace(positive) for s, v in self.simplex.items()}
+        return sp.expand(sp.expand(numerator).xreplace(on_simplex)) == 0
+
+
+def certify(expr: sp.Expr, A: Sequence[sp.Expr], p: Sequence[sp.Expr], domain: Domain) -> Certificate | None:
+    """A certificate that ``expr >= 0`` on the domain, or None (also when ``A`` is not shown to be
+    a distribution, which every lemma behind the forms assumes)."""
+    if not domain.distribution(A):
+        return None
+    for label, (form, lemma) in forms(A, p).items():
+        values = domain.ratios(expr, form)
+        if not all(v.is_finite for v in values):
+            continue
+        for monomial in domain.monomials():
+            scale = [sp.N(monomial.xreplace(pt), 30) for pt in domain.points]
+            r = [v / s for v, s in zip(values, scale)]
+            if r[0] <= 0 or any(abs(x - r[0]) > 1e-20 * abs(r[0]) for x in r[1:]):
+                continue
+            c = sp.Rational(r[0]).limit_denominator(1000) * monomial
+            if abs(sp.N(c.xreplace(domain.points[0]), 30) - scale[0] * r[0]) < 1e-20 and domain.is_zero(expr - c * form):
+                return Certificate(label, lemma, c)
+    return None
