@@ -158,13 +158,13 @@ def registry() -> dict[str, Claim]:
     """Every registered claim, keyed by id, in report order."""
     f1 = family("linear-anchor")
     (alpha,) = f1.parameter_symbols
-    from .interval_claims import c2_kl_interval_route  # builds on this module's Route
+    from .interval_claims import c2_kl_interval_n3_route, c2_kl_interval_route  # build on this module's Route
     claims: list[Claim] = existence_claims()
     kl = Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, strict=True)
     claims += [
         contraction_claim("C2.tv", Contraction(f1, divergence("tv"), 1 - alpha, Relation.EQ), vector=True),
         contraction_claim("C2.chi2", Contraction(f1, divergence("chi2"), (1 - alpha) ** 2, Relation.EQ), vector=True),
-        contraction_claim("C2.kl", kl, extra=(c2_kl_interval_route(kl),)),
+        contraction_claim("C2.kl", kl, extra=(c2_kl_interval_route(kl), c2_kl_interval_n3_route(kl))),
         contraction_claim("C2.kl-reverse", Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, reverse=True, strict=True)),
         contraction_claim("C2.h2", Contraction(f1, divergence("h2"), 1 - alpha, Relation.LE, strict=True)),
     ]

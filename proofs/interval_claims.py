@@ -5,7 +5,9 @@
   (:mod:`kdaxioms.numeric.refute`) and Z3 with piecewise-linear log enclosures in a CEGAR loop
   at ``n = 2``, ``α = 1/2``, ``p = (1/10, 9/10)`` (:mod:`kdaxioms.numeric.plenclose`).
 * the ``interval-n2`` route of ``C2.kl``: a certified cover of ``n = 2``, every anchor and
-  student, ``α`` in :data:`C2_ALPHA_BOX` (:mod:`kdaxioms.numeric.prove`).
+  student, ``α`` in :data:`C2_ALPHA_BOX` (:mod:`kdaxioms.numeric.prove`); and the ``interval-n3``
+  route: a cover of ``n = 3``, every student, ``α`` in :data:`C2_N3_ALPHA_BOX`, at the
+  three-point anchors of the report (those of C4's tightness claim).
 
 Every statement is built from the operator model by :class:`Contraction`; nothing is typed.
 """
@@ -20,12 +22,16 @@ from kdaxioms.numeric.prove import Diagonal, prove
 from kdaxioms.numeric.refute import refute
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.families import family
+from kdaxioms.symbolic.outcome import PROVED, Outcome
 from kdaxioms.symbolic.statements import Contraction, Relation
 
 from .claims import FAILS, PROVER, Claim, Route
+from .tightness_claims import ANCHORS as TIGHTNESS_ANCHORS
 
 #: The α box of the n = 2 interval proof of C2.kl in the check (a wider one is in docs/intervals.md).
 C2_ALPHA_BOX = (Fraction(1, 20), Fraction(19, 20))
+#: The α box and cell budget of the n = 3 interval proofs of C2.kl (about 18 s per anchor).
+C2_N3_ALPHA_BOX, C2_N3_CELLS = (Fraction(1, 10), Fraction(9, 10)), 100_000
 #: Where the CEGAR route looks: α and the anchor fixed (stated in its outcome).
 CEGAR_ALPHA, CEGAR_ANCHOR = Fraction(1, 2), (Fraction(1, 10), Fraction(9, 10))
 
@@ -43,6 +49,23 @@ def c2_kl_interval_route(contraction: Contraction, alpha_box=C2_ALPHA_BOX) -> Ro
     def run(settings):
         return prove(contraction_claim(contraction, 2, {alpha: alpha_box}), Diagonal("q", "p"))
     return Route("interval-n2", PROVER, run)
+
+
+def c2_kl_interval_n3_route(contraction: Contraction, alpha_box=C2_N3_ALPHA_BOX) -> Route:
+    """``C2.kl`` at ``n = 3`` for every student, α in ``alpha_box``, at each three-point anchor the
+    report uses (C4's tightness anchors): one interval cover per anchor."""
+    (alpha,) = contraction.operator.parameter_symbols
+    anchors = [p for p in TIGHTNESS_ANCHORS if len(p) == 3]
+
+    def run(settings):
+        outcomes = [prove(contraction_claim(contraction, 3, {alpha: alpha_box}, anchor=p), Diagonal("q", "p"),
+                          budget=C2_N3_CELLS) for p in anchors]
+        failed = next((o for o in outcomes if o.verdict != PROVED), None)
+        if failed is not None:
+            return failed
+        return Outcome(PROVED, "n=3; " + "; ".join(o.data.get("box", o.scope).split("; ", 1)[1] for o in outcomes),
+                       tuple(s for o in outcomes for s in o.steps))
+    return Route("interval-n3", PROVER, run)
 
 
 def c6_kl_factor_claim() -> Claim:

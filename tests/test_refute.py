@@ -16,6 +16,7 @@ from kdaxioms.numeric.prove import Diagonal, prove
 from kdaxioms.numeric.refute import certify, refute
 from kdaxioms.proofs import cli
 from kdaxioms.proofs.audit import _log_route
+from kdaxioms.proofs.interval_claims import c2_kl_interval_n3_route
 from kdaxioms.symbolic.axioms import axiom
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.families import family
@@ -76,6 +77,15 @@ def test_interval_prover_proves_c2_kl_at_n2_for_every_anchor():
     out = prove(contraction_claim(c, 2, {alpha: (F(1, 10), F(9, 10))}), Diagonal("q", "p"))
     assert out.verdict == PROVED
     assert out.scope.startswith("n=2; alpha in [1/10, 9/10]")
+
+
+def test_c2_kl_n3_route_covers_the_report_anchor_with_a_narrow_alpha_box():
+    # the check's route uses alpha in [1/10, 9/10] (about 18 s); a point box keeps the test short
+    c = _contraction("linear-anchor", lambda a: 1 - a)
+    route = c2_kl_interval_n3_route(c, alpha_box=(F(1, 2), F(1, 2)))
+    out = route.run(None)
+    assert route.name == "interval-n3" and out.verdict == PROVED
+    assert out.scope == "n=3; alpha in [1/2, 1/2]; q anywhere in the simplex; p = (1/2, 3/10, 1/5)"
 
 
 def test_interval_prover_refuses_a_false_inequality():
