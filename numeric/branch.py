@@ -243,7 +243,7 @@ class Cover:
 
     def summary(self) -> str:
         lemmas = ", ".join(f"{n} {k}" for n, k in sorted(self.lemma.items())) or "none"
-        return (f"{self.cells} cells in {self.seconds:.2f} s: {self.direct} by direct enclosure, lemmas: {lemmas}, "
+        return (f"{self.cells} cells: {self.direct} by direct enclosure, lemmas: {lemmas}, "
                 f"{self.empty} outside the region; uncovered volume fraction {self.uncovered:.3g}")
 
 

@@ -156,7 +156,7 @@ def prove(claim: LogClaim, diagonal: Diagonal | None = None, budget: int = 60000
                                                      "a cell centre is certainly negative"), point,
                            data={"seconds": cover.seconds, "route": "intervals"})
         if not cover.complete:
-            return unknown(f"interval cover incomplete after {cover.cells} cells ({cover.seconds:.1f} s): "
+            return unknown(f"interval cover incomplete after {cover.cells} cells: "
                            f"uncovered volume fraction {cover.uncovered:.3g} of {claim.scope()}",
                            *steps, seconds=cover.seconds, cells=cover.cells)
     seconds = sum(c.seconds for c in covers)

@@ -183,14 +183,18 @@ def _refuted(claim: LogClaim, cert: Certificate, seed: int, rounds: int, starts:
 
 
 def refute(claim: LogClaim, seed: int = 0, starts: int = 4000, keep: int = 16, steps: int = 150,
-           budget_s: float = 5.0) -> Outcome:
-    """Search, make exact and certify (see the module docstring); ``refuted`` or ``unknown``."""
+           budget_s: float = 5.0, rounds_limit: int | None = None) -> Outcome:
+    """Search, make exact and certify (see the module docstring); ``refuted`` or ``unknown``.
+
+    With ``rounds_limit`` the search does that many rounds (``budget_s`` is then only a safety
+    cap), so the same seed gives the same outcome on any machine; without it, it searches for
+    ``budget_s`` seconds."""
     start = time.perf_counter()
     rng = np.random.default_rng(seed)
     space = _Space(claim)
     enclosure = FormulaEnclosure(claim.formula.xreplace(dict(claim.dependent)), _symbols(claim))
     tried = rounds = 0
-    while time.perf_counter() - start < budget_s:
+    while time.perf_counter() - start < budget_s and (rounds_limit is None or rounds < rounds_limit):
         rounds += 1
         x = space.draw(rng, starts)
         m = space.margins(x)
@@ -208,5 +212,8 @@ def refute(claim: LogClaim, seed: int = 0, starts: int = 4000, keep: int = 16, s
                 cert = certify(claim, point, enclosure)
                 if cert is not None:
                     return _refuted(claim, cert, seed, rounds, starts, keep, tried, time.perf_counter() - start)
-    return unknown(f"no certified violation in {budget_s:g} s of seeded search (seed {seed}, {rounds} rounds, "
-                   f"{tried} exact candidates) at n={claim.n}; a search that finds nothing proves nothing")
+    if rounds_limit is not None and rounds == rounds_limit:
+        spent = f"{rounds} rounds of seeded search (seed {seed}, {tried} exact candidates)"
+    else:
+        spent = f"{budget_s:g} s of seeded search (seed {seed}, {rounds} rounds, {tried} exact candidates)"
+    return unknown(f"no certified violation in {spent} at n={claim.n}; a search that finds nothing proves nothing")

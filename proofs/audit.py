@@ -25,6 +25,7 @@ from typing import Iterable
 from kdaxioms.numeric.logclaims import axiom_claim
 from kdaxioms.numeric.prove import prove
 from kdaxioms.numeric.refute import refute
+from kdaxioms.numeric.search import search_violation
 from kdaxioms.smt.audit import AuditResult, audit_file
 from kdaxioms.symbolic.axioms import Axiom, axiom
 from kdaxioms.symbolic.errors import KdaxiomsError
@@ -34,11 +35,12 @@ from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
 
 #: Support sizes of the interval routes.
 SIZES = (2, 3)
-#: Seconds of search per size, and cells of the cover.
-SEARCH_SECONDS, COVER_CELLS = 2.0, 3000
+#: Rounds of search per size (a fixed amount of work, so the outcome is reproducible), a safety
+#: cap in seconds on each search, and cells of the cover.
+SEARCH_ROUNDS, SEARCH_CAP_SECONDS, COVER_CELLS = 30, 20.0, 3000
 
 
-def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], search_s: float = SEARCH_SECONDS,
+def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_ROUNDS,
                cells: int = COVER_CELLS) -> AuditResult:
     start = time.perf_counter()
     name, code = ax.spec.name, ax.spec.code
@@ -49,7 +51,7 @@ def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], search_s: float = SEA
     except KdaxiomsError as err:
         return AuditResult(name, code, UNKNOWN, None, "intervals", time.perf_counter() - start, reason=str(err))
     for n, claim in claims.items():
-        out = refute(claim, seed=seed, budget_s=search_s)
+        out = refute(claim, seed=seed, budget_s=SEARCH_CAP_SECONDS, rounds_limit=rounds)
         if out.verdict == REFUTED:
             return AuditResult(name, code, REFUTED, out.scope, "search-intervals", time.perf_counter() - start,
                                out.witness, steps=out.steps)
@@ -70,25 +72,47 @@ def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], search_s: float = SEA
 
 
 def _symbolic_route(ax: Axiom) -> AuditResult | None:
-    """A3 or S3 by a derivative and a certificate (:mod:`kdaxioms.symbolic.monotone`), when it proves it."""
+    """A3 or S3 by a derivative along the parameter path (:mod:`kdaxioms.symbolic.monotone`), when it proves it."""
     start = time.perf_counter()
     out = prove_by_derivative(ax)
     if out is None or out.verdict != PROVED:
         return None
-    return AuditResult(ax.spec.name, ax.spec.code, PROVED, out.scope, "symbolic-certificate",
+    return AuditResult(ax.spec.name, ax.spec.code, PROVED, out.scope, "symbolic-derivative",
                        time.perf_counter() - start, steps=out.steps)
 
 
-def audit_with_logs(op: Operator, names: Iterable[str] | None, factor: str | None = None, max_n: int = 4,
-                    timeout_ms: int = 5000, emit_dir: Path | None = None, seed: int = 0,
-                    sizes: Iterable[int] = SIZES) -> list[AuditResult]:
-    """:func:`audit_file`, with every logarithmic axiom it leaves ``unknown`` sent to the interval routes."""
+def _searched(ax: Axiom, result: AuditResult, seed: int, rounds: int) -> AuditResult:
+    """Give an axiom Z3 left undecided (a timeout) to the seeded search, which can only refute."""
+    start = time.perf_counter()
+    try:
+        out = search_violation(ax, (2, 3), seed=seed, rounds=rounds, budget_s=SEARCH_CAP_SECONDS)
+    except KdaxiomsError:
+        return result
+    if out.verdict != REFUTED:
+        return result
+    return AuditResult(result.axiom, result.code, REFUTED, out.scope, "search",
+                       result.seconds + time.perf_counter() - start, out.witness, steps=out.steps)
+
+
+def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int) -> AuditResult:
+    """The routes after SMT for an axiom it left ``unknown``: the symbolic derivative route (proves),
+    then the interval routes for logarithmic axioms or the seeded search for the others (refutes)."""
+    ax = axiom(result.axiom, op)
+    symbolic = _symbolic_route(ax)
+    if symbolic is not None:
+        return symbolic
+    if ax.spec.undecided:
+        return _log_route(ax, seed, sizes) if ax.spec.vector is not None else result
+    return _searched(ax, result, seed, rounds)
+
+
+def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str | None = None, max_n: int = 4,
+                   timeout_ms: int = 5000, emit_dir: Path | None = None, seed: int = 0,
+                   sizes: Iterable[int] = SIZES, search_rounds: int = SEARCH_ROUNDS) -> list[AuditResult]:
+    """The audit of ``kdaxioms audit`` and of ``kdaxioms report --operator``: :func:`audit_file`
+    (SMT), then :func:`_decide` for every axiom it leaves ``unknown`` (contraction claims with a
+    user factor stay as SMT left them).  Every search does a fixed number of rounds, so the same
+    seed gives the same verdicts and witnesses."""
     results = audit_file(op, names, factor, max_n, timeout_ms, emit_dir)
-    out = []
-    for r in results:
-        if r.verdict == UNKNOWN and r.code != "C":
-            ax = axiom(r.axiom, op)
-            if ax.spec.undecided and ax.spec.vector is not None:
-                r = _symbolic_route(ax) or _log_route(ax, seed, sizes)
-        out.append(r)
-    return out
+    return [_decide(op, r, seed, sizes, search_rounds) if r.verdict == UNKNOWN and r.code != "C" else r
+            for r in results]

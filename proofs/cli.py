@@ -18,7 +18,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from .audit import audit_with_logs
+from .audit import audit_operator
 from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.errors import InputError, KdaxiomsError
@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--timeout", type=_positive_float, default=5.0, help="seconds per Z3 query (default 5)")
     audit.add_argument("--json", action="store_true", help="print a JSON object")
     audit.add_argument("--emit-smtlib", type=Path, metavar="DIR", help="write every query as an SMT-LIB 2 file")
+    audit.add_argument("--seed", type=int, default=0, help="seed of the searches for witnesses (default 0)")
     derive = sub.add_parser("derive", help="derive a closed form from the operator model")
     derive.add_argument("name", nargs="?", metavar="NAME", help="derivation name (see --list)")
     derive.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", dest="assignments",
@@ -163,7 +164,8 @@ def _audit(args: argparse.Namespace) -> int:
     if args.max_n < 2:
         raise UsageError("--max-n must be at least 2: the simplex needs n >= 2")
     op = load_operator(args.file)
-    results = audit_with_logs(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), args.emit_smtlib)
+    results = audit_operator(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), args.emit_smtlib,
+                             seed=args.seed)
     if args.json:
         print(json.dumps({"operator": op.name, "kind": op.kind.value, "results": [r.to_json() for r in results]}, indent=2))
         return 0

@@ -1,9 +1,9 @@
 """A user's operator in the report (``kdaxioms report --operator FILE``): its audit and, for a
 meta-teacher, an iteration plot.
 
-The audit is :func:`kdaxioms.smt.audit.audit_file`; an axiom that SMT leaves ``unknown`` is then
-given to the seeded search of :mod:`kdaxioms.numeric.search`, which can only add a refutation
-with an exactly replayed witness.  Rows carry no timings, so the ``.tex`` stays reproducible.
+The audit is the audit command's (:func:`kdaxioms.proofs.audit.audit_operator`): SMT, then the
+symbolic derivative route, the interval routes for logarithmic axioms and the seeded search,
+each with a fixed amount of work.  Rows carry no timings, so the ``.tex`` stays reproducible.
 """
 
 from __future__ import annotations
@@ -16,18 +16,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import sympy as sp  # noqa: E402
 
 from kdaxioms.numeric.experiment import experiment  # noqa: E402
 from kdaxioms.numeric.iterate import run  # noqa: E402
-from kdaxioms.numeric.search import search_violation  # noqa: E402
-from kdaxioms.smt.audit import AuditResult, audit_file  # noqa: E402
-from kdaxioms.symbolic.axioms import axiom  # noqa: E402
+from kdaxioms.smt.audit import AuditResult  # noqa: E402
 from kdaxioms.symbolic.errors import KdaxiomsError  # noqa: E402
 from kdaxioms.symbolic.model import Kind, Operator  # noqa: E402
 from kdaxioms.symbolic.opfile import load_operator  # noqa: E402
-from kdaxioms.symbolic.outcome import REFUTED, UNKNOWN  # noqa: E402
 
+from .audit import audit_operator as audit  # noqa: E402
 from .latex import escape  # noqa: E402
 from .report_figures import METADATA  # noqa: E402
 from .settings import Settings  # noqa: E402
@@ -43,24 +40,9 @@ class OperatorSection:
     figure: dict | None
 
 
-def _searched(op: Operator, result: AuditResult, seed: int) -> AuditResult:
-    """Give an undecided axiom to the seeded search (refutations only)."""
-    if result.verdict != UNKNOWN or result.route == "none" and "logarithm" in result.reason:
-        return result
-    try:
-        out = search_violation(axiom(result.axiom, op), (2, 3), seed=seed, budget_s=10.0)
-    except KdaxiomsError:
-        return result
-    if out.verdict != REFUTED:
-        return result
-    return AuditResult(result.axiom, result.code, REFUTED, out.scope, "search", result.seconds, out.witness,
-                       steps=out.steps)
-
-
 def audit_operator(op: Operator, settings: Settings) -> list[AuditResult]:
-    """Every axiom of the operator's kind: SMT first, then the search for what SMT left open."""
-    results = audit_file(op, None, None, min(settings.max_n, 4), settings.timeout_ms)
-    return [_searched(op, r, settings.seed) for r in results]
+    """Every axiom of the operator's kind, by the audit command's own routes."""
+    return audit(op, None, None, min(settings.max_n, 4), settings.timeout_ms, seed=settings.seed)
 
 
 def _iteration_plot(op: Operator, path: Path, seed: int, steps: int = 40) -> dict | None:

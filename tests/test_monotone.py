@@ -3,14 +3,15 @@ checked exactly), and M4 in KL by Jensen's inequality per coordinate; planted bu
 
 import sympy as sp
 
-from kdaxioms.proofs.audit import audit_with_logs
+from kdaxioms.proofs.audit import audit_operator
 from kdaxioms.smt.audit import audit_axiom
 from kdaxioms.smt.decide import decide_obligations
 from kdaxioms.symbolic.axioms import axiom, monotone_term
 from kdaxioms.symbolic.contraction import convex_in_first
 from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.certificates import Domain
-from kdaxioms.symbolic.monotone import prove_entropy_monotone, prove_weight_monotone, raise_derivative
+from kdaxioms.symbolic.monotone import (prove_by_derivative, prove_entropy_monotone, prove_weight_monotone,
+                                         raise_derivative)
 from kdaxioms.symbolic.obligations import Obligation
 from kdaxioms.symbolic.opfile import operator_from_data
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
@@ -49,7 +50,7 @@ def test_false_a3_is_not_proved():
     reversed_agg = operator_from_data(_agg("(1 - w)*p1[i] + w*p2[i]"))
     for name in ("weight-monotone-kl", "weight-monotone-kl-reverse"):
         assert prove_weight_monotone(axiom(name, reversed_agg), (2,)).verdict == UNKNOWN
-    (r,) = audit_with_logs(reversed_agg, ["weight-monotone-kl"], max_n=2, timeout_ms=2000, sizes=(2,))
+    (r,) = audit_operator(reversed_agg, ["weight-monotone-kl"], max_n=2, timeout_ms=2000, sizes=(2,))
     assert r.verdict == REFUTED and r.witness is not None
 
 
@@ -59,8 +60,8 @@ def test_tv_has_no_derivative_route():
 
 
 def test_audit_proves_kl_weight_monotonicity_symbolically():
-    (r,) = audit_with_logs(family("arithmetic-aggregation"), ["weight-monotone-kl-reverse"], max_n=2)
-    assert r.verdict == PROVED and r.route == "symbolic-certificate" and r.scope == "n<=3"
+    (r,) = audit_operator(family("arithmetic-aggregation"), ["weight-monotone-kl-reverse"], max_n=2)
+    assert r.verdict == PROVED and r.route == "symbolic-derivative" and r.scope == "n<=3"
 
 
 def test_convexity_in_the_first_argument():
@@ -106,3 +107,19 @@ def test_certificates_need_the_output_in_the_simplex():
     sharpen = operator_from_data({"name": "planted", "kind": "softening", "component": "p[i]**tau", "normalize": True,
                                   "parameters": {"tau": "tau > 0"}, "roles": {"temperature": "tau"}})
     assert prove_entropy_monotone(axiom("entropy-monotone", sharpen)).verdict == UNKNOWN
+
+
+def test_a3_in_tv_is_decided_for_every_n_by_the_direction_of_the_raise():
+    # THEORY C11 leaves A3 in TV for geometric aggregation to the tool: the raise is an exponential tilt
+    geo = prove_by_derivative(axiom("weight-monotone-tv", family("geometric-aggregation")))
+    assert geo.verdict == PROVED and geo.scope == "all-n" and all("exponential tilt" in s for s in geo.steps[1:])
+    ar = prove_by_derivative(axiom("weight-monotone-tv", family("arithmetic-aggregation")))
+    assert ar.verdict == PROVED and ar.scope == "all-n" and all("mixture path" in s for s in ar.steps[1:])
+    for component, normalize in (("(1 - w)*p1[i] + w*p2[i]", False), ("p1[i]**(1 - w)*p2[i]**w", True)):
+        planted = operator_from_data(_agg(component) | {"normalize": normalize})  # weight on the wrong teacher
+        assert prove_by_derivative(axiom("weight-monotone-tv", planted)).verdict == UNKNOWN
+
+
+def test_audit_decides_geometric_tv_after_z3_times_out():
+    (r,) = audit_operator(family("geometric-aggregation"), ["weight-monotone-tv"], max_n=3, timeout_ms=500)
+    assert r.verdict == PROVED and r.route == "symbolic-derivative" and r.scope == "all-n"
