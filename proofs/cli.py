@@ -133,7 +133,23 @@ def _table(results: list[ClaimResult]) -> str:
 
 
 def _command_line(argv: Sequence[str]) -> str:
-    return "kdaxioms " + " ".join(shlex.quote(a) for a in argv)
+    """The report's reproduce line: ``argv`` with the output folder written as ``DIR`` (it does not
+    change the report, and a fixed text keeps the ``.tex`` identical wherever it is written)."""
+    words, skip = [], False
+    for a in argv:
+        if skip:
+            words.append("DIR")
+            skip = False
+        elif a in ("-o", "--output"):
+            words.append(a)
+            skip = True
+        elif a.startswith("--output="):
+            words.append("--output=DIR")
+        elif a.startswith("-o") and len(a) > 2:
+            words.append("-oDIR")
+        else:
+            words.append(shlex.quote(a))
+    return "kdaxioms " + " ".join(words)
 
 
 def _derive(args: argparse.Namespace) -> int:

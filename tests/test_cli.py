@@ -62,11 +62,11 @@ def _strip_date(text):
 
 
 def test_report_is_written_whole_and_reproducible(tmp_path, capsys):
-    out = tmp_path / "report"
     texts = []
-    for _ in range(2):
+    for out in (tmp_path / "report", tmp_path / "elsewhere"):  # the folder does not enter the .tex
         assert main(["report", "-o", str(out), "C2.tv", "C3.trajectory", *FAST]) == 0
         texts.append((out / "report.tex").read_text())
+    assert "Reproduce with: \\texttt{kdaxioms report -o DIR C2.tv" in texts[0]
     capsys.readouterr()
     assert r"\includegraphics" in texts[0] and "C2.tv" in texts[0]
     assert sum(line.startswith(r"\date{") for line in texts[0].splitlines()) == 1
