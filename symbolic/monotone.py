@@ -34,6 +34,7 @@ step is numeric: without a certificate that passes the exact check the outcome i
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import sympy as sp
@@ -48,6 +49,13 @@ Term = Callable[[sp.Expr, sp.Expr], sp.Expr]
 #: Support sizes of the proof (the exact check grows quickly with n: about 8 s per teacher at
 #: n = 4 for geometric aggregation).
 SIZES = (2, 3)
+
+
+def _teacher(name: str, index: str = "") -> str:
+    """LaTeX of a teacher input: ``p1`` is ``p^{1}`` (with ``index``, ``p^{1}_i``)."""
+    match = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
+    base = rf"{match.group(1)}^{{{match.group(2)}}}" if match else sp.latex(sp.Symbol(name))
+    return base + index
 
 
 def raise_derivative(ax: Axiom, n: int, k: int, term: Term) -> tuple[sp.Expr, tuple[sp.Expr, ...], tuple[sp.Symbol, ...]]:
@@ -78,7 +86,7 @@ def prove_weight_monotone(ax: Axiom, sizes=SIZES) -> Outcome:
             found = certify(-G, A, p, domain)
             if found is None:
                 return unknown(f"n={n}, teacher {name}: no non-negative form N with -G = cN passed the exact check", *steps)
-            teacher = sp.latex(sp.Symbol(name))
+            teacher = _teacher(name)
             steps.append(rf"$n = {n}$, raising the weight of ${teacher}$: $-G = {found.latex()}$ exactly on the simplex "
                          rf"(with $A = A_w$, $p = {teacher}$), non-negative by {found.lemma}")
     return Outcome(PROVED, f"n<={max(sizes)}", tuple(steps))
@@ -112,12 +120,12 @@ def prove_tv_monotone(ax: Axiom) -> Outcome:
     for k, name in enumerate(op.inputs):
         new, share, _ = raised_weights(op, k)
         p, raised = x[name], c.xreplace(new)
-        teacher = sp.latex(p)
+        teacher = _teacher(name, "_i")
         if not op.normalize:
             v = sp.simplify(sp.diff(raised, share).xreplace({share: 0}))
             if sp.simplify(v - (p - c)) != 0:
                 return unknown(f"raising teacher {name}: dc_i/ds = {v} is not p_i - c_i (no recognised path)", *steps)
-            steps.append(rf"raising ${teacher}$: $\frac{{d}}{{ds}} A_i = {sp.latex(v)} = {teacher} - A_i$ per coordinate "
+            steps.append(rf"raising the weight of ${_teacher(name)}$: $\frac{{d}}{{ds}} A_i = {sp.latex(v)} = {teacher} - A_i$ per coordinate "
                          rf"(a mixture path), so $D^+\mathrm{{TV}} = -\mathrm{{TV}} \le 0$")
             continue
         if not _positive(c, op):
@@ -126,7 +134,8 @@ def prove_tv_monotone(ax: Axiom) -> Outcome:
         kappa = sp.simplify(sp.expand_log(g - sp.log(p / c), force=True))
         if kappa.free_symbols & set(x.values()):
             return unknown(f"raising teacher {name}: d log c_i/ds - log(p_i/c_i) depends on the coordinates", *steps)
-        steps.append(rf"raising ${teacher}$: $\frac{{d}}{{ds}} \log c_i = \log({teacher}/c_i) + {sp.latex(kappa)}$ per "
+        shift = "" if kappa == 0 else f" + {sp.latex(kappa)}"
+        steps.append(rf"raising the weight of ${_teacher(name)}$: $\frac{{d}}{{ds}} \log c_i = \log({teacher}/c_i){shift}$ per "
                      r"coordinate (an exponential tilt), hence $\dot A_i = A_i(\log(p_i/A_i) + \mathrm{KL}(A\|p))$ and, with "
                      r"$S = \{i : A_i \ge p_i\}$, $D^+\mathrm{TV} = A(S)\,\mathrm{KL}(A\|p) - \sum_{i \in S} A_i \log(A_i/p_i) "
                      r"\le \mathrm{KL}(A\|p) - \sum_{i \in S} A_i \log(A_i/p_i) \le 0$ "
