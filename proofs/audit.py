@@ -28,6 +28,7 @@ from kdaxioms.numeric.refute import refute
 from kdaxioms.numeric.search import search_violation
 from kdaxioms.smt.audit import AuditResult, audit_file
 from kdaxioms.symbolic.axioms import Axiom, axiom
+from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.model import Operator
 from kdaxioms.symbolic.monotone import prove_by_derivative
@@ -81,6 +82,16 @@ def _symbolic_route(ax: Axiom) -> AuditResult | None:
                        time.perf_counter() - start, steps=out.steps)
 
 
+def _jump(ax: Axiom, result: AuditResult) -> AuditResult | None:
+    """S2/A4 refuted by exact one-sided limits at a tie (:mod:`kdaxioms.symbolic.discontinuity`)."""
+    start = time.perf_counter()
+    out = refute_continuity(ax.operator)
+    if out.verdict != REFUTED:
+        return None
+    return AuditResult(result.axiom, result.code, REFUTED, out.scope, "exact-limits",
+                       result.seconds + time.perf_counter() - start, out.witness, steps=out.steps)
+
+
 def _searched(ax: Axiom, result: AuditResult, seed: int, rounds: int) -> AuditResult:
     """Give an axiom Z3 left undecided (a timeout) to the seeded search, which can only refute."""
     start = time.perf_counter()
@@ -101,6 +112,10 @@ def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], 
     symbolic = _symbolic_route(ax)
     if symbolic is not None:
         return symbolic
+    if ax.spec.name == "continuity":
+        jump = _jump(ax, result)
+        if jump is not None:
+            return jump
     if ax.spec.undecided:
         return _log_route(ax, seed, sizes) if ax.spec.vector is not None else result
     return _searched(ax, result, seed, rounds)

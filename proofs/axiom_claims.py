@@ -22,14 +22,15 @@ from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.certify import certified_sign
 from kdaxioms.symbolic.coherence import prove_coherence
 from kdaxioms.symbolic.derivations import derivation
+from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.model import INDEX, Kind, Operator
 from kdaxioms.symbolic.monotone import prove_by_derivative
-from kdaxioms.symbolic.outcome import PROVED, REFUTED, Outcome, unknown
+from kdaxioms.symbolic.outcome import AGREES, DISAGREES, PROVED, REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
-from .claims import FAILS, HOLDS, OPEN, PROVER, Claim, Route
+from .claims import CROSS_CHECK, FAILS, HOLDS, OPEN, PROVER, Claim, Route
 from .settings import Settings
 
 Run = Callable[[Settings], Outcome]
@@ -94,11 +95,38 @@ def softening_claims() -> list[Claim]:
         _claim("C10.smoothing.closure", smooth, "closure", FAILS,
                (_vector(smooth, "closure", 4), _search(smooth, "closure"))),
     ]
+    topk = family("top-k-renormalization")
+    claims.append(_claim("C10.topk.S2", topk, "continuity", FAILS,
+                         (Route("exact-limits", PROVER, lambda s: refute_continuity(topk)),
+                          Route("exact-sequence", CROSS_CHECK, lambda s: _jump_sequence(topk))),
+                         note="at ties"))
     limit = _derived("linear-smoothing-closure")
     claims.append(Claim("C10.smoothing.no-limit", "linear smoothing has no τ -> 0+ limit (and leaves Δn for τ < 1)",
                         r"\lim_{\tau\to 0^+} S_\tau(p) \text{ does not exist}", HOLDS, smooth.name, (limit,),
                         lambda: ((smooth.title, rf"S_\tau(p)_i = {smooth.latex()}"),)))
     return claims
+
+
+#: THEORY C10's tie for top-2 at n = 3, and the direction that breaks it.
+TIE_POINT, TIE_DIRECTION = (sp.Rational(1, 2), sp.Rational(1, 4), sp.Rational(1, 4)), (0, 1, -1)
+
+
+def _jump_sequence(op: Operator) -> Outcome:
+    """Cross-check of the jump without limits: ``T(x0 + e d)`` and ``T(x0 - e d)`` in exact
+    arithmetic for ``e = 10^-2 .. 10^-8`` stay at least 1/3 apart in TV (the symbolic route's
+    limits are 2/3 apart)."""
+    gaps = []
+    for m in range(2, 9):
+        e = sp.Rational(1, 10**m)
+        sides = [op.apply({"p": tuple(x + sign * e * d for x, d in zip(TIE_POINT, TIE_DIRECTION))}, {})
+                 for sign in (1, -1)]
+        gaps.append(sum(abs(a - b) for a, b in zip(*sides)) / 2)
+    point = ", ".join(map(str, TIE_POINT))
+    steps = (rf"$\mathrm{{TV}}(T(x_0 + arepsilon d), T(x_0 - arepsilon d))$ at $x_0 = ({point})$, "
+             rf"$d = e_2 - e_3$, exactly, for $arepsilon = 10^{{-2}}, \dots, 10^{{-8}}$: smallest {sp.latex(min(gaps))}",)
+    ok = min(gaps) >= sp.Rational(1, 3)
+    return Outcome(AGREES if ok else DISAGREES, steps=steps,
+                   reason="" if ok else "the outputs on the two sides of the tie come together")
 
 
 # -- C11: aggregation --------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Constructs outside polynomial real arithmetic are encoded exactly with auxiliary
 * ``x**(-k)`` becomes ``d**k`` for a fresh ``d`` with ``d * x == 1`` (denominators are
   multiplied out; the condition also forces ``x != 0``);
 * ``x**(m/k)`` becomes ``r**m`` for a fresh ``r`` with ``r**k == x``, ``r >= 0``, ``x >= 0``;
-* ``Abs``, ``Max`` and ``Min`` become ``If`` terms (case splits).
+* ``Abs``, ``Max``, ``Min``, ``Heaviside(x, h0)`` and ``Piecewise`` become ``If`` terms (case splits).
 
 Side conditions define the auxiliary variables uniquely, so asserting them keeps the encoding
 equivalent to the original formula.  A node with no rule (``log``, ``exp``, ...) raises a
@@ -42,6 +42,8 @@ class Z3Translator:
             sp.Abs: lambda e: self._abs(self(e.args[0])),
             sp.Max: lambda e: self._fold(e.args, lambda a, b: z3.If(a >= b, a, b)),
             sp.Min: lambda e: self._fold(e.args, lambda a, b: z3.If(a <= b, a, b)),
+            sp.Heaviside: self._heaviside,
+            sp.Piecewise: self._piecewise,
             sp.StrictLessThan: lambda e: self(e.lhs) < self(e.rhs),
             sp.LessThan: lambda e: self(e.lhs) <= self(e.rhs),
             sp.StrictGreaterThan: lambda e: self(e.lhs) > self(e.rhs),
@@ -119,6 +121,21 @@ class Z3Translator:
             self.side_conditions += [x >= 0, r >= 0, self._power(r, k) == x]
             self._roots[key] = r
         return self._roots[key]
+
+    def _heaviside(self, e: sp.Heaviside) -> z3.ArithRef:
+        if len(e.args) < 2 or not e.args[1].is_Rational:
+            raise TranslationError(BACKEND, e, "Heaviside needs its value at 0 (Heaviside(x, h0))")
+        x = self(e.args[0])
+        return z3.If(x > 0, self(sp.Integer(1)), z3.If(x == 0, self(e.args[1]), self(sp.Integer(0))))
+
+    def _piecewise(self, e: sp.Piecewise) -> z3.ArithRef:
+        (last, cond), *rest = reversed(e.args)
+        if cond is not sp.true:
+            raise TranslationError(BACKEND, e, "a Piecewise without an otherwise branch is undefined somewhere")
+        acc = self(last)
+        for value, cond in rest:
+            acc = z3.If(self(cond), self(value), acc)
+        return acc
 
     def _abs(self, x: z3.ArithRef) -> z3.ArithRef:
         return z3.If(x >= 0, x, -x)

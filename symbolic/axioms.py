@@ -320,8 +320,18 @@ def _definedness(expr: sp.Expr) -> list[sp.Basic]:
     return conds
 
 
+#: Functions that may jump: definedness says nothing about their continuity.
+SWITCHES = (sp.Heaviside, sp.sign, sp.Piecewise, sp.floor, sp.ceiling)
+
+
 def _continuity_vector(op: Operator, n: int) -> sp.Basic:
-    conds = [c for comp in op.vector(n) for c in _definedness(sp.together(comp))]
+    """Every operation defined on the open simplex: a proof of continuity for formulas built from
+    continuous operations only (a switching formula is refused, see symbolic/discontinuity.py)."""
+    vector = op.vector(n)
+    if any(c.has(*SWITCHES) for c in vector):
+        raise ModelError(f"operator {op.name} switches (Piecewise, Heaviside, sign, floor): "
+                         "definedness does not prove continuity")
+    conds = [c for comp in vector for c in _definedness(sp.together(comp))]
     return sp.And(*conds)
 
 

@@ -145,6 +145,19 @@ def linear_smoothing() -> Operator:
                     roles={"temperature": TAU, "identity": sp.Integer(1)}, title="linear smoothing")
 
 
+def top_k_renormalization(k: int = 2) -> Operator:
+    """Top-k renormalization: keep the entries of ``p`` that have fewer than ``k`` entries strictly
+    above them, and renormalize.  Ties at the k-th largest value are all kept (the rule is
+    deterministic and label-symmetric); without ties exactly the k largest are kept.  The count
+    is ``sum_j H(p_j - p_i)`` with ``H(0) = 0``.  ``k`` is structural, like the memory of F3."""
+    if k < 1:
+        raise InputError(f"top-k renormalization needs k >= 1, got k={k}")
+    p = sp.IndexedBase("p")
+    above = sp.Sum(sp.Heaviside(p[SUM_INDEX] - p[_I], 0), (SUM_INDEX, 1, SUPPORT))
+    return Operator("top-k-renormalization", Kind.SOFTENING, ("p",), sp.Piecewise((p[_I], above < k), (0, True)), (),
+                    normalize=True, title=f"top-{k} renormalization")
+
+
 def arithmetic_aggregation(m: int = 2) -> Operator:
     """Arithmetic aggregation ``A_w(p1..pm) = sum_k w_k p^k``."""
     ws, wparams, total = _weights("w", m)
@@ -188,6 +201,7 @@ _SPECS = (
     FamilySpec("sampled-anchor", "F7", sampled_anchor, "multinomial", "q' = Multinomial(N, alpha p + (1-alpha) q)/N"),
     FamilySpec("power-softening", "S", power_softening, summary="S_tau(p)_i ∝ p_i^(1/tau)"),
     FamilySpec("linear-smoothing", "S", linear_smoothing, summary="S_tau(p) = p/tau + (1-1/tau) u"),
+    FamilySpec("top-k-renormalization", "S", top_k_renormalization, summary="keep the k largest entries, renormalize"),
     FamilySpec("arithmetic-aggregation", "A", arithmetic_aggregation, summary="A_w = sum_k w_k p^k"),
     FamilySpec("geometric-aggregation", "A", geometric_aggregation, summary="A_w ∝ prod_k (p^k)^{w_k}"),
 )

@@ -8,7 +8,8 @@ unknown names or functions) is rejected with a :class:`ParseError` that names it
 
 Grammar: numbers (exact: ``0.1`` is ``1/10``), names of parameters and of ``n``, ``i``,
 ``j``, indexed inputs ``p[i]`` / ``q[j]``, ``+ - * / **``, parentheses, the functions
-``Sum(expr, (j, 1, n))``, ``Max``, ``Min``, ``Abs``, ``sqrt``, ``log``, ``exp``; for domains,
+``Sum(expr, (j, 1, n))``, ``Max``, ``Min``, ``Abs``, ``sqrt``, ``log``, ``exp`` and the unit
+step ``Heaviside(x)`` (``1`` for ``x > 0``, ``0`` for ``x <= 0``); for domains,
 comparison chains ``0 < alpha <= 1`` joined by ``and``.
 """
 
@@ -30,6 +31,7 @@ class ParseError(InputError):
 
 _FUNCTIONS: Mapping[str, Callable[..., sp.Expr]] = {
     "Max": sp.Max, "Min": sp.Min, "Abs": sp.Abs, "sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp,
+    "Heaviside": lambda x: sp.Heaviside(x, 0),
 }
 _BINARY = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
@@ -54,7 +56,7 @@ class _Builder:
         rule = getattr(self, f"_{type(node).__name__}", None)
         if rule is None:
             raise self.fail(node, f"{type(node).__name__.lower()} syntax is not allowed (only arithmetic, "
-                                  "powers, indexed inputs and the functions Sum, Max, Min, Abs, sqrt, log, exp)")
+                                  "powers, indexed inputs and the functions Sum, Max, Min, Abs, sqrt, log, exp, Heaviside)")
         return rule(node)
 
     def _Expression(self, node: ast.Expression) -> sp.Basic:
