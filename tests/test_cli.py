@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 import shutil
 
 import pytest
@@ -124,3 +125,12 @@ def test_report_refuses_a_bad_operator_file_before_writing(tmp_path, capsys):
     _, err = capsys.readouterr()
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not out.exists() and not list(tmp_path.glob(".report-*"))
+
+
+def test_sources_have_no_control_characters():
+    # a lost backslash ("\v" in a non-raw string) once put U+000B into the LaTeX and broke the PDF
+    root = Path(__file__).resolve().parents[1]
+    bad = [str(p.relative_to(root)) for folder in ("symbolic", "smt", "numeric", "proofs")
+           for p in (root / folder).rglob("*") if p.suffix in (".py", ".j2")
+           if any(ch in p.read_text() for ch in "\x07\x08\x0b\x0c")]
+    assert bad == []
