@@ -123,7 +123,7 @@ def _jump_sequence(op: Operator) -> Outcome:
         gaps.append(sum(abs(a - b) for a, b in zip(*sides)) / 2)
     point = ", ".join(map(str, TIE_POINT))
     steps = (rf"$\mathrm{{TV}}(T(x_0 + \varepsilon d), T(x_0 - \varepsilon d))$ at $x_0 = ({point})$, "
-             rf"$d = e_2 - e_3$, exactly, for $\varepsilon = 10^{{-2}}, \dots, 10^{{-8}}$: smallest {sp.latex(min(gaps))}",)
+             rf"$d = e_2 - e_3$, exactly, for $\varepsilon = 10^{{-2}}, \dots, 10^{{-8}}$: smallest ${sp.latex(min(gaps))}$",)
     ok = min(gaps) >= sp.Rational(1, 3)
     return Outcome(AGREES if ok else DISAGREES, steps=steps,
                    reason="" if ok else "the outputs on the two sides of the tie come together")
