@@ -113,8 +113,9 @@ TIE_POINT, TIE_DIRECTION = (sp.Rational(1, 2), sp.Rational(1, 4), sp.Rational(1,
 
 def _jump_sequence(op: Operator) -> Outcome:
     """Cross-check of the jump without limits: ``T(x0 + e d)`` and ``T(x0 - e d)`` in exact
-    arithmetic for ``e = 10^-2 .. 10^-8`` stay at least 1/3 apart in TV (the symbolic route's
-    limits are 2/3 apart)."""
+    arithmetic for ``e = 10^-2 .. 10^-8``.  If they stay at least 1/3 apart in TV (the symbolic
+    route's limits are 2/3 apart), the statement (continuity) is contradicted numerically:
+    ``disagrees``, which confirms a refutation; if they come together, ``agrees``."""
     gaps = []
     for m in range(2, 9):
         e = sp.Rational(1, 10**m)
@@ -122,11 +123,13 @@ def _jump_sequence(op: Operator) -> Outcome:
                  for sign in (1, -1)]
         gaps.append(sum(abs(a - b) for a, b in zip(*sides)) / 2)
     point = ", ".join(map(str, TIE_POINT))
+    apart = min(gaps) >= sp.Rational(1, 3)
     steps = (rf"$\mathrm{{TV}}(T(x_0 + \varepsilon d), T(x_0 - \varepsilon d))$ at $x_0 = ({point})$, "
-             rf"$d = e_2 - e_3$, exactly, for $\varepsilon = 10^{{-2}}, \dots, 10^{{-8}}$: smallest ${sp.latex(min(gaps))}$",)
-    ok = min(gaps) >= sp.Rational(1, 3)
-    return Outcome(AGREES if ok else DISAGREES, steps=steps,
-                   reason="" if ok else "the outputs on the two sides of the tie come together")
+             rf"$d = e_2 - e_3$, exactly, for $\varepsilon = 10^{{-2}}, \dots, 10^{{-8}}$: smallest ${sp.latex(min(gaps))}$"
+             + (r"; the two sides stay apart as $\varepsilon \to 0$, against continuity" if apart else ""),)
+    if apart:
+        return Outcome(DISAGREES, steps=steps, reason="the outputs on the two sides of the tie stay apart")
+    return Outcome(AGREES, steps=steps)
 
 
 # -- C11: aggregation --------------------------------------------------------------------------

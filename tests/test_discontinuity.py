@@ -68,4 +68,4 @@ def test_z3_reads_heaviside_and_finds_top_k_breaks_strict_ranking_at_n4():
 def test_claim_c10_topk_is_refuted_as_the_theory_expects():
     (result,) = run_claims([registry()["C10.topk.S2"]], Settings(seed=0))
     assert result.verdict == REFUTED and result.as_expected
-    assert [r.verdict for r in result.routes] == ["refuted", "agrees"]
+    assert [r.verdict for r in result.routes] == ["refuted", "disagrees"] and result.combined.confirmed
