@@ -8,6 +8,8 @@ on the results and the seed, apart from its ``\\date`` line; route timings go to
 
 from __future__ import annotations
 
+import math
+
 import platform
 import shutil
 import subprocess
@@ -61,9 +63,24 @@ def _templates() -> jinja2.Environment:
     return env
 
 
+#: Characters of evidence per line in the routes table's last column (10.6 cm, small type), and
+#: the lines the heading, rules and header take: used to keep a table's header with its first row.
+_CHARS_PER_LINE, _TABLE_HEAD_LINES, _MAX_KEEP_LINES = 85, 5, 20
+
+
+def _first_row_lines(routes: list) -> int:
+    """Lines to keep free before a routes table: its header and (an estimate of) its first row."""
+    if not routes:
+        return _TABLE_HEAD_LINES
+    first = routes[0]
+    text = first.outcome.reason + "; ".join(first.outcome.steps)
+    return min(_TABLE_HEAD_LINES + math.ceil(len(text) / _CHARS_PER_LINE), _MAX_KEEP_LINES)
+
+
 def _claim_context(r: ClaimResult) -> dict:
     witness = r.combined.witness
     return {
+        "keep_lines": _first_row_lines(list(r.routes)),
         "id": r.claim.id, "statement": r.claim.statement, "latex": r.claim.latex,
         "expected": r.claim.expected, "verdict": r.verdict, "scope": r.combined.scope or "--",
         "disagreement": r.combined.disagreement, "notes": list(r.combined.notes),
