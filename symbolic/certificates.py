@@ -26,12 +26,11 @@ from typing import Sequence
 
 import sympy as sp
 
+from .domains import sample_value
 from .model import Operator, vector_symbols
 
 #: Exponents tried for each parameter in the coefficient ``c``.
 EXPONENTS = range(-3, 4)
-#: Parameter values tried for the numeric filter, in order (the first two inside the domain are used).
-_CANDIDATES = tuple(sp.Rational(a, b) for a, b in ((1, 3), (3, 5), (2, 1), (1, 2), (3, 1), (2, 3), (5, 2)))
 
 
 def _kl(u, v) -> sp.Expr:
@@ -88,19 +87,18 @@ class Domain:
             self.simplex[xs[-1]] = 1 - sp.Add(*xs[:-1])
         self.free = [p for p in op.parameters if p.symbol not in self.solved]
         settings = [self._parameters(k) for k in range(2)]
-        self.points = []
-        for params, shift in itertools.product(settings, (1, 2)):
+        self.points = []  # stays empty when a parameter has no sample value: then nothing is certified
+        for params, shift in itertools.product(settings if all(None not in s.values() for s in settings) else [], (1, 2)):
             point = dict(params)
             for j, name in enumerate(op.inputs):
                 raw = [sp.Integer(1 + (i * (j + shift)) % (n + 2)) for i in range(n)]
                 point.update(zip(vector_symbols(name, n), (r / sum(raw) for r in raw)))
             self.points.append(point)
 
-    def _parameters(self, k: int) -> dict[sp.Symbol, sp.Expr]:
-        values = {}
-        for p in self.free:
-            inside = [v for v in _CANDIDATES if p.domain.xreplace({p.symbol: v}) is sp.true]
-            values[p.symbol] = inside[min(k, len(inside) - 1)]
+    def _parameters(self, k: int) -> dict[sp.Symbol, sp.Expr | None]:
+        values = {p.symbol: sample_value(p, k) for p in self.free}
+        if None in values.values():
+            return values
         values.update({s: v.xreplace(values) for s, v in self.solved.items()})
         return values
 
@@ -145,7 +143,7 @@ class Domain:
 def certify(expr: sp.Expr, A: Sequence[sp.Expr], p: Sequence[sp.Expr], domain: Domain) -> Certificate | None:
     """A certificate that ``expr >= 0`` on the domain, or None (also when ``A`` is not shown to be
     a distribution, which every lemma behind the forms assumes)."""
-    if not domain.distribution(A):
+    if not domain.points or not domain.distribution(A):
         return None
     for label, (form, lemma) in forms(A, p).items():
         values = domain.ratios(expr, form)

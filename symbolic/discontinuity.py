@@ -24,13 +24,12 @@ from fractions import Fraction
 
 import sympy as sp
 
+from .domains import sample_value
 from .model import Operator, vector_symbols
 from .outcome import REFUTED, Outcome, unknown
 from .points import Point
 
 _SWITCHES = (sp.Heaviside, sp.sign)  # with Piecewise conditions; floor/ceiling are not handled
-#: Candidate parameter values (the first inside the domain is used).
-_CANDIDATES = tuple(sp.Rational(a, b) for a, b in ((1, 2), (2, 1), (1, 3), (3, 1)))
 
 
 def _innermost(expr: sp.Expr) -> list[sp.Basic]:
@@ -102,12 +101,9 @@ def _tie_points(n: int):
 
 
 def _parameters(op: Operator) -> dict | None:
-    values = {}
-    for p in op.parameters:
-        inside = [v for v in _CANDIDATES if p.domain.xreplace({p.symbol: v}) is sp.true]
-        if not inside:
-            return None
-        values[p.symbol] = inside[0]
+    values = {p.symbol: sample_value(p) for p in op.parameters}
+    if any(v is None for v in values.values()):
+        return None
     if any(c.xreplace(values) is not sp.true for c in op.constraints):
         return None
     return values

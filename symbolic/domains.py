@@ -82,3 +82,14 @@ class Parameter:
 def joint_assumptions(parameters: tuple[Parameter, ...]) -> sp.Basic:
     """The conjunction of every parameter's assumptions."""
     return sp.And(*(p.assumptions() for p in parameters))
+
+
+#: Small exact values tried, in order, when a parameter needs sample points inside its domain.
+SAMPLE_VALUES = tuple(sp.Rational(a, b) for a, b in ((1, 3), (3, 5), (2, 1), (1, 2), (3, 1), (2, 3), (5, 2)))
+
+
+def sample_value(param: Parameter, k: int = 0) -> sp.Rational | None:
+    """The ``k``-th value of :data:`SAMPLE_VALUES` inside the parameter's domain (the last one
+    inside if there are fewer), or None when none is inside."""
+    inside = [v for v in SAMPLE_VALUES if param.domain.xreplace({param.symbol: v}) is sp.true]
+    return inside[min(k, len(inside) - 1)] if inside else None
