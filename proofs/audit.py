@@ -1,19 +1,23 @@
-"""The audit command: the SMT audit, then the certified interval routes for the logarithmic axioms.
+"""The audit (``kdaxioms audit`` and ``kdaxioms report --operator``): SMT, then the routes that
+decide what SMT leaves ``unknown``.
 
-:func:`kdaxioms.smt.audit.audit_file` leaves an axiom with logarithms ``unknown`` (Z3 has no
-``log``) unless a per-coordinate lemma proves it (M4 in KL by Jensen's inequality).  For A3 and
-S3 this module first tries the symbolic derivative route (:mod:`kdaxioms.symbolic.monotone`),
-which proves but never refutes.  Then, for those that have a whole-vector formula (A3 and M4 in KL,
-S3), it runs, for each support size in ``sizes``:
+:func:`kdaxioms.smt.audit.audit_file` decides the polynomial axioms, and proves M4 in KL by a
+per-coordinate lemma (Jensen's inequality).  For every axiom it leaves ``unknown``:
 
-1. the seeded search with an interval certificate (:func:`kdaxioms.numeric.refute.refute`): a
-   certified point is ``refuted`` with an exact witness, in the same JSON shape as SMT witnesses;
-2. the interval branch and bound (:func:`kdaxioms.numeric.prove.prove`) over the closed simplex
-   of every input times the stated parameter box: a complete cover is ``proved`` with scope
-   ``n=K; <box>``.
+* A3 and S3 first go to the symbolic derivative route (:mod:`kdaxioms.symbolic.monotone`), which
+  proves but never refutes;
+* continuity (S2, A4) goes to the exact one-sided limits (:mod:`kdaxioms.symbolic.discontinuity`),
+  which refute but never prove;
+* an axiom with logarithms and a whole-vector formula (A3 and M4 in KL, S3) then goes, for each
+  support size in ``sizes``, to the seeded search with an interval certificate
+  (:func:`kdaxioms.numeric.refute.refute`; a certified point is ``refuted`` with an exact
+  witness), and at the smallest size to the interval branch and bound
+  (:func:`kdaxioms.numeric.prove.prove`; a complete cover is ``proved`` with scope ``n=K; <box>``);
+* any other axiom (a Z3 timeout) goes to the seeded float search with exact replay
+  (:func:`kdaxioms.numeric.search.search_violation`), which can only refute.
 
-Otherwise the axiom stays ``unknown`` with the reason of each route.  The proof is tried at the
-smallest size only (covers grow quickly with the dimension); the search at every size.
+Every search does a fixed number of rounds, so the same seed gives the same result.  Otherwise
+the axiom stays ``unknown`` with the reason of each route.
 """
 
 from __future__ import annotations
