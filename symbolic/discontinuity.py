@@ -12,9 +12,13 @@ switch is resolved by its sign at ``e0 / 2``, which is its sign on all of ``(0, 
 left is switch-free, and its limit at ``0+`` is SymPy's ``limit``.  If ``L+ != L-`` no value at
 ``x0`` makes ``T`` continuous there: the witness is ``x0`` with both limits.
 
-Candidates are the tie points of the first input (two or more equal entries, small integer
-weights) with directions ``e_a - e_b`` between tied entries, in a fixed order.  The route only
-refutes: finding no jump proves nothing about continuity.
+Candidates are the points of a small rational grid of the open simplex (integer weights 1..4)
+that lie on the switch set: resolving switches from the innermost out, some switch argument
+vanishes there.  Off that set every switch is constant near the point (its argument is
+continuous there, its inner switches being constant), so only the switch set can hold a jump;
+for top-k it is the set of ties.  Each candidate is tried along ``e_a - e_b`` for every pair
+``a < b``, in a fixed order.  The route only refutes: finding no jump proves nothing about
+continuity, and a switch set that misses the grid is not probed.
 """
 
 from __future__ import annotations
@@ -87,17 +91,31 @@ def _values(subs: dict, x0) -> list[sp.Expr]:
     return [subs[x] for x in x0]
 
 
-def _tie_points(n: int):
-    """Points of the open simplex with a tie, from integer weights 1..4, in a fixed order."""
+def _grid(n: int):
+    """Points of the open simplex with integer weights 1..4, without repeats, in a fixed order."""
     seen = set()
     for weights in itertools.product(range(1, 5), repeat=n):
-        if len(set(weights)) == n:
-            continue
         total = sum(weights)
         point = tuple(Fraction(w, total) for w in weights)
         if point not in seen:
             seen.add(point)
             yield point
+
+
+def on_switch_set(vector: tuple[sp.Expr, ...], subs: dict) -> bool:
+    """Whether some switch of ``vector`` has a vanishing argument at the point ``subs`` once the
+    switches inside it are resolved there (an argument that is not a number counts as vanishing)."""
+    exprs = list(vector)
+    while True:
+        nodes = sorted({n for c in exprs for n in _innermost(c)}, key=sp.default_sort_key)
+        if not nodes:
+            return False
+        for node in nodes:
+            value = _argument(node).xreplace(subs)
+            if not value.is_number or value == 0:
+                return True
+        fixed = {node: node.xreplace(subs) for node in nodes}
+        exprs = [c.xreplace(fixed) for c in exprs]
 
 
 def _parameters(op: Operator) -> dict | None:
@@ -110,24 +128,26 @@ def _parameters(op: Operator) -> dict | None:
 
 
 def refute_continuity(op: Operator, sizes=(3,)) -> Outcome:
-    """A jump of ``op`` at a tie point of its first input (see the module docstring), or ``unknown``."""
+    """A jump of ``op`` at a grid point of the switch set of its first input (see the module
+    docstring), or ``unknown``; the other inputs are held at the uniform distribution."""
     params = _parameters(op)
     if params is None:
         return unknown("no parameter values in the domain among the candidates")
     eps = sp.Symbol("epsilon", positive=True)
     name = op.inputs[0]
-    tried = 0
+    points = tried = 0
     for n in sizes:
         vector = op.vector(n)
         if not any(c.atoms(*_SWITCHES) or c.atoms(sp.Piecewise) for c in vector):
             return unknown(f"the formula has no switch (Piecewise, Heaviside, sign) at n={n}: it cannot jump")
         xs = vector_symbols(name, n)
         others = {x: sp.Rational(1, n) for other in op.inputs[1:] for x in vector_symbols(other, n)}  # uniform
-        for point in _tie_points(n):
+        for point in _grid(n):
             subs = {**params, **others, **{x: sp.Rational(v.numerator, v.denominator) for x, v in zip(xs, point)}}
+            if not on_switch_set(vector, subs):
+                continue
+            points += 1
             for a, b in itertools.combinations(range(n), 2):
-                if point[a] != point[b]:
-                    continue
                 tried += 1
                 d = [sp.Integer(1 if k == a else -1 if k == b else 0) for k in range(n)]
                 plus = one_sided_limit(vector, subs, xs, d, eps)
@@ -136,15 +156,17 @@ def refute_continuity(op: Operator, sizes=(3,)) -> Outcome:
                     continue
                 if any(sp.simplify(u - v) != 0 for u, v in zip(plus, minus)):
                     return _refuted(op, n, point, params, (a, b), plus, minus)
-    return unknown(f"no jump at {tried} tie points and directions (n in {list(sizes)}); finding none proves nothing")
+    return unknown(f"no jump along {tried} directions at {points} grid points of the switch set (n in {list(sizes)}); "
+                   "finding none proves nothing")
 
 
 def _refuted(op: Operator, n: int, point, params: dict, pair, plus, minus) -> Outcome:
     a, b = pair
     vec = lambda v: "(" + ", ".join(sp.latex(x) for x in v) + ")"  # noqa: E731
     x0 = vec(sp.Rational(v.numerator, v.denominator) for v in point)
+    tie = f" (entries {a + 1} and {b + 1} tie)" if point[a] == point[b] else ""
     steps = (
-        rf"at $x_0 = {x0}$ (entries {a + 1} and {b + 1} tie), along $d = e_{a + 1} - e_{b + 1}$: "
+        rf"at $x_0 = {x0}${tie}, along $d = e_{a + 1} - e_{b + 1}$: "
         rf"$\lim_{{\varepsilon \to 0^+}} T(x_0 + \varepsilon d) = {vec(plus)}$ and "
         rf"$\lim_{{\varepsilon \to 0^+}} T(x_0 - \varepsilon d) = {vec(minus)}$, exactly",
         r"each switch of the formula keeps its sign on $(0, \varepsilon_0)$, where $\varepsilon_0$ lies below "
