@@ -87,7 +87,7 @@ def _symbolic_route(ax: Axiom) -> AuditResult | None:
 
 
 def _jump(ax: Axiom, result: AuditResult) -> AuditResult | None:
-    """S2/A4 refuted by exact one-sided limits at a tie (:mod:`kdaxioms.symbolic.discontinuity`)."""
+    """S2/A4 refuted by exact one-sided limits on the switch set (:mod:`kdaxioms.symbolic.discontinuity`)."""
     start = time.perf_counter()
     out = refute_continuity(ax.operator)
     if out.verdict != REFUTED:

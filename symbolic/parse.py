@@ -33,6 +33,8 @@ _FUNCTIONS: Mapping[str, Callable[..., sp.Expr]] = {
     "Max": sp.Max, "Min": sp.Min, "Abs": sp.Abs, "sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp,
     "Heaviside": lambda x: sp.Heaviside(x, 0),
 }
+#: Functions that take any positive number of arguments; the others take exactly one.
+_VARIADIC = frozenset({"Max", "Min"})
 _BINARY = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b,
@@ -118,6 +120,10 @@ class _Builder:
         func = _FUNCTIONS.get(name)
         if func is None:
             raise self.fail(node, f"unknown function {name!r}; allowed: Sum, {', '.join(_FUNCTIONS)}")
+        count = len(node.args)
+        if (count != 1) if name not in _VARIADIC else (count < 1):
+            wanted = "at least one argument" if name in _VARIADIC else "exactly one argument"
+            raise self.fail(node, f"{name} takes {wanted}, got {count}")
         return func(*(self(a) for a in node.args))
 
     def _sum(self, node: ast.Call) -> sp.Basic:

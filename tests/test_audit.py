@@ -159,3 +159,17 @@ def test_a_refuting_witness_keeps_grid_parameters_in_their_domain():
     assert Fraction(result.witness.parameters["tau"]) > 0
     assert str(result.witness.parameters["tau"]) in result.covered["tau"]
     assert ax.violated_at(result.witness) is True
+
+
+@pytest.mark.parametrize("component, message", [
+    ("Heaviside(p[i] - q[i], 0)", "Heaviside takes exactly one argument, got 2"),
+    ("sqrt(p[i], 2)", "sqrt takes exactly one argument, got 2"),
+    ("Heaviside()", "Heaviside takes exactly one argument, got 0"),
+    ("Max()", "Max takes at least one argument, got 0"),
+])
+def test_wrong_number_of_arguments_is_one_clear_line(tmp_path, capsys, component, message):
+    path = tmp_path / "arity.toml"
+    path.write_text(f'name = "arity"\nkind = "meta"\ncomponent = "{component}"\n[parameters]\nalpha = "0 < alpha <= 1"\n')
+    assert main(["audit", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
