@@ -43,9 +43,11 @@ def _search(op: Operator, name: str, sizes=(2, 3), rounds: int = 20) -> Route:
     return Route("search", PROVER, lambda s: search_violation(ax, sizes, seed=s.seed, rounds=rounds, budget_s=120.0))
 
 
-def _coordinate(op: Operator, name: str) -> Route:
+def _coordinate(op: Operator, name: str, route: str = "smt-coordinate") -> Route:
+    """The per-coordinate obligations; ``route`` names it ``symbolic-coordinate`` when a SymPy
+    lemma discharges the decisive obligation."""
     ax = axiom(name, op)
-    return Route("smt-coordinate", PROVER, lambda s: coordinate_route(ax, s.timeout_ms))
+    return Route(route, PROVER, lambda s: coordinate_route(ax, s.timeout_ms))
 
 
 def _vector(op: Operator, name: str, max_n: int | None = None) -> Route:
@@ -276,8 +278,7 @@ def kl_remainder_claims() -> list[Claim]:
     convex term ``x log(x/y)`` (every n), and the certified interval routes at n = 2."""
     name = "remainder-nonexpansive-kl"
     return [_claim(f"C1.{op.name}.M4-kl", op, name, HOLDS,
-                   (Route("symbolic-coordinate", PROVER, lambda s, ax=axiom(name, op): coordinate_route(ax, s.timeout_ms)),
-                    _intervals(op, name)))
+                   (_coordinate(op, name, "symbolic-coordinate"), _intervals(op, name)))
             for op in (family("linear-anchor"), family("memory-anchor", k=2))]
 
 

@@ -24,7 +24,7 @@ from kdaxioms.symbolic.errors import KdaxiomsError  # noqa: E402
 from kdaxioms.symbolic.model import Kind, Operator  # noqa: E402
 from kdaxioms.symbolic.opfile import load_operator  # noqa: E402
 
-from .audit import audit_operator as audit  # noqa: E402
+from .audit import audit_operator  # noqa: E402
 from .latex import escape  # noqa: E402
 from .report_figures import METADATA  # noqa: E402
 from .settings import Settings  # noqa: E402
@@ -38,11 +38,6 @@ class OperatorSection:
     formula: str
     rows: list[dict]
     figure: dict | None
-
-
-def audit_operator(op: Operator, settings: Settings) -> list[AuditResult]:
-    """Every axiom of the operator's kind, by the audit command's own routes."""
-    return audit(op, None, None, min(settings.max_n, 4), settings.timeout_ms, seed=settings.seed)
 
 
 def _iteration_plot(op: Operator, path: Path, seed: int, steps: int = 40) -> dict | None:
@@ -87,5 +82,7 @@ def operator_sections(files: list[Path], settings: Settings, folder: Path) -> li
     for k, (path, op) in enumerate(operators):
         figure = _iteration_plot(op, folder / f"operator-{k + 1}.pdf", settings.seed)
         sections.append(OperatorSection(op.name, op.kind.value, path.name, op.latex(),
-                                        [_row(r) for r in audit_operator(op, settings)], figure))
+                                        [_row(r) for r in audit_operator(op, None, None, min(settings.max_n, 4),
+                                                                        settings.timeout_ms, seed=settings.seed)],
+                                        figure))
     return sections

@@ -260,13 +260,13 @@ def raised_weights(op: Operator, k: int) -> tuple[dict[sp.Symbol, sp.Expr], sp.S
 
 
 #: The divergence term of each differentiable A3 variant (the derivative route of symbolic/monotone.py).
-_MONOTONE_TERMS = {"weight-monotone-l2": "_l2_term", "weight-monotone-kl": "_kl_from_target",
-                   "weight-monotone-kl-reverse": "_kl_term"}
+_MONOTONE_TERMS = {"weight-monotone-l2": _l2_term, "weight-monotone-kl": _kl_from_target,
+                   "weight-monotone-kl-reverse": _kl_term}
 
 
 def monotone_term(name: str) -> Callable[[sp.Expr, sp.Expr], sp.Expr] | None:
     """The per-coordinate term ``d(A_i, p^k_i)`` of the A3 variant ``name`` (None for TV or non-A3)."""
-    return globals()[_MONOTONE_TERMS[name]] if name in _MONOTONE_TERMS else None
+    return _MONOTONE_TERMS.get(name)
 
 
 def _monotone_vector(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator, int], sp.Basic]:

@@ -68,7 +68,7 @@ def one_sided_limit(vector: tuple[sp.Expr, ...], subs: dict, x0, d, eps: sp.Symb
 
     Switches are resolved from the innermost out; each round shrinks ``e0`` below the roots of
     that round's arguments, so every sign fixed in an earlier round still holds on ``(0, e0)``."""
-    start = _values(subs, x0)
+    start = [subs[x] for x in x0]
     along = [c.xreplace({**subs, **{x: a + eps * b for x, a, b in zip(x0, start, d)}}) for c in vector]
     e0 = min([a / abs(b) for a, b in zip(start, d) if b != 0] + [sp.Integer(1)])
     while True:
@@ -85,10 +85,6 @@ def one_sided_limit(vector: tuple[sp.Expr, ...], subs: dict, x0, d, eps: sp.Symb
     if any(c.has(*_SWITCHES, sp.Piecewise) for c in along):
         return None
     return tuple(sp.limit(c, eps, 0, "+") for c in along)
-
-
-def _values(subs: dict, x0) -> list[sp.Expr]:
-    return [subs[x] for x in x0]
 
 
 def _grid(n: int):
