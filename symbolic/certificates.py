@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import sympy as sp
 
@@ -62,6 +62,20 @@ def forms(A: Sequence[sp.Expr], p: Sequence[sp.Expr]) -> dict[str, tuple[sp.Expr
     }
 
 
+def signed_symbols(op: Operator, inputs: Iterable[sp.Symbol]) -> dict[sp.Symbol, sp.Symbol]:
+    """Replacements that carry signs for SymPy's sign queries: every input symbol positive (interior
+    inputs), every parameter positive or non-negative when its domain implies it."""
+    facts = op.assumptions()
+    signs = {}
+    for p in op.parameters:
+        for fact, key in ((sp.Q.positive, "positive"), (sp.Q.nonnegative, "nonnegative")):
+            if sp.ask(fact(p.symbol), facts) is True:
+                signs[p.symbol] = sp.Symbol(p.symbol.name, **{key: True})
+                break
+    signs.update({x: sp.Symbol(x.name, positive=True) for x in inputs})
+    return signs
+
+
 @dataclass(frozen=True)
 class Certificate:
     """``E = coefficient * form`` exactly on the domain; ``form >= 0`` by ``lemma``."""
@@ -80,6 +94,7 @@ class Domain:
 
     def __init__(self, op: Operator, n: int):
         self.op = op
+        self._distributions: dict[tuple[sp.Expr, ...], bool] = {}
         self.solved = sp.solve(list(op.constraints), dict=True)[0] if op.constraints else {}
         self.simplex = {}
         for name in op.inputs:
@@ -114,18 +129,15 @@ class Domain:
 
     def distribution(self, A: Sequence[sp.Expr]) -> bool:
         """Exact: every ``A_i >= 0`` (SymPy's sign with interior inputs and the parameters' assumptions)
-        and ``sum_i A_i = 1`` on the domain -- the hypothesis of every lemma behind the forms."""
-        facts = self.op.assumptions()
-        signs = {}
-        for p in self.op.parameters:
-            if sp.ask(sp.Q.positive(p.symbol), facts) is True:
-                signs[p.symbol] = sp.Symbol(p.symbol.name, positive=True)
-            elif sp.ask(sp.Q.nonnegative(p.symbol), facts) is True:
-                signs[p.symbol] = sp.Symbol(p.symbol.name, nonnegative=True)
-        for s in {s for a in A for s in a.free_symbols if s.name.rsplit("_", 1)[0] in self.op.inputs}:
-            signs[s] = sp.Symbol(s.name, positive=True)
-        nonnegative = all(a.xreplace(signs).is_nonnegative is True for a in A)
-        return nonnegative and self.is_zero(sp.Add(*A) - 1)
+        and ``sum_i A_i = 1`` on the domain -- the hypothesis of every lemma behind the forms.
+        Decided once per ``A``."""
+        key = tuple(A)
+        if key not in self._distributions:
+            inputs = {s for a in A for s in a.free_symbols if s.name.rsplit("_", 1)[0] in self.op.inputs}
+            signs = signed_symbols(self.op, inputs)
+            nonnegative = all(a.xreplace(signs).is_nonnegative is True for a in A)
+            self._distributions[key] = nonnegative and self.is_zero(sp.Add(*A) - 1)
+        return self._distributions[key]
 
     def ratios(self, numerator: sp.Expr, denominator: sp.Expr) -> list[sp.Float]:
         return [sp.N(numerator.xreplace(pt), 30) / sp.N(denominator.xreplace(pt), 30) for pt in self.points]

@@ -40,7 +40,7 @@ from typing import Callable
 import sympy as sp
 
 from .axioms import Axiom, monotone_term, raised_weights, temperature
-from .certificates import Domain, certify
+from .certificates import Domain, certify, signed_symbols
 from .errors import KdaxiomsError
 from .model import SUPPORT, vector_symbols
 from .outcome import PROVED, Outcome, unknown
@@ -79,10 +79,10 @@ def prove_weight_monotone(ax: Axiom, sizes=SIZES) -> Outcome:
              r"the axiom holds when $G \le 0$ on the domain"]
     for n in sizes:
         domain = Domain(op, n)
+        if not domain.distribution(op.vector(n)):
+            return unknown(f"n={n}: the output is not shown to lie in the simplex, which the certificates assume", *steps)
         for k, name in enumerate(op.inputs):
             G, A, p = raise_derivative(ax, n, k, term)
-            if not domain.distribution(A):
-                return unknown(f"n={n}: the output is not shown to lie in the simplex, which the certificates assume", *steps)
             found = certify(-G, A, p, domain)
             if found is None:
                 return unknown(f"n={n}, teacher {name}: no non-negative form N with -G = cN passed the exact check", *steps)
@@ -94,19 +94,6 @@ def prove_weight_monotone(ax: Axiom, sizes=SIZES) -> Outcome:
 
 _DINI = (r"raises compose, so TV is non-increasing along every raise when its right derivative at $s = 0$, "
          r"$D^+\mathrm{TV}$, is $\le 0$ for every $w$ (a continuous function with $D^+ \le 0$ does not increase)")
-
-
-def _positive(expr: sp.Expr, op) -> bool:
-    """SymPy's sign of ``expr`` with positive inputs and the parameters' sign assumptions."""
-    facts = op.assumptions()
-    signs = {}
-    for p in op.parameters:
-        for fact, key in ((sp.Q.positive, "positive"), (sp.Q.nonnegative, "nonnegative")):
-            if sp.ask(fact(p.symbol), facts) is True:
-                signs[p.symbol] = sp.Symbol(p.symbol.name, **{key: True})
-                break
-    signs.update({x: sp.Symbol(x.name, positive=True) for x in op.coordinate_inputs().values()})
-    return expr.xreplace(signs).is_positive is True
 
 
 def prove_tv_monotone(ax: Axiom) -> Outcome:
@@ -128,7 +115,7 @@ def prove_tv_monotone(ax: Axiom) -> Outcome:
             steps.append(rf"raising the weight of ${_teacher(name)}$: $\frac{{d}}{{ds}} A_i = {sp.latex(v)} = {teacher} - A_i$ per coordinate "
                          rf"(a mixture path), so $D^+\mathrm{{TV}} = -\mathrm{{TV}} \le 0$")
             continue
-        if not _positive(c, op):
+        if c.xreplace(signed_symbols(op, x.values())).is_positive is not True:
             return unknown(f"the unnormalized component {c} is not shown positive", *steps)
         g = sp.diff(sp.log(raised), share).xreplace({share: 0})
         kappa = sp.simplify(sp.expand_log(g - sp.log(p / c), force=True))
