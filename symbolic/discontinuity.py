@@ -28,12 +28,15 @@ from fractions import Fraction
 
 import sympy as sp
 
+from .axioms import SWITCHES
 from .domains import sample_value
 from .model import Operator, vector_symbols
 from .outcome import REFUTED, Outcome, unknown
 from .points import Point
 
-_SWITCHES = (sp.Heaviside, sp.sign)  # with Piecewise conditions; floor/ceiling are not handled
+#: The switches whose one-sided limits this route resolves (with Piecewise conditions); a formula
+#: with other switches of :data:`SWITCHES` (floor, ceiling) gets no limit, so it stays ``unknown``.
+_SWITCHES = (sp.Heaviside, sp.sign)
 
 
 def _innermost(expr: sp.Expr) -> list[sp.Basic]:
@@ -82,7 +85,7 @@ def one_sided_limit(vector: tuple[sp.Expr, ...], subs: dict, x0, d, eps: sp.Symb
         if any(v.free_symbols for v in fixed.values()):
             return None  # a switch depends on something other than the ray
         along = [c.xreplace(fixed) for c in along]
-    if any(c.has(*_SWITCHES, sp.Piecewise) for c in along):
+    if any(c.has(*SWITCHES) for c in along):  # floor or ceiling left: no exact limit here
         return None
     return tuple(sp.limit(c, eps, 0, "+") for c in along)
 
@@ -134,8 +137,8 @@ def refute_continuity(op: Operator, sizes=(3,)) -> Outcome:
     points = tried = 0
     for n in sizes:
         vector = op.vector(n)
-        if not any(c.atoms(*_SWITCHES) or c.atoms(sp.Piecewise) for c in vector):
-            return unknown(f"the formula has no switch (Piecewise, Heaviside, sign) at n={n}: it cannot jump")
+        if not any(c.has(*SWITCHES) for c in vector):
+            return unknown(f"the formula has no switch (Piecewise, Heaviside, sign, floor) at n={n}: it cannot jump")
         xs = vector_symbols(name, n)
         others = {x: sp.Rational(1, n) for other in op.inputs[1:] for x in vector_symbols(other, n)}  # uniform
         for point in _grid(n):
