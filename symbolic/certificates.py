@@ -95,15 +95,19 @@ class Domain:
     def __init__(self, op: Operator, n: int):
         self.op = op
         self._distributions: dict[tuple[sp.Expr, ...], bool] = {}
-        self.solved = sp.solve(list(op.constraints), dict=True)[0] if op.constraints else {}
+        solutions = sp.solve(list(op.constraints), dict=True) if op.constraints else [{}]
+        # an identity checked on one branch of several would not hold on the whole domain
+        self._single = len(solutions) == 1
+        self.solved = solutions[0] if solutions else {}
         self.simplex = {}
         for name in op.inputs:
             xs = vector_symbols(name, n)
             self.simplex[xs[-1]] = 1 - sp.Add(*xs[:-1])
         self.free = [p for p in op.parameters if p.symbol not in self.solved]
         settings = [self._parameters(k) for k in range(2)]
-        self.points = []  # stays empty when a parameter has no sample value: then nothing is certified
-        for params, shift in itertools.product(settings if all(None not in s.values() for s in settings) else [], (1, 2)):
+        self.points = []  # stays empty (nothing is certified) without one solution or sample values
+        usable = self._single and all(None not in s.values() for s in settings)
+        for params, shift in itertools.product(settings if usable else [], (1, 2)):
             point = dict(params)
             for j, name in enumerate(op.inputs):
                 raw = [sp.Integer(1 + (i * (j + shift)) % (n + 2)) for i in range(n)]
@@ -132,6 +136,8 @@ class Domain:
         and ``sum_i A_i = 1`` on the domain -- the hypothesis of every lemma behind the forms.
         Decided once per ``A``."""
         key = tuple(A)
+        if not self._single:
+            return False
         if key not in self._distributions:
             inputs = {s for a in A for s in a.free_symbols if s.name.rsplit("_", 1)[0] in self.op.inputs}
             signs = signed_symbols(self.op, inputs)

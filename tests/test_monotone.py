@@ -123,3 +123,14 @@ def test_a3_in_tv_is_decided_for_every_n_by_the_direction_of_the_raise():
 def test_audit_decides_geometric_tv_after_z3_times_out():
     (r,) = audit_operator(family("geometric-aggregation"), ["weight-monotone-tv"], max_n=3, timeout_ms=500)
     assert r.verdict == PROVED and r.route == "symbolic-derivative" and r.scope == "all-n"
+
+
+def test_a_constraint_with_several_solution_branches_certifies_nothing():
+    # w1^2 + w2^2 = 1 solves to w2 = +-sqrt(1 - w1^2): an identity on one branch proves nothing
+    import dataclasses
+    op = family("arithmetic-aggregation")
+    w1, w2 = op.parameter_symbols
+    bent = dataclasses.replace(op, constraints=(sp.Eq(w1**2 + w2**2, 1),))
+    domain = Domain(bent, 2)
+    assert domain.points == [] and not domain.distribution(bent.vector(2))
+    assert Domain(op, 2).points and Domain(op, 2).distribution(op.vector(2))
