@@ -29,7 +29,7 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-from kdaxioms.symbolic.errors import InputError, KdaxiomsError, ModelError
+from kdaxioms.symbolic.errors import DisagreementError, InputError, KdaxiomsError, ModelError
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
@@ -48,10 +48,6 @@ FLOOR = 1e-4
 BITS = (64, 256)
 #: Float margins at or below this are rounding noise next to an equality point, not proposals.
 NOISE = 1e-9
-
-
-class DisagreementError(KdaxiomsError):
-    """The interval certificate and the exact replay disagree at a point: a bug, never averaged away."""
 
 
 class _Space:

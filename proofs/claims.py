@@ -16,19 +16,20 @@ import sympy as sp
 from kdaxioms.numeric.checks import contraction_check, trajectory_check
 from kdaxioms.smt.audit import coordinate_route, vector_route
 from kdaxioms.smt.decide import decide_obligations, decide_vectors
+from kdaxioms.smt.definedness import decide_definedness, restrict, size_bound
 from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.contraction import prove_by_convexity, prove_identity
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.errors import UnknownNameError
 from kdaxioms.symbolic.families import FAMILIES, family
 from kdaxioms.symbolic.model import Kind, Operator
-from kdaxioms.symbolic.outcome import Outcome
+from kdaxioms.symbolic.outcome import PROVED, Outcome
 from kdaxioms.symbolic.recursion import prove_envelope, prove_fixed_point, prove_trajectory, trajectory
 from kdaxioms.symbolic.statements import Contraction, Relation
+from kdaxioms.symbolic.verdict import CROSS_CHECK, PROVER
 
 from .settings import Settings
 
-PROVER, CROSS_CHECK = "prover", "cross-check"
 #: What the theory expects; OPEN marks a question the theory leaves to the tool.
 HOLDS, FAILS, OPEN = "holds", "fails", "open"
 
@@ -62,6 +63,28 @@ def _smt_vector(statement) -> Route:
     return Route("smt-vector", PROVER, lambda s: decide_vectors(statement, range(2, s.max_n + 1), s.timeout_ms))
 
 
+#: The largest support size at which definedness is decided for a proof that covers every n.
+DEFINED_MAX_N = 4
+
+
+def defined(op: Operator, routes: tuple[Route, ...], interior: bool = False) -> tuple[Route, ...]:
+    """``routes`` with every proof restricted to where ``op`` is defined: a proof whose support
+    sizes the definedness obligation does not cover carries the condition in its scope
+    (:mod:`kdaxioms.smt.definedness`), so no proof silently covers only the defined points."""
+    def wrap(route: Route) -> Route:
+        if route.role != PROVER:
+            return route
+
+        def run(settings: Settings) -> Outcome:
+            out = route.run(settings)
+            if out.verdict != PROVED:
+                return out
+            bound = size_bound(out.scope, min(DEFINED_MAX_N, settings.max_n))
+            return restrict(out, decide_definedness(op, bound, settings.timeout_ms, interior))
+        return Route(route.name, route.role, run)
+    return tuple(wrap(r) for r in routes)
+
+
 # -- claim builders -------------------------------------------------------------------------
 
 def contraction_claim(claim_id: str, c: Contraction, expected: str = HOLDS, vector: bool = False,
@@ -84,8 +107,9 @@ def axiom_claim(claim_id: str, op: Operator, name: str, expected: str = HOLDS) -
     """An axiom of an operator, decided per coordinate (every n) and on whole vectors (n <= N)."""
     ax = axiom(name, op)
     return Claim(claim_id, f"{op.name} satisfies {ax.text()}", ax.spec.latex, expected, op.name,
-                 (Route("smt-coordinate", PROVER, lambda s: coordinate_route(ax, s.timeout_ms)),
-                  Route("smt-vector", PROVER, lambda s: vector_route(ax, s.max_n, s.timeout_ms))),
+                 defined(op, (Route("smt-coordinate", PROVER, lambda s: coordinate_route(ax, s.timeout_ms)),
+                              Route("smt-vector", PROVER, lambda s: vector_route(ax, s.max_n, s.timeout_ms))),
+                         ax.spec.interior),
                  lambda: ((op.title or op.name, rf"T(q)_i = {op.latex()}"),))
 
 

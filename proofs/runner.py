@@ -15,12 +15,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from kdaxioms.symbolic.errors import KdaxiomsError
+from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, unknown
+from kdaxioms.symbolic.verdict import Combined, RouteResult, combine
 
 from .claims import FAILS, HOLDS, OPEN, Claim
 from .settings import Settings
-from .verdict import Combined, RouteResult, combine
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ class ClaimResult:
             "id": self.claim.id,
             "statement": self.claim.statement,
             "expected": self.claim.expected,
-            "verdict": self.verdict,
-            "scope": self.combined.scope,
+            "verdict": str(self.verdict),
+            **self.combined.scope.to_json(),
             "as_expected": self.as_expected,
             "contradicts": self.contradicts,
             "disagreement": self.combined.disagreement,
@@ -84,17 +84,21 @@ def available_cores() -> int:
 
 
 def _route_results(claim: Claim, settings: Settings) -> tuple[RouteResult, ...]:
-    """Every route of ``claim``; a route that raises a kdaxioms error is ``unknown`` with its reason."""
+    """Every route of ``claim``.  A route that raises a kdaxioms error is ``unknown`` with its
+    reason, except a :class:`DisagreementError` (the route found contradicting evidence), which
+    is flagged so that the claim becomes a disagreement."""
     results = []
     for route in claim.routes:
         start = time.perf_counter()
         try:
             outcome = route.run(settings)
+        except DisagreementError as err:
+            outcome = unknown(f"contradicting evidence: {err}", disagreement=True)
         except KdaxiomsError as err:
             outcome = unknown(f"{type(err).__name__}: {err}")
         seconds = time.perf_counter() - start
         log.debug("%s via %s: %s (%.2f s)", claim.id, route.name, outcome.verdict, seconds)
-        results.append(RouteResult(route.name, outcome, seconds))
+        results.append(RouteResult(route.name, outcome, seconds, route.role))
     return tuple(results)
 
 

@@ -33,5 +33,10 @@ class TranslationError(KdaxiomsError):
         super().__init__(f"{backend}: cannot translate {node} ({type(node).__name__}): {reason}")
 
 
+class DisagreementError(KdaxiomsError):
+    """Two pieces of evidence contradict each other (e.g. intervals certify a violation where a
+    proof was claimed).  Never bad input: the claim becomes a disagreement (exit 1)."""
+
+
 class ModelError(KdaxiomsError):
     """An operator model that is inconsistent (e.g. a role naming no parameter)."""

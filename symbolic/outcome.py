@@ -1,37 +1,57 @@
 """The result every engine returns for one obligation, before the proofs layer times it.
 
-``verdict`` is ``proved``, ``refuted`` or ``unknown`` for an engine that can decide, and
-``agrees`` or ``disagrees`` for an engine that only cross-checks (numeric).  ``steps`` are the
+``verdict`` is a :class:`~kdaxioms.symbolic.verdict.Verdict` (``proved``, ``refuted``,
+``unknown``) for an engine that can decide, and a :class:`~kdaxioms.symbolic.verdict.Check`
+(``agrees``, ``disagrees``) for an engine that only cross-checks (numeric).  ``steps`` are the
 computed proof steps or the measured facts, in LaTeX-ready text; ``witness`` is an exact point
-for ``refuted``.
+for ``refuted``.  ``scope`` names the support sizes (``all-n``, ``n<=N``, ``n=N``);
+``parameters`` the parameter values covered (None: the full domain) and ``conditions`` the side
+conditions of the verdict.  A legacy ``scope`` text ``"n=3; <box>"`` is split on construction:
+the box becomes a condition, so no restriction is lost.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from .points import Point
+from .verdict import Check, Scope, Verdict, split_scope
 
-PROVED, REFUTED, UNKNOWN = "proved", "refuted", "unknown"
-AGREES, DISAGREES = "agrees", "disagrees"
+PROVED, REFUTED, UNKNOWN, DISAGREEMENT = Verdict.PROVED, Verdict.REFUTED, Verdict.UNKNOWN, Verdict.DISAGREEMENT
+AGREES, DISAGREES = Check.AGREES, Check.DISAGREES
 VERDICTS = (PROVED, REFUTED, UNKNOWN, AGREES, DISAGREES)
+_BY_VALUE = {v.value: v for v in VERDICTS}
 
 
 @dataclass(frozen=True)
 class Outcome:
-    verdict: str
+    verdict: Verdict | Check
     scope: str | None = None
     steps: tuple[str, ...] = ()
     witness: Point | None = None
     reason: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    parameters: Mapping[str, tuple[str, ...]] | None = None
+    conditions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.verdict not in VERDICTS:
+        verdict = _BY_VALUE.get(self.verdict if isinstance(self.verdict, str) else None)
+        if verdict is None:
             raise ValueError(f"unknown verdict {self.verdict!r}")
+        object.__setattr__(self, "verdict", verdict)
         if self.verdict == REFUTED and self.witness is None:
             raise ValueError("a refutation needs a witness")
+        sizes, extra = split_scope(self.scope)
+        object.__setattr__(self, "scope", sizes)
+        object.__setattr__(self, "conditions", tuple(self.conditions) + extra)
+        if self.parameters is not None:
+            object.__setattr__(self, "parameters", {k: tuple(map(str, v)) for k, v in self.parameters.items()})
+
+    @property
+    def full_scope(self) -> Scope:
+        """Sizes, parameters and conditions as one :class:`Scope`."""
+        return Scope(self.scope, self.parameters, self.conditions)
 
 
 def unknown(reason: str, *steps: str, **data: Any) -> Outcome:
