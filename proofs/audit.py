@@ -23,6 +23,7 @@ the axiom stays ``unknown`` with the reason of each route.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -31,12 +32,13 @@ from kdaxioms.numeric.prove import prove
 from kdaxioms.numeric.refute import refute
 from kdaxioms.numeric.search import search_violation
 from kdaxioms.smt.audit import AuditResult, audit_file
+from kdaxioms.smt.definedness import Definedness, decide_definedness, restriction
 from kdaxioms.symbolic.axioms import Axiom, axiom
 from kdaxioms.symbolic.discontinuity import refute_continuity
-from kdaxioms.symbolic.errors import KdaxiomsError
+from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
 from kdaxioms.symbolic.model import Operator
 from kdaxioms.symbolic.monotone import prove_by_derivative
-from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
+from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN
 
 #: Support sizes of the interval routes.
 SIZES = (2, 3)
@@ -68,7 +70,9 @@ def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_
         reasons.append(f"no interval cover: {err}")
     else:
         if out.verdict == PROVED:
-            return AuditResult(name, code, PROVED, out.scope, "intervals", time.perf_counter() - start, steps=out.steps)
+            return AuditResult(name, code, PROVED, out.scope, "intervals", time.perf_counter() - start, steps=out.steps,
+                               covered={k: list(v) for k, v in (out.parameters or {}).items()},
+                               conditions=out.conditions)
         if out.verdict == REFUTED:
             return AuditResult(name, code, REFUTED, out.scope, "intervals", time.perf_counter() - start,
                                out.witness, steps=out.steps)
@@ -83,7 +87,7 @@ def _symbolic_route(ax: Axiom) -> AuditResult | None:
     if out is None or out.verdict != PROVED:
         return None
     return AuditResult(ax.spec.name, ax.spec.code, PROVED, out.scope, "symbolic-derivative",
-                       time.perf_counter() - start, steps=out.steps)
+                       time.perf_counter() - start, steps=out.steps, conditions=out.conditions)
 
 
 def _jump(ax: Axiom, result: AuditResult) -> AuditResult | None:
@@ -133,5 +137,43 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
     user factor stay as SMT left them).  Every search does a fixed number of rounds, so the same
     seed gives the same verdicts and witnesses."""
     results = audit_file(op, names, factor, max_n, timeout_ms, emit_dir)
-    return [_decide(op, r, seed, sizes, search_rounds) if r.verdict == UNKNOWN and r.code != "C" else r
-            for r in results]
+    results = [_decided(op, r, seed, sizes, search_rounds) if r.verdict == UNKNOWN and r.code != "C" else r
+               for r in results]
+    premises: dict[bool, Definedness] = {}
+
+    def definedness(interior: bool) -> Definedness:
+        if interior not in premises:
+            premises[interior] = decide_definedness(op, max_n, timeout_ms, interior)
+        return premises[interior]
+    return [_where_defined(op, r, definedness) for r in results]
+
+
+#: Axioms that say the output is a distribution: an undefined output refutes them.
+CLOSURE = "closure"
+
+
+def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResult:
+    """Definedness as an obligation of every verdict: closure is refuted at an exact point where the
+    operator is undefined; any other proof carries the restriction to where it is defined."""
+    interior = result.code != "C" and axiom(result.axiom, op).spec.interior
+    if result.axiom == CLOSURE:
+        d = definedness(False)
+        if d.verdict == REFUTED:
+            return AuditResult(result.axiom, result.code, REFUTED, d.scope, "definedness", result.seconds, d.witness,
+                               f"T is undefined at the witness ({d.condition})",
+                               steps=d.steps + (f"{result.route}: {result.verdict} where T is defined",))
+    if result.verdict != PROVED:
+        return result
+    text = restriction(definedness(interior), result.scope)
+    if not text:
+        return result
+    return replace(result, conditions=result.conditions + (text,))
+
+
+def _decided(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int) -> AuditResult:
+    """:func:`_decide`, with contradicting evidence (a :class:`DisagreementError`) reported as a
+    ``disagreement`` verdict instead of being lost."""
+    try:
+        return _decide(op, result, seed, sizes, rounds)
+    except DisagreementError as err:
+        return replace(result, verdict=DISAGREEMENT, reason=f"contradicting evidence: {err}")

@@ -18,10 +18,12 @@ import sympy as sp
 
 from kdaxioms.numeric.search import search_violation
 from kdaxioms.smt.audit import coordinate_route, vector_route
+from kdaxioms.smt.definedness import decide_definedness
 from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.certify import certified_sign
 from kdaxioms.symbolic.coherence import prove_coherence
 from kdaxioms.symbolic.derivations import derivation
+from kdaxioms.symbolic.derivations.softening import prove_softening_axiom
 from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.families import family
@@ -30,7 +32,7 @@ from kdaxioms.symbolic.monotone import prove_by_derivative
 from kdaxioms.symbolic.outcome import AGREES, DISAGREES, PROVED, REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
-from .claims import CROSS_CHECK, FAILS, HOLDS, OPEN, PROVER, Claim, Route
+from .claims import CROSS_CHECK, FAILS, HOLDS, OPEN, PROVER, Claim, Route, defined
 from .settings import Settings
 
 Run = Callable[[Settings], Outcome]
@@ -66,6 +68,18 @@ def _derived(name: str, inputs: dict | None = None) -> Route:
     return Route("symbolic", PROVER, run)
 
 
+def _softening_proof(code: str) -> Route:
+    """The symbolic proof of one softening axiom of power softening (every ``n``, every τ > 0):
+    proved only when each of its steps established what it states; ``unknown`` otherwise."""
+    def run(_settings: Settings) -> Outcome:
+        try:
+            steps = prove_softening_axiom(code)
+        except KdaxiomsError as err:
+            return unknown(f"symbolic proof of {code} failed: {err}")
+        return Outcome(PROVED, "all-n", steps)
+    return Route("symbolic", PROVER, run)
+
+
 def _claim(claim_id: str, op: Operator, name: str, expected: str, routes: tuple[Route, ...], note: str = "") -> Claim:
     spec = AXIOMS[op.kind][name]
     verb = {HOLDS: "satisfies", FAILS: "violates"}.get(expected, "satisfies?")
@@ -73,7 +87,7 @@ def _claim(claim_id: str, op: Operator, name: str, expected: str, routes: tuple[
     forms = ((op.title or op.name, rf"{_symbol(op)} = {op.latex()}"),)
     if note:
         statement += f" ({note})"
-    return Claim(claim_id, statement, spec.latex, expected, op.name, routes, lambda: forms)
+    return Claim(claim_id, statement, spec.latex, expected, op.name, defined(op, routes, spec.interior), lambda: forms)
 
 
 def _symbol(op: Operator) -> str:
@@ -85,15 +99,14 @@ def _symbol(op: Operator) -> str:
 def softening_claims() -> list[Claim]:
     """Power softening satisfies closure and S1-S5; linear smoothing leaves the simplex for tau < 1."""
     power, smooth = family("power-softening"), family("linear-smoothing")
-    axioms_proof = _derived("power-softening-axioms")
     claims = [
         _claim("C10.power.closure", power, "closure", HOLDS, (_vector(power, "closure", 4),)),
-        _claim("C10.power.S1", power, "ranking", HOLDS, (axioms_proof, _vector(power, "ranking", 4))),
+        _claim("C10.power.S1", power, "ranking", HOLDS, (_softening_proof("S1"), _vector(power, "ranking", 4))),
         _claim("C10.power.S2", power, "continuity", HOLDS, (_vector(power, "continuity", 4),)),
         _claim("C10.power.S3", power, "entropy-monotone", HOLDS,
-               (_derived("entropy-derivative"), axioms_proof, _derivative(power, "entropy-monotone"))),
-        _claim("C10.power.S4", power, "identity", HOLDS, (axioms_proof, _vector(power, "identity", 4))),
-        _claim("C10.power.S5", power, "boundary", HOLDS, (axioms_proof,)),
+               (_derived("entropy-derivative"), _softening_proof("S3"), _derivative(power, "entropy-monotone"))),
+        _claim("C10.power.S4", power, "identity", HOLDS, (_softening_proof("S4"), _vector(power, "identity", 4))),
+        _claim("C10.power.S5", power, "boundary", HOLDS, (_softening_proof("S5"),)),
         _claim("C10.smoothing.closure", smooth, "closure", FAILS,
                (_vector(smooth, "closure", 4), _search(smooth, "closure"))),
     ]
@@ -143,11 +156,8 @@ def _intervals(op: Operator, name: str) -> Route:
 
     def run(settings: Settings) -> Outcome:
         r = _log_route(axiom(name, op), settings.seed, (2,), rounds=20, cells=300)
-        if r.verdict == REFUTED:
-            return Outcome(REFUTED, r.scope, r.steps, r.witness)
-        if r.verdict == PROVED:  # the scope column keeps the size; the covered box goes to the evidence
-            size, _, box = (r.scope or "").partition(";")
-            return Outcome(PROVED, size.strip(), r.steps + ((f"covered: {box.strip()}",) if box else ()))
+        if r.verdict in (REFUTED, PROVED):  # the covered box stays in the scope's parameters
+            return Outcome(r.verdict, r.scope, r.steps, r.witness, parameters=r.parameters, conditions=r.conditions)
         return unknown(r.reason, *r.steps)
     return Route("intervals", PROVER, run)
 
@@ -174,6 +184,12 @@ def aggregation_claims() -> list[Claim]:
             code = AXIOMS[Kind.AGGREGATION][name].code
             routes = (_coordinate(op, name), _vector(op, name, limit if name in ("closure", "positivity") else 3))
             claims.append(_claim(f"C11.{tag}.{code}", op, name, HOLDS, routes))
+    claims.append(Claim("C11.geometric.A1-everywhere",
+                        "geometric aggregation is a distribution at every point of its domain (FALSE: 0/0 when the "
+                        "teachers share no support point, 0^0 for a zero weight on a zero entry)",
+                        r"A_w(p^1, \dots, p^m) \in \Delta_n \text{ for all } p^k \in \Delta_n,\ w \in \Delta_m",
+                        FAILS, geo.name, (Route("definedness", PROVER, lambda s: _undefined(geo, s)),),
+                        lambda: ((geo.title, rf"A_w(p^1, p^2)_i = {geo.latex()}"),)))
     claims += [
         _claim("C11.arithmetic.A5", ar, "temperature-coherence", FAILS,
                (_vector(ar, "temperature-coherence", 3), _search(ar, "temperature-coherence"))),
@@ -194,6 +210,18 @@ def aggregation_claims() -> list[Claim]:
                     "along which TV cannot increase; whole-vector Z3 times out on the roots"),
     ]
     return claims
+
+
+def _undefined(op: Operator, settings: Settings) -> Outcome:
+    """Closure refuted where the operator is undefined: an exact input point at which one of its
+    operations is not defined (:mod:`kdaxioms.smt.definedness`)."""
+    d = decide_definedness(op, min(3, settings.max_n), settings.timeout_ms)
+    if d.verdict == REFUTED:
+        return Outcome(REFUTED, d.scope, d.steps + ("the operator is undefined at the witness, so its output is not "
+                                                    "a distribution there",), d.witness)
+    if d.verdict == PROVED:
+        return unknown(f"defined for {d.scope}: no undefined point to refute closure with", *d.steps)
+    return unknown(d.reason, *d.steps)
 
 
 # -- C1 for F2: reduction to F1 ----------------------------------------------------------------
@@ -233,7 +261,7 @@ def multi_teacher_claims() -> list[Claim]:
         f2, aggregation = family(name), family(agg)
         claims.append(Claim(f"C1.{name}.M1-M6", f"{f2.title} satisfies M1-M6 (by reduction to F1 and A1, A2 of {agg})",
                             r"T(q) = \alpha A_w(p^1..p^m) + (1-\alpha) q \text{ satisfies M1--M6}", HOLDS, name,
-                            (Route("reduction", PROVER, _reduction(f2, aggregation)),),
+                            defined(f2, (Route("reduction", PROVER, _reduction(f2, aggregation)),)),
                             lambda f2=f2: ((f2.title, rf"T(q)_i = {f2.latex()}"),)))
     return claims
 

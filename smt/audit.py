@@ -29,8 +29,9 @@ import sympy as sp
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, AXIOMS, Axiom, axiom
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.model import Operator, real
-from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, Outcome, unknown
+from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, Outcome, unknown
 from kdaxioms.symbolic.points import Point
+from kdaxioms.symbolic.verdict import Scope, grid_parameters
 
 from .decide import Emit, decide_obligations, decide_vectors
 
@@ -52,15 +53,24 @@ class AuditResult:
     reason: str = ""
     covered: dict[str, list[str]] = field(default_factory=dict)
     steps: tuple[str, ...] = ()
+    #: Side conditions of the verdict (e.g. where the operator is defined); empty when none.
+    conditions: tuple[str, ...] = ()
+
+    @property
+    def parameters(self) -> dict[str, tuple[str, ...]] | None:
+        """The parameter values covered (None: the full domain)."""
+        return grid_parameters(self.covered)
+
+    @property
+    def full_scope(self) -> Scope:
+        return Scope(self.scope, self.parameters, self.conditions)
 
     def to_json(self) -> dict:
-        out = {"axiom": self.axiom, "code": self.code, "verdict": self.verdict, "scope": self.scope,
+        out = {"axiom": self.axiom, "code": self.code, "verdict": str(self.verdict), **self.full_scope.to_json(),
                "route": self.route, "seconds": round(self.seconds, 3),
                "witness": self.witness.to_json() if self.witness is not None else None}
         if self.reason:
             out["reason"] = self.reason
-        if self.covered:
-            out["covered"] = self.covered
         return out
 
 
@@ -124,8 +134,8 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None) -> tuple
                 covered[s.name].append(str(v))
         out = decide_vectors(ax, sizes, timeout_ms, all_interior=ax.spec.interior, sort=ax.spec.sortable,
                              fixed=fixed, emit=emit)
-        if out.verdict == REFUTED:
-            return out, covered
+        if out.verdict == REFUTED:  # the witness names its parameter values; no grid is claimed
+            return out, {}
         outcomes.append(out)
     if all(o.verdict == PROVED for o in outcomes):
         return Outcome(PROVED, f"n<={max_n}", tuple(s for o in outcomes for s in o.steps)), covered
@@ -150,7 +160,7 @@ def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000) -> Outcome:
     if covered:
         grid = "; ".join(f"${sp.latex(real(k))} \\in \\{{{', '.join(v)}\\}}$" for k, v in covered.items())
         out = Outcome(out.verdict, out.scope, out.steps + (f"covered {grid}",), out.witness, out.reason,
-                      {**out.data, "covered": covered})
+                      {**out.data, "covered": covered}, parameters=grid_parameters(covered), conditions=out.conditions)
     return out
 
 
@@ -176,8 +186,9 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
     if witness is not None:
         witness = _shrink(witness, ax.violated_at, set(ax.operator.interior_inputs) | (
             set(ax.operator.inputs) if ax.spec.interior else set()))
-    return AuditResult(name, code, outcome.verdict, outcome.scope, route, time.perf_counter() - start,
-                       witness, outcome.reason, covered, outcome.steps)
+    verdict = DISAGREEMENT if outcome.data.get("disagreement") else outcome.verdict
+    return AuditResult(name, code, verdict, outcome.scope, route, time.perf_counter() - start,
+                       witness, outcome.reason, covered, outcome.steps, outcome.conditions)
 
 
 def audit(op: Operator, names: Iterable[str] | None = None, max_n: int = 4, timeout_ms: int = 5000,

@@ -1,0 +1,85 @@
+"""Definedness as an obligation: undefined points are found exactly, closure is refuted there, and
+every other proof carries the restriction; never a silent restriction."""
+
+from fractions import Fraction
+
+import pytest
+import sympy as sp
+
+from kdaxioms.proofs.audit import audit_operator
+from kdaxioms.smt.definedness import conditions, decide_definedness, restriction
+from kdaxioms.symbolic.families import family
+from kdaxioms.symbolic.opfile import operator_from_data
+
+
+def meta(component, normalize=False, domain="0 < alpha <= 1"):
+    return operator_from_data({"name": "m", "kind": "meta", "component": component, "normalize": normalize,
+                               "parameters": {"alpha": domain}, "roles": {"anchor_weight": "alpha"}})
+
+
+def evaluate_raw(op, point):
+    """The operator's components and normalizer at the point, by SymPy with no simplification."""
+    subs = {sp.Symbol(k, real=True): sp.Rational(v.numerator, v.denominator) for k, v in point.parameters.items()}
+    for name, vec in point.inputs.items():
+        for k, v in enumerate(vec, start=1):
+            subs[sp.Symbol(f"{name}_{k}", real=True)] = sp.Rational(v.numerator, v.denominator)
+    raw = [c.xreplace(subs) for c in op.expand(op.component, point.n)]
+    return raw, sp.Add(*raw)
+
+
+@pytest.mark.parametrize("name", ["linear-anchor", "memory-anchor", "arithmetic-aggregation", "power-softening"])
+def test_defined_families_are_proved_defined_for_every_n(name):
+    d = decide_definedness(family(name), 3, 5000)
+    assert d.verdict == "proved" and d.scope == "all-n" and restriction(d, "all-n") == ""
+
+
+def test_geometric_aggregation_is_undefined_at_disjoint_supports():
+    op = family("geometric-aggregation")
+    d = decide_definedness(op, 3, 5000)
+    assert d.verdict == "refuted" and d.witness is not None
+    assert "share a support point" in d.condition
+    raw, total = evaluate_raw(op, d.witness)
+    assert total == 0  # 0/0: the normalizer vanishes exactly at the witness
+    assert all(sum(v) == 1 and min(v) >= 0 for v in d.witness.inputs.values())
+    # restricted everywhere: a proof of another axiom must carry the condition
+    assert "share a support point" in restriction(d, "n<=2")
+
+
+def test_a_pole_inside_the_simplex_is_found():
+    op = meta("alpha*p[i] + (1 - alpha)*q[i] + alpha/(4*q[i] - 2)")
+    d = decide_definedness(op, 3, 5000)
+    assert d.verdict == "refuted"
+    assert Fraction(1, 2) in d.witness.inputs["q"]
+
+
+def test_log_of_zero_is_undefined_on_the_boundary_but_not_inside():
+    op = meta("alpha*p[i] + (1 - alpha)*q[i] + alpha*q[i]*log(q[i])")
+    assert decide_definedness(op, 3, 5000).verdict == "refuted"
+    assert decide_definedness(op, 3, 5000, interior=True).verdict == "proved"
+
+
+def test_conditions_are_innermost_first():
+    x = sp.Symbol("x", real=True)
+    conds = conditions(1 / sp.sqrt(1 / x - 1))
+    texts = [c.text for c in conds]
+    assert texts.index("x != 0") < texts.index("-1 + 1/x > 0")
+
+
+def test_audit_refutes_closure_where_undefined_and_restricts_other_proofs():
+    op = operator_from_data({"name": "g", "kind": "aggregation", "component": "p1[i]**w * p2[i]**(1 - w)",
+                             "normalize": True, "parameters": {"w": "0 < w < 1"}, "roles": {"weights": ["w", "1 - w"]}})
+    results = {r.axiom: r for r in audit_operator(op, ["closure", "unanimity"], max_n=2, timeout_ms=5000)}
+    closure = results["closure"]
+    assert closure.verdict == "refuted" and closure.route == "definedness"
+    assert "undefined" in closure.reason
+    raw, total = evaluate_raw(op, closure.witness)
+    assert total == 0
+    unanimity = results["unanimity"]
+    assert unanimity.verdict == "proved"
+    assert any("where T is defined" in c for c in unanimity.conditions)
+    assert unanimity.to_json()["conditions"] == list(unanimity.conditions)
+
+
+def test_a_defined_operator_gets_no_condition():
+    results = audit_operator(family("linear-anchor"), ["closure", "anchoring"], max_n=2, timeout_ms=5000)
+    assert all(r.verdict == "proved" and r.conditions == () for r in results)
