@@ -84,6 +84,13 @@ class LogClaim:
         parts += [f"{name} = ({', '.join(map(str, v))})" for name, v in self.fixed.items()]
         return "; ".join(parts)
 
+    def scope_fields(self) -> dict:
+        """The coverage as scope fields of an :class:`Outcome`: the box as parameter intervals,
+        fixed inputs as conditions (an input anywhere in the simplex restricts nothing)."""
+        return {"scope": f"n={self.n}",
+                "parameters": {str(s): (f"[{lo}, {hi}]",) for s, (lo, hi) in self.box.items()} or None,
+                "conditions": tuple(f"{name} = ({', '.join(map(str, v))})" for name, v in self.fixed.items())}
+
     def point(self, inputs: Mapping[str, tuple[Fraction, ...]], params: Mapping[sp.Symbol, Fraction]) -> Point:
         """An exact :class:`Point` (dependent parameters computed exactly, fixed inputs added)."""
         values = dict(params)

@@ -161,7 +161,7 @@ def prove(claim: LogClaim, diagonal: Diagonal | None = None, budget: int = 60000
                            *steps, seconds=cover.seconds, cells=cover.cells)
     seconds = sum(c.seconds for c in covers)
     summary = [f"interval branch and bound over {claim.scope()}: {c.summary()}" for c in covers]
-    return Outcome(PROVED, claim.scope(), tuple(summary) + tuple(steps),
+    return Outcome(PROVED, steps=tuple(summary) + tuple(steps), **claim.scope_fields(),
                    data={"seconds": seconds, "cells": sum(c.cells for c in covers), "route": "intervals",
                          "box": claim.scope()})
 

@@ -41,8 +41,9 @@ def _biased(_settings: Settings) -> Outcome:
     sign = certified_sign(q1 - p1)
     steps = result.steps + (rf"$q^*_1 - p_1 = {sp.latex(q1 - p1)}$, certified sign ${sign}$"
                             if sign is not None else "the sign of $q^*_1 - p_1$ is not certified",)
-    if sign in (1, -1):
-        return Outcome(PROVED, "n=2", steps)
+    if sign in (1, -1):  # one instance: its parameters and anchor are the scope
+        return Outcome(PROVED, "n=2", steps, parameters={"alpha": (str(BIASED_AT["alpha"]),), "tau": (str(BIASED_AT["tau"]),)},
+                       conditions=(f"anchor p = ({', '.join(map(str, BIASED_AT['p']))})",))
     return unknown("q* = p could not be excluded with certified arithmetic", *steps)
 
 

@@ -63,8 +63,9 @@ def c2_kl_interval_n3_route(contraction: Contraction, alpha_box=C2_N3_ALPHA_BOX)
         failed = next((o for o in outcomes if o.verdict != PROVED), None)
         if failed is not None:
             return failed
-        return Outcome(PROVED, "n=3; " + "; ".join(o.data.get("box", o.scope).split("; ", 1)[1] for o in outcomes),
-                       tuple(s for o in outcomes for s in o.steps))
+        fixed = " or ".join(c.partition(" = ")[2] for o in outcomes for c in o.conditions)
+        return Outcome(PROVED, "n=3", tuple(s for o in outcomes for s in o.steps),
+                       parameters=outcomes[0].parameters, conditions=(f"anchor p = {fixed}",))
     return Route("interval-n3", PROVER, run)
 
 

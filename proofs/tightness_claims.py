@@ -41,8 +41,11 @@ def _vector(p) -> str:
     return "(" + ", ".join(map(str, p)) + ")"
 
 
-def scope() -> str:
-    return f"α={ALPHA}; " + "; ".join(f"n={len(p)}, p={_vector(p)}" for p in ANCHORS)
+def scope() -> dict:
+    """The bracketed points: α fixed, one anchor per support size (scope fields of an Outcome)."""
+    sizes = sorted({len(p) for p in ANCHORS})
+    return {"scope": f"n<={sizes[-1]}" if len(sizes) > 1 else f"n={sizes[0]}", "parameters": {"alpha": (str(ALPHA),)},
+            "conditions": (f"anchor p = {' or '.join(_vector(p) for p in ANCHORS)}",)}
 
 
 def _interval(settings) -> Outcome:
@@ -65,7 +68,7 @@ def _interval(settings) -> Outcome:
             return unknown(f"interior attainment not certified at p={_vector(p)}", *steps, **data)
     steps.append(rf"lower $> (1-\alpha)^2 = {limit}$, the ratio's limit at $q = p$ (local-kl-ratio): "
                  "the supremum is attained away from p and off the faces, i.e. in the interior")
-    return Outcome(PROVED, scope(), tuple(steps), data=data | {"route": "intervals"})
+    return Outcome(PROVED, steps=tuple(steps), data=data | {"route": "intervals"}, **scope())
 
 
 def _numeric(settings) -> Outcome:
@@ -79,7 +82,7 @@ def _numeric(settings) -> Outcome:
         facts.append(escape(f"p={_vector(p)}: best float ratio {found.value:.15g} at q = "
                             f"({', '.join(f'{x:.6g}' for x in found.argmax)}), {found.starts} starts"))
     verdict = AGREES if ok else DISAGREES
-    return Outcome(verdict, scope(), tuple(facts), reason="" if ok else "a float maximum outside [(1-α)², 1-α) or on a face")
+    return Outcome(verdict, steps=tuple(facts), reason="" if ok else "a float maximum outside [(1-α)², 1-α) or on a face")
 
 
 def c4_exact_factor_claim() -> Claim:
