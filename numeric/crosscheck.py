@@ -42,7 +42,7 @@ from .checks import latex_number as num
 from .derived import derive, lambdified, to_float, value
 from .experiment import Experiment, experiment
 from .iterate import Run, run
-from .montecarlo import LEVEL, Estimate, burn_in, chain_mean, window_average
+from .montecarlo import LEVEL, Estimate, burn_in, chain_mean, level_text, window_average
 from .rates import fit_rate, largest_ratio
 from .sampling import interior, starts
 from .observables import sampled_statistics
@@ -271,7 +271,7 @@ def capacity_moments_check(alpha: Fraction, phi: Sequence[Sequence[Fraction]], p
 
 def _interval_step(label: str, est: Estimate, derived: float, source: str) -> str:
     inside = "inside" if est.contains(derived) else r"\textbf{outside}"
-    return (rf"{label}: Monte Carlo ${est.latex()}$ ({est.level:.0%} interval"
+    return (rf"{label}: Monte Carlo ${est.latex()}$ ({level_text(est.level)} interval"
             + (f", simultaneous over {est.comparisons}" if est.comparisons > 1 else "")
             + rf"); derived ({source}) ${derived:.6g}$: {inside}").replace("%", r"\%")
 
@@ -299,7 +299,7 @@ def compare_stationary(series: Mapping[str, np.ndarray], start: int, derived: Ma
     steps = [_interval_step(label, estimates[name], derived[name], source) for name, label, source in chosen]
     ok = all(estimates[name].contains(derived[name]) for name in estimates)
     data = {"estimates": {k: e.to_json() for k, e in estimates.items()}, "derived": dict(derived),
-            "window_start": start, "tolerance": f"the {level:.0%} interval must contain the derived value"}
+            "window_start": start, "tolerance": f"the {level_text(level)} interval must contain the derived value"}
     return _outcome(ok, steps, data, next((s for s in steps if "outside" in s), ""))
 
 
@@ -346,7 +346,7 @@ def compare_heterozygosity(series: np.ndarray, times: Sequence[int], derived: Ca
         ok &= est.contains(h)
         rows.append(_interval_step(rf"$\mathbb{{E}}[1 - \|q_{{{t}}}\|^2]$", est, h, "unanchored-heterozygosity"))
         data[str(t)] = est.to_json() | {"derived": h}
-    return _outcome(ok, rows, {"heterozygosity": data, "tolerance": f"every {level:.0%} interval must contain the "
+    return _outcome(ok, rows, {"heterozygosity": data, "tolerance": f"every {level_text(level)} interval must contain the "
                                                                       "derived value"},
                     next((s for s in rows if "outside" in s), ""))
 
@@ -388,7 +388,7 @@ def compare_accumulation(final: np.ndarray, bound: float, expected: float, t: in
              rf"bound $\frac{{1 - \|p\|^2}}{{N}} \sum_{{s \le {t}}} s^{{-2}} = {bound:.6g}$ (accumulation-bound): the "
              rf"interval's lower end ${est.low:.6g}$ is {relation} the bound"]
     data = {"estimate": est.to_json(), "bound": bound, "expected_error": expected,
-            "tolerance": f"the {level:.0%} interval must contain the exact value and not lie above the bound"}
+            "tolerance": f"the {level_text(level)} interval must contain the exact value and not lie above the bound"}
     return _outcome(ok, steps, data, steps[0] if not est.contains(expected) else steps[1])
 
 

@@ -80,3 +80,8 @@ def burn_in(contraction: float, bias: float = 1e-3) -> int:
     if not 0 <= contraction < 1:
         raise InputError(f"a burn-in needs a contraction factor in [0, 1), got {contraction}")
     return 1 if contraction == 0 else max(1, int(np.ceil(np.log(bias) / np.log(contraction))))
+
+
+def level_text(level: float) -> str:
+    """A confidence level as people write it: ``0.95`` is ``95%``, ``0.999`` is ``99.9%`` (never rounded up to 100%)."""
+    return f"{level * 100:.10g}%"

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .montecarlo import quantile  # noqa: E402
+from .montecarlo import level_text, quantile  # noqa: E402
 
 #: PNG metadata without a software version, so one seed gives one file.
 _METADATA = {"Software": "kdaxioms"}
@@ -54,7 +54,7 @@ def mean_plot(path: Path, series: np.ndarray, label: str, title: str, derived: n
     half = quantile(level) * series.std(axis=1, ddof=1) / np.sqrt(series.shape[1])
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     ax.fill_between(t, np.maximum(mean - half, mean * 1e-3), mean + half, color="tab:blue", alpha=0.25,
-                    label=f"{level:.0%} interval")
+                    label=f"{level_text(level)} interval")
     ax.semilogy(t, np.where(mean > 0, mean, np.nan), lw=1.4, color="tab:blue", label=f"Monte Carlo mean of {label}")
     ax.semilogy(t, np.broadcast_to(derived, t.shape), ls="--", lw=1.6, color="tab:red", label=derived_label)
     _finish(fig, ax, path, title, f"{label} (log scale)")

@@ -21,7 +21,8 @@ import sympy as sp
 from .audit import audit_operator
 from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.opfile import load_operator
-from kdaxioms.symbolic.errors import InputError, KdaxiomsError
+from kdaxioms.symbolic.verdict import Scope, Verdict
+from kdaxioms.symbolic.errors import DisagreementError, InputError, KdaxiomsError
 
 from . import iterate_cmd, tightness_cmd
 from .claims import by_family, registry, select
@@ -114,13 +115,18 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(seed=args.seed, max_n=args.max_n, timeout_s=args.timeout, chains=args.chains)
 
 
+def _scope_text(scope: Scope) -> str:
+    """Sizes, then every parameter grid and side condition (nothing a verdict depends on is hidden)."""
+    return str(scope) if scope.sizes or not scope.unrestricted else "-"
+
+
 def _table(results: list[ClaimResult]) -> str:
     rows = [("claim", "statement", "expected", "verdict", "scope", "routes (verdict, seconds)")]
     for r in results:
         routes = ", ".join(f"{x.route} {x.verdict} {x.seconds:.2f}" for x in r.routes)
-        verdict = r.verdict + (" !DISAGREE" if r.combined.disagreement else "")
+        verdict = str(r.verdict) + (" !" if r.combined.disagreement else "")
         statement = r.claim.statement if len(r.claim.statement) <= 46 else r.claim.statement[:45] + "…"
-        rows.append((r.claim.id, statement, r.claim.expected, verdict, r.combined.scope or "-", routes))
+        rows.append((r.claim.id, statement, r.claim.expected, verdict, _scope_text(r.combined.scope), routes))
     widths = [max(len(row[k]) for row in rows) for k in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
     total = sum(r.seconds for r in results)
@@ -182,19 +188,18 @@ def _audit(args: argparse.Namespace) -> int:
     op = load_operator(args.file)
     results = audit_operator(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), args.emit_smtlib,
                              seed=args.seed)
+    status = 1 if any(r.verdict == Verdict.DISAGREEMENT for r in results) else 0
     if args.json:
         print(json.dumps({"operator": op.name, "kind": op.kind.value, "results": [r.to_json() for r in results]}, indent=2))
-        return 0
+        return status
     rows = [("axiom", "code", "verdict", "scope", "route", "seconds", "witness or reason")]
     for r in results:
         detail = json.dumps(r.witness.to_json()) if r.witness is not None else r.reason
-        if r.covered:
-            detail = (detail + " " if detail else "") + "covered " + ", ".join(f"{k} in {{{', '.join(v)}}}" for k, v in r.covered.items())
-        rows.append((r.axiom, r.code, r.verdict, r.scope or "-", r.route, f"{r.seconds:.2f}", detail))
+        rows.append((r.axiom, r.code, str(r.verdict), _scope_text(r.full_scope), r.route, f"{r.seconds:.2f}", detail))
     widths = [max(len(row[k]) for row in rows) for k in range(6)]
     print(f"{op.name} ({op.kind.value})")
     print("\n".join("  ".join(c.ljust(w) for c, w in zip(row[:6], widths)) + "  " + row[6] for row in rows))
-    return 0
+    return status
 
 
 def _run(argv: Sequence[str]) -> int:
@@ -237,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return _run(argv)
-    except ReportError as err:
+    except (ReportError, DisagreementError) as err:
         print(f"kdaxioms: error: {err}", file=sys.stderr)
         return 1
     except KdaxiomsError as err:

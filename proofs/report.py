@@ -82,10 +82,12 @@ def _claim_context(r: ClaimResult) -> dict:
     return {
         "keep_lines": _first_row_lines(list(r.routes)),
         "id": r.claim.id, "statement": r.claim.statement, "latex": r.claim.latex,
-        "expected": r.claim.expected, "verdict": r.verdict, "scope": r.combined.scope or "--",
+        "expected": r.claim.expected, "verdict": str(r.verdict), "scope": r.combined.scope.sizes or "--",
+        "parameters": "" if r.combined.scope.parameters is None else r.combined.scope.parameters_text(),
+        "conditions": list(r.combined.scope.conditions),
         "disagreement": r.combined.disagreement, "notes": list(r.combined.notes),
         "forms": list(r.claim.forms()),
-        "routes": [{"name": x.route, "verdict": x.verdict, "reason": x.outcome.reason,
+        "routes": [{"name": x.route, "verdict": str(x.verdict), "reason": x.outcome.reason,
                     "steps": list(x.outcome.steps)} for x in r.routes],
         "witness": witness.latex_rows() if witness is not None else None,
     }
@@ -108,6 +110,9 @@ def render(results: list[ClaimResult], settings: Settings, command: str, date: s
         "refuted": sum(r.verdict == "refuted" for r in results),
         "unknown": sum(r.verdict == "unknown" for r in results),
         "as_expected": sum(r.as_expected for r in results),
+        "disagreement": sum(r.verdict == "disagreement" for r in results),
+        "unrestricted": sum(r.verdict == "proved" and r.combined.scope.sizes == "all-n" and r.combined.scope.unrestricted
+                            for r in results),
         "undecided": [r.claim.id for r in results if r.verdict == "unknown"],
     }
     return _templates().get_template("report.tex.j2").render(
