@@ -105,7 +105,7 @@ def _coordinate(ax: Axiom, timeout_ms: int, emit: Emit | None) -> Outcome | None
         return None
     if any(_exponent_symbols(ob.premise) | _exponent_symbols(ob.conclusion) for ob in obligations):
         return None
-    return decide_obligations(ax.operator, obligations, ax.violated_at, timeout_ms, emit)
+    return decide_obligations(ax.operator, obligations, ax.replay, timeout_ms, emit)
 
 
 def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None) -> tuple[Outcome, dict[str, list[str]]]:
@@ -220,7 +220,7 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
         return AuditResult(name, "C", UNKNOWN, None, "none", 0.0, reason=str(err))
     route, outcome = "smt-coordinate", None
     if op.separable:
-        outcome = decide_obligations(op, claim.obligations(), claim.violated_at, timeout_ms, emit)
+        outcome = decide_obligations(op, claim.obligations(), claim.replay, timeout_ms, emit)
     if outcome is None or outcome.verdict == UNKNOWN:
         route = "smt-vector"
         outcome = decide_vectors(claim, range(2, max_n + 1), timeout_ms, emit=emit)

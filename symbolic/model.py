@@ -7,8 +7,9 @@ An operator is a kind, a SymPy expression for output component ``i`` over indexe
     T(x)_i = c_i(x) / sum_j c_j(x)       (normalize = True)
 
 Every other layer (SMT, numpy, LaTeX) obtains its formulas by translating this model: the
-per-coordinate form (scalar symbols ``p_i``, ``q_i``) for claims that separate over
-coordinates, or the vector form (symbols ``p_1 .. p_n``) for a fixed support size ``n``.
+per-coordinate form (scalar symbols ``p_{i}``, ``q_{i}``) for claims that separate over
+coordinates, or the vector form (symbols ``p_{1} .. p_{n}``) for a fixed support size ``n``.
+These symbols live in an internal namespace (:func:`internal`) that no parameter name can reach.
 """
 
 from __future__ import annotations
@@ -45,14 +46,26 @@ def real(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
+def internal(name: str) -> sp.Symbol:
+    """A real symbol of the encodings' own namespace (coordinates, auxiliary variables).
+
+    Its name must contain a character that no identifier contains (a brace, a backslash): every
+    name a user can give (an operator file's parameters, see :mod:`kdaxioms.symbolic.parse`) is
+    an identifier, so an internal symbol never equals, and never shares a name with, a user's
+    parameter.  Braces keep LaTeX unchanged: ``p_{1}`` prints as ``p_{1}`` like ``p_1``."""
+    if name.isidentifier():
+        raise ModelError(f"internal symbol name {name!r} is an identifier: a user parameter could capture it")
+    return real(name)
+
+
 def coordinate_symbol(name: str) -> sp.Symbol:
-    """Scalar symbol standing for the coordinate ``name[i]``, e.g. ``p_i``."""
-    return real(f"{name}_i")
+    """Scalar symbol standing for the coordinate ``name[i]``, named ``p_{i}`` (internal namespace)."""
+    return internal(f"{name}_{{i}}")
 
 
 def vector_symbols(name: str, n: int) -> tuple[sp.Symbol, ...]:
-    """Symbols ``name_1 .. name_n`` for a whole input vector."""
-    return tuple(real(f"{name}_{k}") for k in range(1, n + 1))
+    """Symbols ``name_{1} .. name_{n}`` for a whole input vector (internal namespace)."""
+    return tuple(internal(f"{name}_{{{k}}}") for k in range(1, n + 1))
 
 
 @dataclass(frozen=True)
