@@ -33,6 +33,7 @@ from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
 from .decide import Emit, decide_obligations, decide_vectors
+from .domain import check_domain
 
 #: Rationals tried for a parameter in an exponent, in order (kept if inside its domain).
 GRID = tuple(Fraction(x) for x in ("1/3", "1/2", "1", "2", "3", "1/4", "2/3", "3/4"))
@@ -183,6 +184,7 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
 def audit(op: Operator, names: Iterable[str] | None = None, max_n: int = 4, timeout_ms: int = 5000,
           emit_dir: Path | None = None) -> list[AuditResult]:
     """Audit ``op`` against the named axioms (default: every axiom of its kind)."""
+    check_domain(op, timeout_ms)
     names = list(names) if names else list(AXIOMS[op.kind])
     axioms = [axiom(n, op) for n in names]
     results = []
@@ -233,7 +235,9 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
 
 def audit_file(op: Operator, names: Iterable[str] | None, factor: str | None = None, max_n: int = 4,
                timeout_ms: int = 5000, emit_dir: Path | None = None) -> list[AuditResult]:
-    """The audit command: the kind's axioms, and contraction claims named explicitly."""
+    """The audit command: the kind's axioms, and contraction claims named explicitly (after the
+    parameter domain is shown non-empty: an empty one is an :class:`InputError`)."""
+    check_domain(op, timeout_ms)
     names = list(names) if names else list(AXIOMS[op.kind])
     known = list(AXIOMS[op.kind]) + (list(CONTRACTIONS) if op.kind.value == "meta" else [])
     for n in names:

@@ -33,8 +33,9 @@ def prove_coherence(op: Operator) -> Outcome:
         raise ModelError(f"temperature coherence is an aggregation axiom; {op.name} is a {op.kind.value} operator")
     if not op.normalize:  # the inner side is then a distribution only by A1, which is not checked here
         return unknown(f"{op.name} is not normalized; the per-coordinate method covers normalized aggregations only")
-    if op.component.has(sp.Sum):
-        return unknown(f"{op.name} sums over the support: no per-coordinate form")
+    reason = op.coordinatewise()
+    if reason is not None:
+        return unknown(f"{op.name} has no per-coordinate form: {reason}")
     tau = SOFT_TEMPERATURE  # internal: an aggregation parameter named tau is another symbol
     x = {name: coordinate_symbol(name) for name in op.inputs}
     positive = {s: _positive(s) for s in x.values()}
