@@ -190,6 +190,9 @@ class Operator:
         """
         if self.normalize:
             raise ModelError(f"operator {self.name} is normalized: it has no per-coordinate form")
+        reason = self.coordinatewise()
+        if reason is not None:
+            raise ModelError(f"operator {self.name} has no per-coordinate form: {reason}")
         return self.unnormalized_coordinate()
 
     @property
@@ -198,9 +201,10 @@ class Operator:
         return not self.normalize and self.coordinatewise() is None
 
     def unnormalized_coordinate(self) -> sp.Expr:
-        """The component formula ``c_i`` over the scalar symbols ``x_i`` (before normalization);
-        raises :class:`ModelError` unless :meth:`coordinatewise` holds."""
-        reason = self.coordinatewise()
+        """The component formula ``c_i`` over the scalar symbols ``x_i`` (before normalization; sums
+        over the support and ``n`` are kept); raises :class:`ModelError` when the component uses
+        an index other than through ``x[i]`` and ``x[j]``, so that ``c_i`` is no single formula."""
+        reason = self._index_use()
         if reason is not None:
             raise ModelError(f"operator {self.name} has no per-coordinate form: {reason}")
         mapping = {self._base(x)[INDEX]: coordinate_symbol(x) for x in self.inputs}
