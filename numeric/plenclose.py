@@ -79,7 +79,7 @@ class PLTranslator(Z3Translator):
     def _log(self, e: sp.log) -> z3.ArithRef:
         arg = e.args[0]
         if arg not in self.logs:
-            self.logs[arg] = _Log(arg, self(arg), z3.Real(f"log{len(self.logs)}", self.ctx))
+            self.logs[arg] = _Log(arg, self(arg), z3.FreshReal("log", self.ctx))
         return self.logs[arg].variable
 
     def enclosure(self, log: _Log) -> list[z3.BoolRef]:

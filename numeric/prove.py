@@ -152,6 +152,9 @@ def prove(claim: LogClaim, diagonal: Diagonal | None = None, budget: int = 60000
         covers.append(cover)
         if cover.violation is not None:
             point = _point(claim, cover.violation)
+            if claim.replay is None or claim.replay(point) is not True:
+                return unknown("the interval cover found a negative cell centre, but it does not replay exactly "
+                               "as a violation (outside the premise, undefined, or not certified)", *steps)
             return Outcome(REFUTED, f"n={claim.n}", (f"interval branch and bound: {cover.summary()}",
                                                      "a cell centre is certainly negative"), point,
                            data={"seconds": cover.seconds, "route": "intervals"})

@@ -138,8 +138,9 @@ class Certificate:
 def certify(claim: LogClaim, point: Point, enclosure: FormulaEnclosure | None = None) -> Certificate | None:
     """Interval certificate that ``claim`` fails at the exact ``point`` (None if not certified).
 
-    The exact replay of the claim (SymPy value, ``certified_sign``) is run as well; a replay that
-    certifies the opposite raises :class:`DisagreementError`."""
+    The exact replay of the claim (:mod:`kdaxioms.symbolic.replay`: premise, definedness, then the
+    conclusion) must say violated, or the point is no witness; a replay that certifies the
+    opposite raises :class:`DisagreementError`."""
     enclosure = enclosure or FormulaEnclosure(claim.formula.xreplace(dict(claim.dependent)), _symbols(claim))
     subs = claim.substitution(point)
     values = [Interval.exact(_fraction(subs[s])) for s in enclosure.symbols]
@@ -149,11 +150,12 @@ def certify(claim: LogClaim, point: Point, enclosure: FormulaEnclosure | None = 
             break
     if truth is not False:
         return None
-    if claim.replay is not None:
-        replay = claim.replay(point)
-        if replay is False:
-            raise DisagreementError(f"intervals certify a violation of {claim.name} at {point.to_json()}, "
-                                    "exact replay certifies that it holds")
+    replay = claim.replay(point) if claim.replay is not None else None
+    if replay is False:
+        raise DisagreementError(f"intervals certify a violation of {claim.name} at {point.to_json()}, "
+                                "exact replay certifies that it holds")
+    if replay is not True:  # outside the premise, operator undefined, or not certified exactly: no witness
+        return None
     low = enclosure.lower_margin(values, bits)
     return Certificate(point, bits, f"violation enclosure lower end {low:.6g}" if low is not None else "formula certainly false")
 

@@ -30,7 +30,6 @@ import sympy as sp
 
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
 from kdaxioms.symbolic.errors import InputError, ModelError
-from kdaxioms.symbolic.families import power_softening
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
@@ -112,9 +111,6 @@ class _Space:
         for symbol, condition in AUXILIARY_DOMAINS.items():
             domains[symbol] = condition.as_set()
         self.parameters = sorted(formula.free_symbols - coordinates, key=str)
-        for s in self.parameters:  # a temperature brought in by the axiom (A5's power softening)
-            if s not in domains and s == power_softening().roles["temperature"]:
-                domains[s] = sp.Interval.open(0, sp.oo)
         missing = [s.name for s in self.parameters if s not in domains]
         if missing:
             raise ModelError(f"no domain to draw {missing} from")

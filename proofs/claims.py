@@ -17,6 +17,7 @@ from kdaxioms.numeric.checks import contraction_check, trajectory_check
 from kdaxioms.smt.audit import coordinate_route, vector_route
 from kdaxioms.smt.decide import decide_obligations, decide_vectors
 from kdaxioms.smt.definedness import decide_definedness, restrict, size_bound
+from kdaxioms.symbolic.replay import Replay, Status
 from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.contraction import prove_by_convexity, prove_identity
 from kdaxioms.symbolic.divergences import divergence
@@ -56,7 +57,7 @@ class Claim:
 
 def _smt_coordinate(statement) -> Route:
     return Route("smt-coordinate", PROVER,
-                 lambda s: decide_obligations(statement.operator, statement.obligations(), statement.violated_at, s.timeout_ms))
+                 lambda s: decide_obligations(statement.operator, statement.obligations(), statement.replay, s.timeout_ms))
 
 
 def _smt_vector(statement) -> Route:
@@ -131,8 +132,8 @@ class _Trajectory:
         traj = trajectory(self.operator)
         return traj.attraction_obligations() if self._attraction else traj.induction_obligations()
 
-    def violated_at(self, point):  # no liftable obligations: never called
-        return None
+    def replay(self, point):  # no liftable obligations: never called
+        return Replay(Status.UNDECIDED, "the trajectory obligations have no whole-statement replay")
 
 
 def trajectory_claims(op: Operator) -> list[Claim]:

@@ -34,6 +34,7 @@ from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.verdict import Scope, grid_parameters
 
 from .decide import Emit, decide_obligations, decide_vectors
+from .domain import check_domain
 
 #: Rationals tried for a parameter in an exponent, in order (kept if inside its domain).
 GRID = tuple(Fraction(x) for x in ("1/3", "1/2", "1", "2", "3", "1/4", "2/3", "3/4"))
@@ -115,7 +116,7 @@ def _coordinate(ax: Axiom, timeout_ms: int, emit: Emit | None) -> Outcome | None
         return None
     if any(_exponent_symbols(ob.premise) | _exponent_symbols(ob.conclusion) for ob in obligations):
         return None
-    return decide_obligations(ax.operator, obligations, ax.violated_at, timeout_ms, emit)
+    return decide_obligations(ax.operator, obligations, ax.replay, timeout_ms, emit)
 
 
 def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None) -> tuple[Outcome, dict[str, list[str]]]:
@@ -194,6 +195,7 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
 def audit(op: Operator, names: Iterable[str] | None = None, max_n: int = 4, timeout_ms: int = 5000,
           emit_dir: Path | None = None) -> list[AuditResult]:
     """Audit ``op`` against the named axioms (default: every axiom of its kind)."""
+    check_domain(op, timeout_ms)
     names = list(names) if names else list(AXIOMS[op.kind])
     axioms = [axiom(n, op) for n in names]
     results = []
@@ -231,7 +233,7 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
         return AuditResult(name, "C", UNKNOWN, None, "none", 0.0, reason=str(err))
     route, outcome = "smt-coordinate", None
     if op.separable:
-        outcome = decide_obligations(op, claim.obligations(), claim.violated_at, timeout_ms, emit)
+        outcome = decide_obligations(op, claim.obligations(), claim.replay, timeout_ms, emit)
     if outcome is None or outcome.verdict == UNKNOWN:
         route = "smt-vector"
         outcome = decide_vectors(claim, range(2, max_n + 1), timeout_ms, emit=emit)
@@ -244,7 +246,9 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
 
 def audit_file(op: Operator, names: Iterable[str] | None, factor: str | None = None, max_n: int = 4,
                timeout_ms: int = 5000, emit_dir: Path | None = None) -> list[AuditResult]:
-    """The audit command: the kind's axioms, and contraction claims named explicitly."""
+    """The audit command: the kind's axioms, and contraction claims named explicitly (after the
+    parameter domain is shown non-empty: an empty one is an :class:`InputError`)."""
+    check_domain(op, timeout_ms)
     names = list(names) if names else list(AXIOMS[op.kind])
     known = list(AXIOMS[op.kind]) + (list(CONTRACTIONS) if op.kind.value == "meta" else [])
     for n in names:

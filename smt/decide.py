@@ -17,17 +17,20 @@ from typing import Callable, Iterable, Mapping, Protocol
 import sympy as sp
 import z3
 
-from kdaxioms.symbolic.errors import InputError, TranslationError
+from kdaxioms.symbolic.errors import ModelError, TranslationError
 from kdaxioms.symbolic.model import Operator
 from kdaxioms.symbolic.obligations import (Obligation, lift_coordinate_model, simplex_constraints,
                                            symmetry_breaking, vector_model_point)
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
+from kdaxioms.symbolic.replay import Replay
 
 from .solve import SAT, UNSAT, Answer, check
 from .translate import Z3Translator
 
-Replay = Callable[[Point], "bool | None"]
+#: The exact replay of a statement at a point (:mod:`kdaxioms.symbolic.replay`); only a
+#: ``VIOLATED`` result refutes.
+ReplayFn = Callable[[Point], Replay]
 #: Receives the SMT-LIB 2 text of each query (for --emit-smtlib).
 Emit = Callable[[str], None]
 
@@ -37,13 +40,17 @@ class Statement(Protocol):
 
     def obligations(self) -> list[Obligation]: ...
     def vector_formula(self, n: int) -> sp.Basic: ...
-    def violated_at(self, point: Point) -> bool | None: ...
+    def replay(self, point: Point) -> Replay: ...
 
 
 def _query(premise: sp.Basic, conclusion: sp.Basic, timeout_ms: int, emit: Emit | None = None) -> Answer:
     """Check ``premise and not conclusion`` in a fresh Z3 context (optionally writing SMT-LIB)."""
     ctx = z3.Context()
     symbols = sorted((premise.free_symbols | conclusion.free_symbols), key=str)
+    names = [s.name for s in symbols]
+    clash = sorted({name for name in names if names.count(name) > 1})
+    if clash:  # two symbols would be one Z3 variable: a capture, never silently accepted
+        raise ModelError(f"distinct symbols share the names {clash}; the encoding would identify them")
     variables = {s: z3.Real(s.name, ctx) for s in symbols}
     tr = Z3Translator(variables, ctx)
     constraints = [tr(premise), z3.Not(tr(conclusion))]
@@ -55,14 +62,7 @@ def _query(premise: sp.Basic, conclusion: sp.Basic, timeout_ms: int, emit: Emit 
     return check(constraints, {s.name: v for s, v in variables.items()}, ctx, timeout_ms)
 
 
-def _replay(replay: Replay, point: Point) -> tuple[bool | None, str]:
-    try:
-        return replay(point), ""
-    except InputError as err:
-        return None, str(err)
-
-
-def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: Replay | None,
+def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: ReplayFn | None,
                        timeout_ms: int = 5000, emit: Emit | None = None) -> Outcome:
     """Per-coordinate route: proof for every ``n`` or an exactly replayed ``n = 2`` witness."""
     steps = []
@@ -82,11 +82,11 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
             continue
         if answer.status == SAT and ob.liftable and replay is not None:
             point = lift_coordinate_model(op, answer.values)
-            violated, why = _replay(replay, point)
-            if violated:
+            result = replay(point)
+            if result.violated:
                 steps.append(f"{ob.label}: model lifted to $n = 2$ and replayed exactly: violated")
                 return Outcome(REFUTED, "n=2", tuple(steps), witness=point)
-            return unknown(f"{ob.label}: per-coordinate model does not refute at n = 2 {why}".strip(), *steps)
+            return unknown(f"{ob.label}: per-coordinate model does not refute at n = 2 ({result})", *steps)
         if answer.status == SAT:
             return unknown(f"{ob.label}: per-coordinate model found but it is not a distribution point", *steps)
         return unknown(f"{ob.label}: {answer.reason}", *steps)
@@ -108,8 +108,11 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
         premise = simplex_constraints(op, n, all_interior).xreplace(fixed)
         if sort and op.label_symmetric:
             premise = sp.And(premise, symmetry_breaking(op, n, op.inputs[0]))
+        conclusion = statement.vector_formula(n).xreplace(fixed)
+        own = {s for syms in op.vector_inputs(n).values() for s in syms} | set(op.parameter_symbols)
+        auxiliary = sorted(s.name for s in conclusion.free_symbols - own)  # e.g. A3's raise share
         try:
-            answer = _query(premise, statement.vector_formula(n).xreplace(fixed), timeout_ms, emit)
+            answer = _query(premise, conclusion, timeout_ms, emit)
         except TranslationError as err:
             return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
         if answer.status == UNSAT:
@@ -118,13 +121,13 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
             continue
         if answer.status == SAT:
             values = dict(answer.values) | {s.name: Fraction(int(v.p), int(v.q)) for s, v in fixed.items()}
-            point = vector_model_point(op, n, values, extra=[s.name for s in fixed])
-            violated, why = _replay(statement.violated_at, point)
-            if violated:
+            point = vector_model_point(op, n, values, extra=[s.name for s in fixed] + auxiliary)
+            result = statement.replay(point)
+            if result.violated:
                 steps.append(f"$n = {n}$: model replayed exactly: violated")
                 return Outcome(REFUTED, f"n={n}", tuple(steps), witness=point)
             note = "approximated algebraic model" if answer.approximate else "model"
-            return unknown(f"n = {n}: {note} failed exact replay {why}".strip(), *steps,
+            return unknown(f"n = {n}: {note} failed exact replay ({result})", *steps,
                            disagreement=not answer.approximate)
         out = unknown(f"n = {n}: {answer.reason}", *steps)
         return Outcome(out.verdict, f"n<={proved_up_to}" if proved_up_to else None, out.steps, reason=out.reason)

@@ -9,7 +9,8 @@ Constructs outside polynomial real arithmetic are encoded exactly with auxiliary
 * ``Abs``, ``Max``, ``Min``, ``Heaviside(x, h0)`` and ``Piecewise`` become ``If`` terms (case splits).
 
 Side conditions define the auxiliary variables uniquely, so asserting them keeps the encoding
-equivalent to the original formula.  A node with no rule (``log``, ``exp``, ...) raises a
+equivalent to the original formula.  Auxiliary variables are Z3 fresh constants (``inv!0``,
+``root!1``): distinct from every named variable, whatever the user's parameters are called.  A node with no rule (``log``, ``exp``, ...) raises a
 :class:`TranslationError` naming it.
 """
 
@@ -108,7 +109,7 @@ class Z3Translator:
         """``1/x`` as a fresh ``d`` with ``d * x == 1``: denominators multiplied out, exactly."""
         key = (expr, -1)
         if key not in self._roots:
-            d = z3.Real(f"inv{len(self._roots)}", self.ctx)
+            d = z3.FreshReal("inv", self.ctx)
             self.side_conditions.append(d * value == 1)
             self._roots[key] = d
         return self._roots[key]
@@ -117,7 +118,7 @@ class Z3Translator:
         key = (radicand, k)
         if key not in self._roots:
             x = self(radicand)
-            r = z3.Real(f"root{len(self._roots)}", self.ctx)
+            r = z3.FreshReal("root", self.ctx)
             self.side_conditions += [x >= 0, r >= 0, self._power(r, k) == x]
             self._roots[key] = r
         return self._roots[key]

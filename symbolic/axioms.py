@@ -19,16 +19,17 @@ formula (A3 and M4 in KL, S3) are decided by the numeric layer's certified inter
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Callable
 
 import sympy as sp
 
-from .certify import certified_truth
 from .contraction import convex_in_first
 from .errors import ModelError, UnknownNameError
-from .model import Kind, Operator, coordinate_symbol, real, vector_symbols
+from .model import Kind, Operator, coordinate_symbol, internal, vector_symbols
 from .obligations import Obligation, coordinate_box
 from .points import Point
+from .replay import Premise, Replay, replay
 from .statements import ANCHOR, STUDENT
 
 
@@ -40,9 +41,9 @@ def _closure_obligations(op: Operator) -> list[Obligation]:
     t = op.coordinate()
     box = coordinate_box(op)
     domains = op.domain()
-    u = {x: real(f"u_{x}") for x in op.inputs}
-    v = {x: real(f"v_{x}") for x in op.inputs}
-    a = real("a")
+    u = {x: internal(f"u_{{{x}}}") for x in op.inputs}
+    v = {x: internal(f"v_{{{x}}}") for x in op.inputs}
+    a = internal("{a}")
     t_u, t_v = _substitute_inputs(op, t, u), _substitute_inputs(op, t, v)
     t_sum = _substitute_inputs(op, t, {x: u[x] + v[x] for x in op.inputs})
     t_scaled = _substitute_inputs(op, t, {x: a * u[x] for x in op.inputs})
@@ -240,16 +241,22 @@ def _agg_positivity_vector(op: Operator, n: int) -> sp.Basic:
     return sp.And(*parts)
 
 
-#: The share ``s`` by which a weight is raised in A3: ``w' = (1 - s) w + s e_k``, ``0 <= s <= 1``.
-RAISE_SHARE = real("s")
-#: Domains of auxiliary symbols that axioms introduce (used when they are instantiated).
-AUXILIARY_DOMAINS = {RAISE_SHARE: sp.And(0 <= RAISE_SHARE, RAISE_SHARE <= 1)}
+#: The share ``s`` by which a weight is raised in A3: ``w' = (1 - s) w + s e_k``, ``0 <= s <= 1``
+#: (named ``{s}``, in the internal namespace, so that a parameter ``s`` is not captured).
+RAISE_SHARE = internal("{s}")
+#: The temperature of the power softening that A5 composes with an aggregation (``\tau_{S}``,
+#: internal: an aggregation parameter named ``tau`` is a different symbol).
+SOFT_TEMPERATURE = internal(r"\tau_{S}")
+#: Domains of auxiliary symbols that axioms introduce (used when they are instantiated, and by
+#: the replay, which requires a witness's auxiliary values to lie in them).
+AUXILIARY_DOMAINS = MappingProxyType({RAISE_SHARE: sp.And(0 <= RAISE_SHARE, RAISE_SHARE <= 1),
+                                      SOFT_TEMPERATURE: SOFT_TEMPERATURE > 0})
 
 
 def raised_weights(op: Operator, k: int) -> tuple[dict[sp.Symbol, sp.Expr], sp.Symbol, sp.Basic]:
     """Parameters ``theta'`` whose weights are ``(1 - s) w + s e_k``: solved by SymPy."""
     ws, s = _weights(op), RAISE_SHARE
-    fresh = {p: sp.Symbol(f"{p.name}_raised", real=True) for p in op.parameter_symbols}
+    fresh = {p: sp.Dummy(f"{p.name}_raised", real=True) for p in op.parameter_symbols}  # solved away below
     target = [(1 - s) * w + (s if j == k else 0) for j, w in enumerate(ws)]
     equations = [sp.Eq(w.xreplace(fresh), t) for w, t in zip(ws, target)]
     solutions = sp.solve(equations, list(fresh.values()), dict=True)
@@ -293,13 +300,14 @@ def _coherence_vector(op: Operator, n: int) -> sp.Basic:
     """``S_tau(A_w(p^1..p^m)) = A_w(S_tau(p^1)..S_tau(p^m))`` with power softening from the registry."""
     from .families import power_softening
     soft = power_softening()
+    softened = [c.xreplace({soft.roles["temperature"]: SOFT_TEMPERATURE}) for c in soft.vector(n)]
     base = vector_symbols("p", n)
     agg = op.vector(n)
-    outer = [c.xreplace(dict(zip(base, agg))) for c in soft.vector(n)]
+    outer = [c.xreplace(dict(zip(base, agg))) for c in softened]
     inner_subs = {}
     for name in op.inputs:
         xs = vector_symbols(name, n)
-        inner_subs.update(zip(xs, [c.xreplace(dict(zip(base, xs))) for c in soft.vector(n)]))
+        inner_subs.update(zip(xs, [c.xreplace(dict(zip(base, xs))) for c in softened]))
     inner = [c.xreplace(inner_subs) for c in agg]
     return sp.And(*(sp.Eq(a, b) for a, b in zip(outer, inner)))
 
@@ -440,14 +448,20 @@ class Axiom:
             raise ModelError(f"axiom {self.spec.name}: {self.spec.undecided}")
         return self.spec.vector(self.operator, n)
 
+    def premise(self) -> Premise:
+        """What a point must satisfy before the axiom is evaluated at it: every input in the open
+        simplex when the axiom asks for it, the auxiliary symbols in their domains."""
+        interior = frozenset(self.operator.inputs) if self.spec.interior else frozenset()
+        return Premise(self.operator, interior, AUXILIARY_DOMAINS)
+
+    def replay(self, point: Point) -> Replay:
+        """The exact replay of :mod:`kdaxioms.symbolic.replay`: premise, definedness, conclusion."""
+        return replay(self.premise(), self.vector_formula, point)
+
     def violated_at(self, point: Point) -> bool | None:
-        """Exact replay: True if the axiom fails at ``point``; None if the sign is not certified."""
-        subs = self.operator.check_parameters(point.parameters)
-        subs.update({real(k): sp.Rational(v.numerator, v.denominator) for k, v in point.parameters.items()})
-        syms = self.operator.vector_inputs(point.n)
-        for name, vec in point.sympy_inputs().items():
-            subs.update(zip(syms[name], vec))
-        truth = certified_truth(self.vector_formula(point.n), subs)
+        """True only when :meth:`replay` says ``VIOLATED``; False when the axiom holds at ``point``;
+        None otherwise (outside the premise, operator undefined, sign not certified)."""
+        truth = self.replay(point).truth()
         return None if truth is None else not truth
 
     def text(self) -> str:

@@ -139,7 +139,8 @@ class Domain:
         if not self._single:
             return False
         if key not in self._distributions:
-            inputs = {s for a in A for s in a.free_symbols if s.name.rsplit("_", 1)[0] in self.op.inputs}
+            coordinates = {s for name in self.op.inputs for s in vector_symbols(name, len(A))}
+            inputs = {s for a in A for s in a.free_symbols if s in coordinates}  # never a parameter, whatever its name
             signs = signed_symbols(self.op, inputs)
             nonnegative = all(a.xreplace(signs).is_nonnegative is True for a in A)
             self._distributions[key] = nonnegative and self.is_zero(sp.Add(*A) - 1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import flint
 import sympy as sp
 
-from .errors import TranslationError
+from .errors import TranslationError, UndefinedError
 
 _PRECISIONS = (64, 256, 1024)
 
@@ -84,14 +84,69 @@ def certified_sign(expr: sp.Expr) -> int | None:
 _UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
+def _sign(value: sp.Expr, what: sp.Expr) -> int:
+    """The certified sign of a number on which definedness depends (else an uncertain error)."""
+    sign = certified_sign(value)
+    if sign is None:
+        raise UndefinedError(f"the sign of {value} (in {what}) cannot be certified", certain=False)
+    return sign
+
+
+def _check_pow(base: sp.Expr, exp: sp.Expr, node: sp.Expr) -> None:
+    """``base**exp`` is defined over the reals iff: for an integer ``exp <= 0``, ``base != 0``;
+    for any other ``exp``, ``base >= 0``, and ``base > 0`` when ``exp <= 0`` (the convention of
+    the Z3 encoding, where ``x**(m/k)`` requires ``x >= 0`` even for odd ``k``)."""
+    if not (base.is_number and exp.is_number):
+        return
+    if isinstance(exp, sp.Integer):
+        if exp <= 0 and _sign(base, node) == 0:
+            raise UndefinedError(f"{node} is 0**{exp}")
+        return
+    sign = _sign(base, node)
+    if sign < 0:
+        raise UndefinedError(f"{node} is a non-integer power of the negative number {base}")
+    if sign == 0 and _sign(exp, node) <= 0:
+        raise UndefinedError(f"{node} is 0**{exp}")
+
+
+def exact_value(expr: sp.Basic, subs: dict) -> sp.Basic:
+    """``expr`` at the exact point ``subs``, evaluated bottom-up so that SymPy never folds an
+    undefined operation away: ``0**0`` is not 1, ``sqrt(-1)`` is not ``I``, ``1/0`` is not
+    ``zoo``.  Raises :class:`UndefinedError` at the first operation outside its domain.  A
+    ``Piecewise`` evaluates only the branch whose condition holds."""
+    if expr in subs:
+        return subs[expr]
+    if not expr.args or isinstance(expr, (sp.Symbol, sp.Indexed)):
+        return expr
+    if isinstance(expr, sp.Piecewise):
+        for value, cond in expr.args:
+            truth = certified_truth(cond, subs)
+            if truth is None:
+                raise UndefinedError(f"the branch of {expr} cannot be certified", certain=False)
+            if truth:
+                return exact_value(value, subs)
+        raise UndefinedError(f"no branch of {expr} applies")
+    args = [exact_value(a, subs) for a in expr.args]
+    if isinstance(expr, sp.Pow):
+        _check_pow(args[0], args[1], expr)
+    if isinstance(expr, sp.log) and args[0].is_number and _sign(args[0], expr) <= 0:
+        raise UndefinedError(f"{expr} is the logarithm of {args[0]} <= 0")
+    value = expr.func(*args)
+    if isinstance(value, sp.Expr) and value.is_number and (value.has(*_UNDEFINED) or value.has(sp.I)
+                                                           or value.is_real is False):
+        raise UndefinedError(f"{expr} evaluates to {value}, not a real number")
+    return value
+
+
 def certified_truth(formula: sp.Basic, subs: dict | None = None) -> bool | None:
     """The truth value of a formula (relations joined by And/Or/Not/Implies) at the exact point
     ``subs``, each relation decided by :func:`certified_sign` of ``lhs - rhs``; ``None`` if any
     needed sign cannot be certified.
 
-    The point is substituted into each side separately, before SymPy may fold a relation: a side
-    that is undefined there (a division by zero, ``0**(-1)``, an infinite power) makes the
-    relation ``None``, never a truth value (``Eq(zoo, 1)`` would otherwise fold to ``False``)."""
+    The point is substituted into each side separately and bottom-up (:func:`exact_value`), before
+    SymPy may fold a relation: a side that is undefined there (a division by zero, ``0**0``, the
+    logarithm of 0, a root of a negative number) makes the relation ``None``, never a truth value
+    (``Eq(zoo, 1)`` would otherwise fold to ``False``, ``0**0`` to ``1``)."""
     subs = subs or {}
     if formula is sp.true or formula is True:
         return True
@@ -109,7 +164,10 @@ def certified_truth(formula: sp.Basic, subs: dict | None = None) -> bool | None:
     if isinstance(formula, sp.Implies):
         return certified_truth(sp.Or(sp.Not(formula.args[0]), formula.args[1]), subs)
     if isinstance(formula, sp.core.relational.Relational):
-        sides = [sp.sympify(side).xreplace(subs) for side in (formula.lhs, formula.rhs)]
+        try:
+            sides = [exact_value(sp.sympify(side), subs) for side in (formula.lhs, formula.rhs)]
+        except UndefinedError:
+            return None
         if any(side.has(*_UNDEFINED) for side in sides):
             return None
         difference = sides[0] - sides[1]

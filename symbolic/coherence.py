@@ -18,7 +18,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .errors import ModelError
-from .families import power_softening
+from .axioms import SOFT_TEMPERATURE
 from .model import Kind, Operator, coordinate_symbol
 from .outcome import PROVED, Outcome, unknown
 
@@ -33,15 +33,15 @@ def prove_coherence(op: Operator) -> Outcome:
         raise ModelError(f"temperature coherence is an aggregation axiom; {op.name} is a {op.kind.value} operator")
     if not op.normalize:  # the inner side is then a distribution only by A1, which is not checked here
         return unknown(f"{op.name} is not normalized; the per-coordinate method covers normalized aggregations only")
-    if op.component.has(sp.Sum):
-        return unknown(f"{op.name} sums over the support: no per-coordinate form")
-    soft = power_softening()
-    tau = soft.roles["temperature"]
+    reason = op.coordinatewise()
+    if reason is not None:
+        return unknown(f"{op.name} has no per-coordinate form: {reason}")
+    tau = SOFT_TEMPERATURE  # internal: an aggregation parameter named tau is another symbol
     x = {name: coordinate_symbol(name) for name in op.inputs}
     positive = {s: _positive(s) for s in x.values()}
     positive.update({p: _positive(p) for p in op.parameter_symbols})  # weights: the ratio needs w > 0 only for powers
     positive[tau] = _positive(tau)
-    normalizers = {name: sp.Symbol(f"Z_{name}", positive=True) for name in op.inputs}
+    normalizers = {name: sp.Symbol(f"Z_{{{name}}}", positive=True) for name in op.inputs}  # not an identifier
     c = op.unnormalized_coordinate()
     outer = c ** (1 / tau)
     inner = c.xreplace({x[name]: x[name] ** (1 / tau) / normalizers[name] for name in op.inputs})

@@ -40,3 +40,13 @@ class DisagreementError(KdaxiomsError):
 
 class ModelError(KdaxiomsError):
     """An operator model that is inconsistent (e.g. a role naming no parameter)."""
+
+
+class UndefinedError(KdaxiomsError):
+    """An exact evaluation reached an undefined operation: a division by zero, the logarithm of a
+    non-positive number, ``0**e`` with ``e <= 0``, a non-integer power of a negative number.
+    ``certain`` is False when the sign that decides definedness could not be certified."""
+
+    def __init__(self, reason: str, certain: bool = True):
+        self.reason, self.certain = reason, certain
+        super().__init__(reason)

@@ -7,8 +7,9 @@ An operator is a kind, a SymPy expression for output component ``i`` over indexe
     T(x)_i = c_i(x) / sum_j c_j(x)       (normalize = True)
 
 Every other layer (SMT, numpy, LaTeX) obtains its formulas by translating this model: the
-per-coordinate form (scalar symbols ``p_i``, ``q_i``) for claims that separate over
-coordinates, or the vector form (symbols ``p_1 .. p_n``) for a fixed support size ``n``.
+per-coordinate form (scalar symbols ``p_{i}``, ``q_{i}``) for claims that separate over
+coordinates, or the vector form (symbols ``p_{1} .. p_{n}``) for a fixed support size ``n``.
+These symbols live in an internal namespace (:func:`internal`) that no parameter name can reach.
 """
 
 from __future__ import annotations
@@ -45,14 +46,26 @@ def real(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
+def internal(name: str) -> sp.Symbol:
+    """A real symbol of the encodings' own namespace (coordinates, auxiliary variables).
+
+    Its name must contain a character that no identifier contains (a brace, a backslash): every
+    name a user can give (an operator file's parameters, see :mod:`kdaxioms.symbolic.parse`) is
+    an identifier, so an internal symbol never equals, and never shares a name with, a user's
+    parameter.  Braces keep LaTeX unchanged: ``p_{1}`` prints as ``p_{1}`` like ``p_1``."""
+    if name.isidentifier():
+        raise ModelError(f"internal symbol name {name!r} is an identifier: a user parameter could capture it")
+    return real(name)
+
+
 def coordinate_symbol(name: str) -> sp.Symbol:
-    """Scalar symbol standing for the coordinate ``name[i]``, e.g. ``p_i``."""
-    return real(f"{name}_i")
+    """Scalar symbol standing for the coordinate ``name[i]``, named ``p_{i}`` (internal namespace)."""
+    return internal(f"{name}_{{i}}")
 
 
 def vector_symbols(name: str, n: int) -> tuple[sp.Symbol, ...]:
-    """Symbols ``name_1 .. name_n`` for a whole input vector."""
-    return tuple(real(f"{name}_{k}") for k in range(1, n + 1))
+    """Symbols ``name_{1} .. name_{n}`` for a whole input vector (internal namespace)."""
+    return tuple(internal(f"{name}_{{{k}}}") for k in range(1, n + 1))
 
 
 @dataclass(frozen=True)
@@ -86,18 +99,45 @@ class Operator:
         stray = {s for s in self.component.free_symbols if s not in known}
         if stray:
             raise ModelError(f"operator {self.name}: symbols {sorted(map(str, stray))} are neither inputs nor parameters")
+        if SUM_INDEX in self.component.free_symbols:
+            raise ModelError(f"operator {self.name}: the summation index j is used outside Sum(..., (j, 1, n))")
 
     @property
     def interior_inputs(self) -> tuple[str, ...]:
         """Inputs that must lie in the open simplex: the anchor ``p`` of a meta operator."""
         return ("p",) if self.kind is Kind.META else ()
 
+    def _index_use(self) -> str | None:
+        """Why the component uses an index other than through ``x[i]`` and ``x[j]`` (None if it does not):
+        the free index ``i`` outside an input's index, the bound ``j`` outside an input's index inside
+        a sum, or an input read at any other index."""
+        own = {x for x in self.component.atoms(sp.Indexed) if x.indices in ((INDEX,), (SUM_INDEX,))}
+        elsewhere = sorted(map(str, self.component.atoms(sp.Indexed) - own))
+        if elsewhere:
+            return f"it reads {', '.join(elsewhere)}"
+        hidden = self.component.xreplace({x: sp.Dummy() for x in own})
+        if INDEX in hidden.free_symbols:
+            return "it uses the index i outside an input's index"
+        if any(s.function.has(SUM_INDEX) for s in hidden.atoms(sp.Sum)):
+            return "it uses the summation index j outside an input's index"
+        return None
+
     @property
     def label_symmetric(self) -> bool:
-        """True when the component uses the index only through its inputs, so permuting the
-        labels of every input permutes the output (a sufficient condition for M6)."""
-        hidden = self.component.xreplace({x: sp.Dummy() for x in self.component.atoms(sp.Indexed)})
-        return INDEX not in hidden.free_symbols
+        """True when the component uses the indices only through its inputs (``x[i]``, and ``x[j]``
+        inside a sum over the support), so permuting the labels of every input permutes the
+        output (a sufficient condition for M6, and what makes sorting an input sound)."""
+        return self._index_use() is None
+
+    def coordinatewise(self) -> str | None:
+        """Why component ``i`` is not one function ``c`` of the coordinates ``x[i]`` alone, the same
+        for every ``i`` (None when it is).  Then, and only then, ``T_i(x) = c(x_i)`` lets a claim on
+        one coordinate with scalar symbols speak for every coordinate and every ``n``."""
+        if self.component.has(sp.Sum):
+            return "it sums over the support"
+        if SUPPORT in self.component.free_symbols:
+            return "it depends on the support size n"
+        return self._index_use()
 
     # -- parameters --------------------------------------------------------------------------
     @property
@@ -150,17 +190,23 @@ class Operator:
         """
         if self.normalize:
             raise ModelError(f"operator {self.name} is normalized: it has no per-coordinate form")
-        if not self.separable:
-            raise ModelError(f"operator {self.name} sums over the support: it has no per-coordinate form")
+        reason = self.coordinatewise()
+        if reason is not None:
+            raise ModelError(f"operator {self.name} has no per-coordinate form: {reason}")
         return self.unnormalized_coordinate()
 
     @property
     def separable(self) -> bool:
-        """True when component ``i`` depends on coordinate ``i`` of the inputs only."""
-        return not self.normalize and not self.component.has(sp.Sum) and SUPPORT not in self.component.free_symbols
+        """True when ``T_i(x) = c(x_i)`` with one ``c`` for every ``i`` (no normalization; see :meth:`coordinatewise`)."""
+        return not self.normalize and self.coordinatewise() is None
 
     def unnormalized_coordinate(self) -> sp.Expr:
-        """The component formula ``c_i`` over the scalar symbols ``x_i`` (before normalization)."""
+        """The component formula ``c_i`` over the scalar symbols ``x_i`` (before normalization; sums
+        over the support and ``n`` are kept); raises :class:`ModelError` when the component uses
+        an index other than through ``x[i]`` and ``x[j]``, so that ``c_i`` is no single formula."""
+        reason = self._index_use()
+        if reason is not None:
+            raise ModelError(f"operator {self.name} has no per-coordinate form: {reason}")
         mapping = {self._base(x)[INDEX]: coordinate_symbol(x) for x in self.inputs}
         return self.component.xreplace(mapping)
 

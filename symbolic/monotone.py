@@ -42,7 +42,7 @@ import sympy as sp
 from .axioms import Axiom, monotone_term, raised_weights, temperature
 from .certificates import Domain, certify, signed_symbols
 from .errors import KdaxiomsError
-from .model import SUPPORT, vector_symbols
+from .model import vector_symbols
 from .outcome import PROVED, Outcome, unknown
 
 Term = Callable[[sp.Expr, sp.Expr], sp.Expr]
@@ -99,8 +99,9 @@ _DINI = (r"raises compose, so TV is non-increasing along every raise when its ri
 def prove_tv_monotone(ax: Axiom) -> Outcome:
     """Prove A3 in TV for every ``n`` by recognising the raise direction (see the module docstring)."""
     op = ax.operator
-    if op.component.has(sp.Sum) or SUPPORT in op.component.free_symbols:
-        return unknown("the component sums over the support: no per-coordinate raise direction")
+    reason = op.coordinatewise()
+    if reason is not None:
+        return unknown(f"the component is not one function of each coordinate ({reason}): no per-coordinate raise direction")
     x = op.coordinate_inputs()
     c = op.unnormalized_coordinate()
     steps = [_DINI]

@@ -1,8 +1,11 @@
 """Exact points: input distributions and parameter values as rationals.
 
-A :class:`Point` is what a counterexample is made of.  It is validated exactly (every input
-non-negative and summing to one; anchors strictly positive; parameters inside their domains)
-before any claim is evaluated at it.
+A :class:`Point` is what a counterexample is made of.  It is a container: it only checks that
+it has at least one input and that every input vector has the same length.  Whether it lies in
+the premise of a statement (inputs in the simplex, interior where required, parameters inside
+their domains, the operator defined there) is decided exactly by
+:func:`kdaxioms.symbolic.replay.replay`, which every witness passes through before it counts;
+:func:`distribution` validates a vector typed by a user.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ def distribution(values: Iterable[Fraction], name: str = "distribution", interio
 
 @dataclass(frozen=True)
 class Point:
-    """Exact input vectors and parameter values."""
+    """Exact input vectors and parameter values (not validated against any premise: see the module docstring)."""
 
     inputs: Mapping[str, tuple[Fraction, ...]]
     parameters: Mapping[str, Fraction] = field(default_factory=dict)
@@ -52,6 +55,8 @@ class Point:
         object.__setattr__(self, "inputs", MappingProxyType({k: tuple(v) for k, v in self.inputs.items()}))
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
         sizes = {len(v) for v in self.inputs.values()}
+        if not sizes:
+            raise InputError("a point needs at least one input vector")
         if len(sizes) != 1:
             raise InputError(f"input vectors have different lengths {sorted(sizes)}")
 

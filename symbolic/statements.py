@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .certify import certified_sign
 from .divergences import Divergence
 from .errors import InputError, ModelError
 from .model import Kind, Operator
 from .obligations import Obligation, coordinate_box
 from .points import Point, distribution
+from .replay import Premise, Replay, replay
 
 ANCHOR, STUDENT = "p", "q"
 
@@ -105,15 +105,19 @@ class Contraction:
             raise InputError("the divergence is infinite at this point; pick a student with the anchor's support")
         return lhs - rhs
 
+    def premise(self) -> Premise:
+        """Anchor in the open simplex, student in the simplex, parameters in their domains."""
+        return Premise(self.operator, frozenset({ANCHOR}))
+
+    def replay(self, point: Point) -> Replay:
+        """The exact replay of :mod:`kdaxioms.symbolic.replay`: premise, definedness, conclusion."""
+        return replay(self.premise(), self.vector_formula, point)
+
     def violated_at(self, point: Point) -> bool | None:
-        """True if the statement certainly fails at ``point``, False if it certainly holds,
-        None if the sign of the violation cannot be certified."""
-        sign = certified_sign(self.violation(point))
-        if sign is None:
-            return None
-        if self.relation is Relation.EQ:
-            return sign != 0
-        return sign > 0
+        """True only when :meth:`replay` says ``VIOLATED``; False when the statement holds at
+        ``point``; None otherwise (outside the premise, undefined, sign not certified)."""
+        truth = self.replay(point).truth()
+        return None if truth is None else not truth
 
     # -- text --------------------------------------------------------------------------------
     def latex(self) -> str:

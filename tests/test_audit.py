@@ -150,13 +150,14 @@ def test_a_refuting_witness_keeps_grid_parameters_in_their_domain():
     # replay folded the undefined equation to "violated".
     from fractions import Fraction
     from kdaxioms.smt.audit import audit_axiom
-    from kdaxioms.symbolic.axioms import axiom
+    from kdaxioms.symbolic.axioms import SOFT_TEMPERATURE, axiom
     from kdaxioms.symbolic.opfile import load_operator
     op = load_operator(EXAMPLES / "arithmetic-aggregation.toml")
     ax = axiom("temperature-coherence", op)
     result = audit_axiom(ax, max_n=2, timeout_ms=5000)
     assert result.verdict == "refuted"
-    assert Fraction(result.witness.parameters["tau"]) > 0
+    tau = SOFT_TEMPERATURE.name  # the softening's temperature, an auxiliary symbol of A5
+    assert Fraction(result.witness.parameters[tau]) > 0
     assert result.covered == {}  # a refutation claims no grid: its witness names the parameter values
     assert ax.violated_at(result.witness) is True
 

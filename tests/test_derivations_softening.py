@@ -186,7 +186,8 @@ def test_bias_matches_a_float_computation(alpha, tau, p):
 
 def test_bias_expression_is_the_kl_sum():
     d = derive("softened-bias", p="1/5,4/5")
-    p1, p2, s1, s2 = sp.symbols("p_1 p_2 q^*_1 q^*_2", real=True)
+    from kdaxioms.symbolic.model import vector_symbols  # coordinates live in the internal namespace (p_{1})
+    (p1, p2), (s1, s2) = vector_symbols("p", 2), vector_symbols("q^*", 2)
     assert sp.simplify(d.expression - (p1 * sp.log(p1 / s1) + p2 * sp.log(p2 / s2))) == 0 and d.value is None
 
 

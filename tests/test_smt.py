@@ -27,7 +27,7 @@ def _check_contraction_witness(case, c, witness):
 @pytest.mark.parametrize("case", CONTRACTIONS, ids=lambda c: c.id)
 def test_coordinate_route_on_contractions(case):
     c = case.build()
-    out = decide_obligations(c.operator, c.obligations(), c.violated_at)
+    out = decide_obligations(c.operator, c.obligations(), c.replay)
     if case.holds:
         assert out.verdict == "proved" and out.scope == "all-n"
     else:
@@ -64,7 +64,7 @@ def _check_axiom_witness(case, name, witness):
 @pytest.mark.parametrize("name", list(META_AXIOMS))
 def test_axioms_of_the_catalogue(case, name):
     ax = axiom(name, case.build())
-    coordinate = decide_obligations(ax.operator, ax.obligations(), ax.violated_at)
+    coordinate = decide_obligations(ax.operator, ax.obligations(), ax.replay)
     vector = decide_vectors(ax, range(2, 5))
     if case.holds[name]:
         assert coordinate.verdict == "proved" and coordinate.scope == "all-n"
@@ -84,5 +84,5 @@ def test_timeout_is_unknown_never_a_verdict():
 
 def test_logarithms_are_outside_z3():
     c = Contraction(family("linear-anchor"), divergence("kl"), 1 - ALPHA, Relation.LE)
-    out = decide_obligations(c.operator, c.obligations(), c.violated_at)
+    out = decide_obligations(c.operator, c.obligations(), c.replay)
     assert out.verdict == "unknown" and "log" in out.reason
