@@ -83,6 +83,7 @@ def operator_sections(files: list[Path], settings: Settings, folder: Path) -> li
         figure = _iteration_plot(op, folder / f"operator-{k + 1}.pdf", settings.seed)
         sections.append(OperatorSection(op.name, op.kind.value, path.name, op.latex(),
                                         [_row(r) for r in audit_operator(op, None, None, min(settings.max_n, 4),
-                                                                        settings.timeout_ms, seed=settings.seed)],
+                                                                        settings.timeout_ms, seed=settings.seed,
+                                                                        budget_s=settings.budget_s)],
                                         figure))
     return sections
