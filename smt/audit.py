@@ -40,6 +40,9 @@ from kdaxioms.symbolic.points import Point
 
 from .decide import Emit, decide_obligations, decide_vectors
 
+#: The verdict of an axiom that does not apply to the operator (A3 without weights): neither
+#: proved nor unknown, and no failure.
+NOT_APPLICABLE = "not applicable"
 #: Rationals tried for a parameter in an exponent, in order (kept if inside its domain).
 GRID = tuple(Fraction(x) for x in ("1/3", "1/2", "1", "2", "3", "1/4", "2/3", "3/4"))
 #: At most this many grid values per instantiated parameter.
@@ -89,7 +92,9 @@ def _shrink(point: Point, replay: Callable[[Point], bool | None], interior: set[
         for name, vec in point.inputs.items():
             head = [v.limit_denominator(bound) for v in vec[:-1]]
             inputs[name] = tuple(head) + (1 - sum(head),)
-        params = {k: v.limit_denominator(bound) for k, v in point.parameters.items()}
+        # a rounded parameter keeps its sign: rounding tau = 1/3 to 0 would leave an open domain
+        # (tau > 0) that the replay does not check for the axiom's own symbols
+        params = {k: _rounded(v, bound) for k, v in point.parameters.items()}
         try:
             candidate = Point(inputs, params)
             if any(v < 0 for vec in inputs.values() for v in vec):
@@ -98,9 +103,15 @@ def _shrink(point: Point, replay: Callable[[Point], bool | None], interior: set[
                 continue
             if replay(candidate) is True:
                 return candidate
-        except (InputError, ModelError):
+        except (InputError, ModelError, ArithmeticError, ValueError):  # not evaluable there: no witness
             continue
     return best
+
+
+def _rounded(value: Fraction, bound: int) -> Fraction:
+    """``value`` with denominator at most ``bound``, unless that changes its sign (then ``value``)."""
+    rounded = value.limit_denominator(bound)
+    return rounded if (rounded > 0) == (value > 0) and (rounded < 0) == (value < 0) else value
 
 
 def _coordinate(ax: Axiom, timeout_ms: int, emit: Emit | None, deadline: Deadline | None = None) -> Outcome | None:
@@ -184,6 +195,8 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
     deadline = deadline or Deadline.unbounded()
     start = time.perf_counter()
     name, code = ax.spec.name, ax.spec.code
+    if ax.inapplicable:
+        return AuditResult(name, code, NOT_APPLICABLE, None, "none", time.perf_counter() - start, reason=ax.inapplicable)
     if ax.spec.undecided:  # a per-coordinate lemma may still prove it; Z3 cannot refute it
         outcome = _coordinate(ax, timeout_ms, emit, deadline) if ax.spec.obligations is not None else None
         if outcome is not None and outcome.verdict == PROVED:
