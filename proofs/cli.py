@@ -59,7 +59,7 @@ def _positive_float(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not math.isfinite(value) or not value > 0:
-        raise argparse.ArgumentTypeError(f"{text} must be a finite positive number")
+        raise argparse.ArgumentTypeError(f"{text} must be positive and finite")
     return value
 
 
