@@ -91,10 +91,10 @@ def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_
     return AuditResult(name, code, UNKNOWN, None, "intervals", time.perf_counter() - start, reason="; ".join(reasons))
 
 
-def _symbolic_route(ax: Axiom) -> AuditResult | None:
+def _symbolic_route(ax: Axiom, deadline: Deadline | None = None) -> AuditResult | None:
     """A3 or S3 by a derivative along the parameter path (:mod:`kdaxioms.symbolic.monotone`), when it proves it."""
     start = time.perf_counter()
-    out = prove_by_derivative(ax)
+    out = prove_by_derivative(ax, deadline=deadline)
     if out is None or out.verdict != PROVED:
         return None
     return AuditResult(ax.spec.name, ax.spec.code, PROVED, out.scope, "symbolic-derivative",
@@ -141,7 +141,7 @@ def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], 
     ax = axiom(result.axiom, op)
     if deadline.expired:
         return _out_of_time(result, deadline, "the SMT routes")
-    symbolic = _symbolic_route(ax)
+    symbolic = _symbolic_route(ax, deadline)
     if symbolic is not None:
         return symbolic
     if ax.spec.name == "continuity" and not deadline.expired:
