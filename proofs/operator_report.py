@@ -71,7 +71,8 @@ def _iteration_plot(op: Operator, path: Path, seed: int, steps: int = 40) -> dic
 
 
 def _row(r: AuditResult) -> dict:
-    return {"axiom": r.axiom, "code": r.code, "verdict": r.verdict, "scope": r.scope or "--", "route": r.route,
+    return {"axiom": r.axiom, "code": r.code, "verdict": r.verdict.replace(" ", ""),  # a LaTeX macro name
+            "scope": r.scope or "--", "route": r.route,
             "reason": r.reason, "witness": r.witness.latex_rows() if r.witness is not None else None}
 
 
