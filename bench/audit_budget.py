@@ -91,12 +91,32 @@ def run_operator(source: str, path: Path, max_n: int, timeout_s: float, budget_s
     start = time.monotonic()
     done = subprocess.run(argv, capture_output=True, text=True)
     wall = time.monotonic() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"{path.name}: exit {done.returncode}: {done.stderr.strip()}")
+    if done.returncode != 0:  # the audit failed: each axiom on its own, to name the one that fails
+        return _per_axiom(source, path, argv, done.stderr.strip()), wall
     data = json.loads(done.stdout)
     rows = [Row(source, data["operator"], r["axiom"], r["verdict"], r["scope"] or "-", r["seconds"],
                 "budget of" in r.get("reason", "")) for r in data["results"]]
     return rows, wall
+
+
+def _per_axiom(source: str, path: Path, argv: list[str], error: str) -> list[Row]:
+    """Rows of an operator whose audit exited with an error: every axiom run alone (a failing one
+    is a row ``error: ...`` with its wall time)."""
+    from kdaxioms.symbolic.axioms import AXIOMS
+    from kdaxioms.symbolic.opfile import load_operator
+    op = load_operator(path)
+    rows = []
+    for name in AXIOMS[op.kind]:
+        start = time.monotonic()
+        done = subprocess.run(argv + ["--axiom", name], capture_output=True, text=True)
+        wall = time.monotonic() - start
+        if done.returncode != 0:
+            rows.append(Row(source, op.name, name, f"error: {done.stderr.strip()[:80]}", "-", wall, False))
+            continue
+        (r,) = json.loads(done.stdout)["results"]
+        rows.append(Row(source, op.name, name, r["verdict"], r["scope"] or "-", r["seconds"],
+                        "budget of" in r.get("reason", "")))
+    return rows
 
 
 def table(rows: list[Row], walls: dict[str, float], budget_s: float) -> list[str]:

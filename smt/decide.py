@@ -63,6 +63,8 @@ def _replay(replay: Replay, point: Point) -> tuple[bool | None, str]:
         return replay(point), ""
     except InputError as err:
         return None, str(err)
+    except TranslationError as err:  # e.g. a symbol of the query that the point does not carry
+        return None, f"(the replay cannot evaluate the point: {err})"
 
 
 def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: Replay | None,
@@ -143,7 +145,7 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
                 return Outcome(REFUTED, f"n={n}", tuple(steps), witness=point)
             note = "approximated algebraic model" if answer.approximate else "model"
             return unknown(f"n = {n}: {note} failed exact replay {why}".strip(), *steps,
-                           disagreement=not answer.approximate)
+                           disagreement=not answer.approximate and not why.startswith("(the replay cannot"))
         reason = f"n = {n}: {answer.reason}"
         if deadline.expired:
             reason = deadline.reason(f"n<={proved_up_to} proved; {reason}" if proved_up_to else reason)
