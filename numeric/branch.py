@@ -33,6 +33,8 @@ from typing import Callable, Protocol, Sequence
 import flint
 import sympy as sp
 
+from kdaxioms.symbolic.budget import Deadline
+
 from .intervals import DEFAULT_BITS, Interval, IntervalProgram, add, arb_of, fraction_of, mul, precision
 
 Cell = tuple[tuple[flint.arb, flint.arb], ...]
@@ -265,8 +267,11 @@ def _split(cell: Cell, region: Region, root: Cell) -> tuple[Cell, Cell] | None:
 
 def certify_nonnegative(expr: sp.Expr, region: Region, *, lemmas: Sequence[Lemma] = (),
                         lemma_allowed: Callable[[Cell], bool] | None = None, strict: bool = False,
-                        budget: int = 20000, bits: int = DEFAULT_BITS, min_width: float = 2.0**-40) -> Cover:
-    """Branch and bound for ``expr >= 0`` (``> 0`` if ``strict``) on every point of ``region``."""
+                        budget: int = 20000, bits: int = DEFAULT_BITS, min_width: float = 2.0**-40,
+                        deadline: Deadline | None = None) -> Cover:
+    """Branch and bound for ``expr >= 0`` (``> 0`` if ``strict``) on every point of ``region``;
+    at most ``budget`` cells, and none after ``deadline`` (the cover is then incomplete)."""
+    deadline = deadline or Deadline.unbounded()
     start = time.perf_counter()
     enclosure = Enclosure(expr, region)
     root = region.root()
@@ -276,7 +281,7 @@ def certify_nonnegative(expr: sp.Expr, region: Region, *, lemmas: Sequence[Lemma
     lost = 0.0
     lowest = None
     with precision(bits):
-        while stack and cells < budget:
+        while stack and cells < budget and not (cells % 64 == 0 and deadline.expired):
             cell = stack.pop()
             cells += 1
             values = region.values(cell)

@@ -26,6 +26,7 @@ from typing import Sequence
 
 import sympy as sp
 
+from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.errors import ModelError
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, Outcome, unknown
 
@@ -134,9 +135,11 @@ def _tidy(expr: sp.Expr, coordinates: Sequence[sp.Symbol]) -> sp.Expr:
     return logs + rest
 
 
-def prove(claim: LogClaim, diagonal: Diagonal | None = None, budget: int = 60000) -> Outcome:
+def prove(claim: LogClaim, diagonal: Diagonal | None = None, budget: int = 60000,
+          deadline: Deadline | None = None) -> Outcome:
     """A certified cover of ``claim`` over its box (``proved``), a certified counterexample
-    (``refuted``) or ``unknown`` with what is left."""
+    (``refuted``) or ``unknown`` with what is left (also when ``deadline`` stops the cover)."""
+    deadline = deadline or Deadline.unbounded()
     reg = region(claim)
     coordinates = [s for syms in claim.inputs.values() for s in syms]
     covers: list[Cover] = []
@@ -148,7 +151,8 @@ def prove(claim: LogClaim, diagonal: Diagonal | None = None, budget: int = 60000
             lemma, allowed = _lemma(expr, reg, claim, diagonal)
             lemmas = (lemma,)
             steps += list(lemma.steps)
-        cover = certify_nonnegative(expr, reg, lemmas=lemmas, lemma_allowed=allowed, budget=budget)
+        cover = certify_nonnegative(expr, reg, lemmas=lemmas, lemma_allowed=allowed, budget=budget,
+                                    deadline=deadline)
         covers.append(cover)
         if cover.violation is not None:
             point = _point(claim, cover.violation)
@@ -159,8 +163,9 @@ def prove(claim: LogClaim, diagonal: Diagonal | None = None, budget: int = 60000
                                                      "a cell centre is certainly negative"), point,
                            data={"seconds": cover.seconds, "route": "intervals"})
         if not cover.complete:
-            return unknown(f"interval cover incomplete after {cover.cells} cells: "
-                           f"uncovered volume fraction {cover.uncovered:.3g} of {claim.scope()}",
+            reason = (f"interval cover incomplete after {cover.cells} cells: "
+                      f"uncovered volume fraction {cover.uncovered:.3g} of {claim.scope()}")
+            return unknown(deadline.reason(reason) if deadline.expired else reason,
                            *steps, seconds=cover.seconds, cells=cover.cells)
     seconds = sum(c.seconds for c in covers)
     summary = [f"interval branch and bound over {claim.scope()}: {c.summary()}" for c in covers]

@@ -18,6 +18,11 @@ per-coordinate lemma (Jensen's inequality).  For every axiom it leaves ``unknown
 
 Every search does a fixed number of rounds, so the same seed gives the same result.  Otherwise
 the axiom stays ``unknown`` with the reason of each route.
+
+With a budget (``budget_s``), one :class:`~kdaxioms.symbolic.budget.Deadline` per axiom bounds
+all of this: the SMT queries, grid points and sizes, then each later route, search round and
+interval cover; a route that no longer fits is not started, and the axiom is ``unknown`` with
+the budget named (what was decided before it is kept).
 """
 
 from __future__ import annotations
@@ -31,9 +36,11 @@ from kdaxioms.numeric.logclaims import axiom_claim
 from kdaxioms.numeric.prove import prove
 from kdaxioms.numeric.refute import refute
 from kdaxioms.numeric.search import search_violation
-from kdaxioms.smt.audit import AuditResult, audit_file
+from kdaxioms.smt.audit import AuditResult, audit_one, axiom_names
 from kdaxioms.smt.definedness import Definedness, decide_definedness, restriction
+from kdaxioms.smt.domain import check_domain
 from kdaxioms.symbolic.axioms import Axiom, axiom
+from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
 from kdaxioms.symbolic.model import Operator
@@ -48,7 +55,8 @@ SEARCH_ROUNDS, SEARCH_CAP_SECONDS, COVER_CELLS = 30, 20.0, 3000
 
 
 def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_ROUNDS,
-               cells: int = COVER_CELLS) -> AuditResult:
+               cells: int = COVER_CELLS, deadline: Deadline | None = None) -> AuditResult:
+    deadline = deadline or Deadline.unbounded()
     start = time.perf_counter()
     name, code = ax.spec.name, ax.spec.code
     reasons = []
@@ -58,14 +66,21 @@ def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_
     except KdaxiomsError as err:
         return AuditResult(name, code, UNKNOWN, None, "intervals", time.perf_counter() - start, reason=str(err))
     for n, claim in claims.items():
-        out = refute(claim, seed=seed, budget_s=SEARCH_CAP_SECONDS, rounds_limit=rounds)
+        if deadline.expired:
+            reasons.append(deadline.reason(f"the search at n < {n}"))
+            break
+        out = refute(claim, seed=seed, budget_s=deadline.cap_seconds(SEARCH_CAP_SECONDS), rounds_limit=rounds)
         if out.verdict == REFUTED:
             return AuditResult(name, code, REFUTED, out.scope, "search-intervals", time.perf_counter() - start,
                                out.witness, steps=out.steps)
         reasons.append(out.reason)
     claim = claims[sizes[0]]
+    if deadline.expired:
+        if deadline.label not in reasons[-1]:
+            reasons.append(deadline.reason("the searches; the interval cover was not tried"))
+        return AuditResult(name, code, UNKNOWN, None, "intervals", time.perf_counter() - start, reason="; ".join(reasons))
     try:
-        out = prove(claim, budget=cells)
+        out = prove(claim, budget=cells, deadline=deadline)
     except KdaxiomsError as err:
         reasons.append(f"no interval cover: {err}")
     else:
@@ -80,10 +95,10 @@ def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_
     return AuditResult(name, code, UNKNOWN, None, "intervals", time.perf_counter() - start, reason="; ".join(reasons))
 
 
-def _symbolic_route(ax: Axiom) -> AuditResult | None:
+def _symbolic_route(ax: Axiom, deadline: Deadline | None = None) -> AuditResult | None:
     """A3 or S3 by a derivative along the parameter path (:mod:`kdaxioms.symbolic.monotone`), when it proves it."""
     start = time.perf_counter()
-    out = prove_by_derivative(ax)
+    out = prove_by_derivative(ax, deadline=deadline)
     if out is None or out.verdict != PROVED:
         return None
     return AuditResult(ax.spec.name, ax.spec.code, PROVED, out.scope, "symbolic-derivative",
@@ -100,52 +115,77 @@ def _jump(ax: Axiom, result: AuditResult) -> AuditResult | None:
                        result.seconds + time.perf_counter() - start, out.witness, steps=out.steps)
 
 
-def _searched(ax: Axiom, result: AuditResult, seed: int, rounds: int) -> AuditResult:
+def _searched(ax: Axiom, result: AuditResult, seed: int, rounds: int, deadline: Deadline | None = None) -> AuditResult:
     """Give an axiom Z3 left undecided (a timeout) to the seeded search, which can only refute."""
+    deadline = deadline or Deadline.unbounded()
     start = time.perf_counter()
     try:
-        out = search_violation(ax, (2, 3), seed=seed, rounds=rounds, budget_s=SEARCH_CAP_SECONDS)
+        out = search_violation(ax, (2, 3), seed=seed, rounds=rounds, budget_s=deadline.cap_seconds(SEARCH_CAP_SECONDS))
     except KdaxiomsError:
-        return result
+        return _out_of_time(result, deadline, "the seeded search")
     if out.verdict != REFUTED:
-        return result
+        return _out_of_time(result, deadline, "the seeded search")
     return AuditResult(result.axiom, result.code, REFUTED, out.scope, "search",
                        result.seconds + time.perf_counter() - start, out.witness, steps=out.steps)
 
 
-def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int) -> AuditResult:
+def _out_of_time(result: AuditResult, deadline: Deadline, stage: str) -> AuditResult:
+    """``result`` (``unknown``), its reason naming the budget when ``deadline`` ran out by ``stage``."""
+    if not deadline.expired or deadline.label in result.reason:
+        return result
+    return replace(result, reason=deadline.reason(stage) + (f"; {result.reason}" if result.reason else ""))
+
+
+def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int,
+            deadline: Deadline | None = None) -> AuditResult:
     """The routes after SMT for an axiom it left ``unknown``: the symbolic derivative route (proves),
-    then the interval routes for logarithmic axioms or the seeded search for the others (refutes)."""
+    then the interval routes for logarithmic axioms or the seeded search for the others (refutes).
+    A route is not started once ``deadline`` has run out."""
+    deadline = deadline or Deadline.unbounded()
     ax = axiom(result.axiom, op)
-    symbolic = _symbolic_route(ax)
+    if deadline.expired:
+        return _out_of_time(result, deadline, "the SMT routes")
+    symbolic = _symbolic_route(ax, deadline)
     if symbolic is not None:
         return symbolic
-    if ax.spec.name == "continuity":
+    if ax.spec.name == "continuity" and not deadline.expired:
         jump = _jump(ax, result)
         if jump is not None:
             return jump
+    if deadline.expired:
+        return _out_of_time(result, deadline, "the symbolic routes")
     if ax.spec.undecided:
-        return _log_route(ax, seed, sizes) if ax.spec.vector is not None else result
-    return _searched(ax, result, seed, rounds)
+        return _log_route(ax, seed, sizes, deadline=deadline) if ax.spec.vector is not None else result
+    return _searched(ax, result, seed, rounds, deadline)
 
 
 def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str | None = None, max_n: int = 4,
                    timeout_ms: int = 5000, emit_dir: Path | None = None, seed: int = 0,
-                   sizes: Iterable[int] = SIZES, search_rounds: int = SEARCH_ROUNDS) -> list[AuditResult]:
-    """The audit of ``kdaxioms audit`` and of ``kdaxioms report --operator``: :func:`audit_file`
-    (SMT), then :func:`_decide` for every axiom it leaves ``unknown`` (contraction claims with a
-    user factor stay as SMT left them).  Every search does a fixed number of rounds, so the same
-    seed gives the same verdicts and witnesses."""
-    results = audit_file(op, names, factor, max_n, timeout_ms, emit_dir)
-    results = [_decided(op, r, seed, sizes, search_rounds) if r.verdict == UNKNOWN and r.code != "C" else r
-               for r in results]
+                   sizes: Iterable[int] = SIZES, search_rounds: int = SEARCH_ROUNDS,
+                   budget_s: float | None = None) -> list[AuditResult]:
+    """The audit of ``kdaxioms audit`` and of ``kdaxioms report --operator``: per axiom, SMT
+    (:func:`kdaxioms.smt.audit.audit_one`), then :func:`_decide` when it leaves the axiom ``unknown``
+    (contraction claims with a user factor stay as SMT left them), all within one budget of
+    ``budget_s`` seconds per axiom (default: none); then definedness as an obligation of every
+    verdict (:func:`_where_defined`).  Every search does a fixed number of rounds, so the same
+    seed gives the same verdicts and witnesses (unless the budget stops it)."""
+    check_domain(op, timeout_ms)
     premises: dict[bool, Definedness] = {}
 
     def definedness(interior: bool) -> Definedness:
         if interior not in premises:
             premises[interior] = decide_definedness(op, max_n, timeout_ms, interior)
         return premises[interior]
-    return [_where_defined(op, r, definedness) for r in results]
+    results = []
+    for name in axiom_names(op, names):
+        deadline = Deadline.after(budget_s)
+        start = time.perf_counter()
+        r = audit_one(op, name, factor, max_n, timeout_ms, emit_dir, deadline)
+        if r.verdict == UNKNOWN and r.code != "C":
+            r = _decided(op, r, seed, sizes, search_rounds, deadline)
+        r = _where_defined(op, r, definedness)
+        results.append(replace(r, seconds=time.perf_counter() - start))  # the whole axiom's wall time
+    return results
 
 
 #: Axioms that say the output is a distribution: an undefined output refutes them.
@@ -170,10 +210,11 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
     return replace(result, conditions=result.conditions + (text,))
 
 
-def _decided(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int) -> AuditResult:
+def _decided(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int,
+             deadline: Deadline) -> AuditResult:
     """:func:`_decide`, with contradicting evidence (a :class:`DisagreementError`) reported as a
     ``disagreement`` verdict instead of being lost."""
     try:
-        return _decide(op, result, seed, sizes, rounds)
+        return _decide(op, result, seed, sizes, rounds, deadline)
     except DisagreementError as err:
         return replace(result, verdict=DISAGREEMENT, reason=f"contradicting evidence: {err}")

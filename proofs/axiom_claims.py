@@ -42,19 +42,21 @@ def _search(op: Operator, name: str, sizes=(2, 3), rounds: int = 20) -> Route:
     """The seeded search: a fixed number of rounds (the time budget is only a safety cap), so the
     same seed reports the same outcome on any machine."""
     ax = axiom(name, op)
-    return Route("search", PROVER, lambda s: search_violation(ax, sizes, seed=s.seed, rounds=rounds, budget_s=120.0))
+    return Route("search", PROVER, lambda s: search_violation(ax, sizes, seed=s.seed, rounds=rounds,
+                                                                     budget_s=s.deadline.cap_seconds(120.0)))
 
 
 def _coordinate(op: Operator, name: str, route: str = "smt-coordinate") -> Route:
     """The per-coordinate obligations; ``route`` names it ``symbolic-coordinate`` when a SymPy
     lemma discharges the decisive obligation."""
     ax = axiom(name, op)
-    return Route(route, PROVER, lambda s: coordinate_route(ax, s.timeout_ms))
+    return Route(route, PROVER, lambda s: coordinate_route(ax, s.timeout_ms, s.deadline))
 
 
 def _vector(op: Operator, name: str, max_n: int | None = None) -> Route:
     ax = axiom(name, op)
-    return Route("smt-vector", PROVER, lambda s: vector_route(ax, min(max_n or s.max_n, s.max_n), s.timeout_ms))
+    return Route("smt-vector", PROVER, lambda s: vector_route(ax, min(max_n or s.max_n, s.max_n), s.timeout_ms,
+                                                                s.deadline))
 
 
 def _derived(name: str, inputs: dict | None = None) -> Route:
@@ -242,9 +244,9 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
         needed += [(aggregation, "closure"), (aggregation, "positivity")]
         for op, name in needed:
             ax = axiom(name, op)
-            out = coordinate_route(ax, settings.timeout_ms)
+            out = coordinate_route(ax, settings.timeout_ms, settings.deadline)
             if out.verdict != PROVED and op is aggregation:
-                out = vector_route(ax, 2, settings.timeout_ms)
+                out = vector_route(ax, 2, settings.timeout_ms, settings.deadline)
             steps.append(f"{op.name} {ax.spec.code} {name}: {out.verdict} (scope {out.scope})" if out.verdict == PROVED
                          else f"{op.name} {ax.spec.code} {name}: {out.verdict}")
             if out.verdict != PROVED:

@@ -57,11 +57,13 @@ class Claim:
 
 def _smt_coordinate(statement) -> Route:
     return Route("smt-coordinate", PROVER,
-                 lambda s: decide_obligations(statement.operator, statement.obligations(), statement.replay, s.timeout_ms))
+                 lambda s: decide_obligations(statement.operator, statement.obligations(), statement.replay, s.timeout_ms,
+                                              deadline=s.deadline))
 
 
 def _smt_vector(statement) -> Route:
-    return Route("smt-vector", PROVER, lambda s: decide_vectors(statement, range(2, s.max_n + 1), s.timeout_ms))
+    return Route("smt-vector", PROVER, lambda s: decide_vectors(statement, range(2, s.max_n + 1), s.timeout_ms,
+                                                                    deadline=s.deadline))
 
 
 #: The largest support size at which definedness is decided for a proof that covers every n.
@@ -108,8 +110,8 @@ def axiom_claim(claim_id: str, op: Operator, name: str, expected: str = HOLDS) -
     """An axiom of an operator, decided per coordinate (every n) and on whole vectors (n <= N)."""
     ax = axiom(name, op)
     return Claim(claim_id, f"{op.name} satisfies {ax.text()}", ax.spec.latex, expected, op.name,
-                 defined(op, (Route("smt-coordinate", PROVER, lambda s: coordinate_route(ax, s.timeout_ms)),
-                              Route("smt-vector", PROVER, lambda s: vector_route(ax, s.max_n, s.timeout_ms))),
+                 defined(op, (Route("smt-coordinate", PROVER, lambda s: coordinate_route(ax, s.timeout_ms, s.deadline)),
+                              Route("smt-vector", PROVER, lambda s: vector_route(ax, s.max_n, s.timeout_ms, s.deadline))),
                          ax.spec.interior),
                  lambda: ((op.title or op.name, rf"T(q)_i = {op.latex()}"),))
 
@@ -146,7 +148,8 @@ def trajectory_claims(op: Operator) -> list[Claim]:
         Claim("C3.trajectory", "q_t = p + (1-α)^t (q_0 - p) for every start q_0 in Δn",
               r"q_t = p + (1-\alpha)^t (q_0 - p)", HOLDS, op.name,
               (Route("symbolic", PROVER, lambda s: prove_trajectory(op)),
-               Route("smt-coordinate", PROVER, lambda s: decide_obligations(op, _Trajectory(op, False).obligations(), None, s.timeout_ms)),
+               Route("smt-coordinate", PROVER, lambda s: decide_obligations(op, _Trajectory(op, False).obligations(), None, s.timeout_ms,
+                                                                                deadline=s.deadline)),
                numeric), forms),
         Claim("C3.kl-envelope", "KL(q_t||p) <= (1-α)^t KL(q_0||p)",
               r"\mathrm{KL}(q_t \,\|\, p) \le (1-\alpha)^t\, \mathrm{KL}(q_0 \,\|\, p)", HOLDS, op.name,
@@ -154,7 +157,8 @@ def trajectory_claims(op: Operator) -> list[Claim]:
         Claim("C3.fixed-point", "p is the unique fixed point and attracts every q_0 in Δn, boundary included",
               r"T(q) = q \iff q = p, \quad q_t \to p \ \ \forall q_0 \in \Delta_n", HOLDS, op.name,
               (Route("symbolic", PROVER, lambda s: prove_fixed_point(op)),
-               Route("smt-coordinate", PROVER, lambda s: decide_obligations(op, _Trajectory(op, True).obligations(), None, s.timeout_ms)),
+               Route("smt-coordinate", PROVER, lambda s: decide_obligations(op, _Trajectory(op, True).obligations(), None, s.timeout_ms,
+                                                                                deadline=s.deadline)),
                numeric), forms),
     ]
 

@@ -10,6 +10,7 @@ import argparse
 import datetime as _dt
 import json
 import logging
+import math
 import os
 import shlex
 import sys
@@ -58,8 +59,8 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text} must be positive")
+    if not math.isfinite(value) or not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} must be positive and finite")
     return value
 
 
@@ -68,6 +69,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of every random step (default 0)")
     p.add_argument("--max-n", type=_positive_int, default=6, help="largest support size of whole-vector SMT (default 6)")
     p.add_argument("--timeout", type=_positive_float, default=5.0, help="seconds per Z3 query (default 5)")
+    p.add_argument("--budget", type=_positive_float, default=None, metavar="S",
+                   help="seconds for a whole claim, every route, query and search included (default: none)")
     p.add_argument("--chains", type=_positive_int, default=1000, help="random starts per support size (default 1000)")
     p.add_argument("--family", action="append", default=[], metavar="NAME",
                    help="only the claims about this family (name such as linear-anchor, or id such as F1; repeatable)")
@@ -94,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--factor", metavar="EXPR", help="contraction factor for contraction-tv/-chi2/-l2, e.g. '1 - alpha'")
     audit.add_argument("--max-n", type=_positive_int, default=4, help="largest support size of whole-vector SMT (default 4)")
     audit.add_argument("--timeout", type=_positive_float, default=5.0, help="seconds per Z3 query (default 5)")
+    audit.add_argument("--budget", type=_positive_float, default=None, metavar="S",
+                       help="seconds for a whole axiom, every query, grid point and search included (default: none)")
     audit.add_argument("--json", action="store_true", help="print a JSON object")
     audit.add_argument("--emit-smtlib", type=Path, metavar="DIR", help="write every query as an SMT-LIB 2 file")
     audit.add_argument("--seed", type=int, default=0, help="seed of the searches for witnesses (default 0)")
@@ -112,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace) -> Settings:
     if args.max_n < 2:
         raise UsageError("--max-n must be at least 2: the simplex needs n >= 2")
-    return Settings(seed=args.seed, max_n=args.max_n, timeout_s=args.timeout, chains=args.chains)
+    return Settings(seed=args.seed, max_n=args.max_n, timeout_s=args.timeout, chains=args.chains, budget_s=args.budget)
 
 
 def _scope_text(scope: Scope) -> str:
@@ -187,7 +192,7 @@ def _audit(args: argparse.Namespace) -> int:
         raise UsageError("--max-n must be at least 2: the simplex needs n >= 2")
     op = load_operator(args.file)
     results = audit_operator(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), args.emit_smtlib,
-                             seed=args.seed)
+                             seed=args.seed, budget_s=args.budget)
     status = 1 if any(r.verdict == Verdict.DISAGREEMENT for r in results) else 0
     if args.json:
         print(json.dumps({"operator": op.name, "kind": op.kind.value, "results": [r.to_json() for r in results]}, indent=2))

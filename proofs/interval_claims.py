@@ -42,12 +42,17 @@ def geometric_kl_factor() -> Contraction:
     return Contraction(op, divergence("kl"), 1 - alpha, Relation.LE)
 
 
+def _deadline(settings):
+    """The claim's deadline (none when a route is run without settings, as its tests do)."""
+    return settings.deadline if settings is not None else None
+
+
 def c2_kl_interval_route(contraction: Contraction, alpha_box=C2_ALPHA_BOX) -> Route:
     """``C2.kl`` at ``n = 2`` over every anchor and student, α in ``alpha_box``: interval cover."""
     (alpha,) = contraction.operator.parameter_symbols
 
     def run(settings):
-        return prove(contraction_claim(contraction, 2, {alpha: alpha_box}), Diagonal("q", "p"))
+        return prove(contraction_claim(contraction, 2, {alpha: alpha_box}), Diagonal("q", "p"), deadline=_deadline(settings))
     return Route("interval-n2", PROVER, run)
 
 
@@ -59,7 +64,7 @@ def c2_kl_interval_n3_route(contraction: Contraction, alpha_box=C2_N3_ALPHA_BOX)
 
     def run(settings):
         outcomes = [prove(contraction_claim(contraction, 3, {alpha: alpha_box}, anchor=p), Diagonal("q", "p"),
-                          budget=C2_N3_CELLS) for p in anchors]
+                          budget=C2_N3_CELLS, deadline=_deadline(settings)) for p in anchors]
         failed = next((o for o in outcomes if o.verdict != PROVED), None)
         if failed is not None:
             return failed
@@ -74,7 +79,8 @@ def c6_kl_factor_claim() -> Claim:
     (alpha,) = c.operator.parameter_symbols
 
     def search(n: int) -> Route:
-        return Route(f"search-intervals-n{n}", PROVER, lambda s: refute(contraction_claim(c, n), seed=s.seed))
+        return Route(f"search-intervals-n{n}", PROVER, lambda s: refute(contraction_claim(c, n), seed=s.seed,
+                                                                             budget_s=s.deadline.cap_seconds(5.0)))
 
     def pl(settings):
         return cegar(contraction_claim(c, 2, anchor=CEGAR_ANCHOR), {alpha: CEGAR_ALPHA})

@@ -71,8 +71,8 @@ def _iteration_plot(op: Operator, path: Path, seed: int, steps: int = 40) -> dic
 
 
 def _row(r: AuditResult) -> dict:
-    return {"axiom": r.axiom, "code": r.code, "verdict": str(r.verdict), "scope": str(r.full_scope) if r.scope else "--",
-            "route": r.route,
+    return {"axiom": r.axiom, "code": r.code, "verdict": str(r.verdict).replace(" ", ""),  # a LaTeX macro name
+            "scope": str(r.full_scope) if r.scope else "--", "route": r.route,
             "reason": r.reason, "witness": r.witness.latex_rows() if r.witness is not None else None}
 
 
@@ -84,6 +84,7 @@ def operator_sections(files: list[Path], settings: Settings, folder: Path) -> li
         figure = _iteration_plot(op, folder / f"operator-{k + 1}.pdf", settings.seed)
         sections.append(OperatorSection(op.name, op.kind.value, path.name, op.latex(),
                                         [_row(r) for r in audit_operator(op, None, None, min(settings.max_n, 4),
-                                                                        settings.timeout_ms, seed=settings.seed)],
+                                                                        settings.timeout_ms, seed=settings.seed,
+                                                                        budget_s=settings.budget_s)],
                                         figure))
     return sections

@@ -12,11 +12,11 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
-from kdaxioms.symbolic.outcome import PROVED, REFUTED, unknown
+from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, unknown
 from kdaxioms.symbolic.verdict import Combined, RouteResult, combine
 
 from .claims import FAILS, HOLDS, OPEN, Claim
@@ -86,16 +86,29 @@ def available_cores() -> int:
 def _route_results(claim: Claim, settings: Settings) -> tuple[RouteResult, ...]:
     """Every route of ``claim``.  A route that raises a kdaxioms error is ``unknown`` with its
     reason, except a :class:`DisagreementError` (the route found contradicting evidence), which
-    is flagged so that the claim becomes a disagreement."""
+    is flagged so that the claim becomes a disagreement.
+
+    One deadline of ``settings.budget_s`` seconds covers all of the claim's routes: the routes
+    pass it to their engines, and a route is not started once it has run out (``unknown``, the
+    reason names the budget; the routes that finished keep their outcomes)."""
+    settings = settings.for_claim()
+    deadline = settings.deadline
     results = []
     for route in claim.routes:
         start = time.perf_counter()
+        if deadline.expired:
+            done = ", ".join(r.route for r in results) or "no route"
+            results.append(RouteResult(route.name, unknown(deadline.reason(f"{done}; {route.name} was not started")), 0.0,
+                                       route.role))
+            continue
         try:
             outcome = route.run(settings)
         except DisagreementError as err:
             outcome = unknown(f"contradicting evidence: {err}", disagreement=True)
         except KdaxiomsError as err:
             outcome = unknown(f"{type(err).__name__}: {err}")
+        if outcome.verdict == UNKNOWN and deadline.expired and deadline.label not in outcome.reason:
+            outcome = replace(outcome, reason=deadline.reason(f"{route.name}: {outcome.reason}"))
         seconds = time.perf_counter() - start
         log.debug("%s via %s: %s (%.2f s)", claim.id, route.name, outcome.verdict, seconds)
         results.append(RouteResult(route.name, outcome, seconds, route.role))

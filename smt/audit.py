@@ -13,6 +13,11 @@ For each axiom:
 
 Every counterexample is replayed exactly and then shrunk to small denominators (each candidate
 replayed again), so that a person can read it.
+
+A :class:`~kdaxioms.symbolic.budget.Deadline` bounds one axiom: every query is capped at the
+time it leaves, and the routes, grid points and support sizes that no longer fit are not
+tried; the axiom is then ``unknown`` with the budget named in its reason (a proof of the
+sizes already decided keeps its ``n<=N``, a refutation found before stays).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Callable, Iterable
 import sympy as sp
 
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, AXIOMS, Axiom, axiom
+from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.model import Operator, real
 from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, Outcome, unknown
@@ -36,6 +42,9 @@ from kdaxioms.symbolic.verdict import Scope, grid_parameters
 from .decide import Emit, decide_obligations, decide_vectors
 from .domain import check_domain
 
+#: The verdict of an axiom that does not apply to the operator (A3 without weights): neither
+#: proved nor unknown, and no failure.
+NOT_APPLICABLE = "not applicable"
 #: Rationals tried for a parameter in an exponent, in order (kept if inside its domain).
 GRID = tuple(Fraction(x) for x in ("1/3", "1/2", "1", "2", "3", "1/4", "2/3", "3/4"))
 #: At most this many grid values per instantiated parameter.
@@ -94,7 +103,9 @@ def _shrink(point: Point, replay: Callable[[Point], bool | None], interior: set[
         for name, vec in point.inputs.items():
             head = [v.limit_denominator(bound) for v in vec[:-1]]
             inputs[name] = tuple(head) + (1 - sum(head),)
-        params = {k: v.limit_denominator(bound) for k, v in point.parameters.items()}
+        # a rounded parameter keeps its sign: rounding tau = 1/3 to 0 would leave an open domain
+        # (tau > 0) that the replay does not check for the axiom's own symbols
+        params = {k: _rounded(v, bound) for k, v in point.parameters.items()}
         try:
             candidate = Point(inputs, params)
             if any(v < 0 for vec in inputs.values() for v in vec):
@@ -103,12 +114,18 @@ def _shrink(point: Point, replay: Callable[[Point], bool | None], interior: set[
                 continue
             if replay(candidate) is True:
                 return candidate
-        except (InputError, ModelError):
+        except (InputError, ModelError, ArithmeticError, ValueError):  # not evaluable there: no witness
             continue
     return best
 
 
-def _coordinate(ax: Axiom, timeout_ms: int, emit: Emit | None) -> Outcome | None:
+def _rounded(value: Fraction, bound: int) -> Fraction:
+    """``value`` with denominator at most ``bound``, unless that changes its sign (then ``value``)."""
+    rounded = value.limit_denominator(bound)
+    return rounded if (rounded > 0) == (value > 0) and (rounded < 0) == (value < 0) else value
+
+
+def _coordinate(ax: Axiom, timeout_ms: int, emit: Emit | None, deadline: Deadline | None = None) -> Outcome | None:
     """The per-coordinate route, or None when the operator does not separate."""
     try:
         obligations = ax.obligations()
@@ -116,25 +133,39 @@ def _coordinate(ax: Axiom, timeout_ms: int, emit: Emit | None) -> Outcome | None
         return None
     if any(_exponent_symbols(ob.premise) | _exponent_symbols(ob.conclusion) for ob in obligations):
         return None
-    return decide_obligations(ax.operator, obligations, ax.replay, timeout_ms, emit)
+    return decide_obligations(ax.operator, obligations, ax.replay, timeout_ms, emit, deadline)
 
 
-def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None) -> tuple[Outcome, dict[str, list[str]]]:
+def _out_of_budget(outcomes: list[Outcome], deadline: Deadline, total: int, max_n: int) -> Outcome:
+    """``unknown`` naming the budget, after ``outcomes`` of the ``total`` grid points were tried."""
+    proved = sum(o.verdict == PROVED for o in outcomes)
+    progress = f"{proved} of {total} grid points proved for n<={max_n}, {total - len(outcomes)} not tried"
+    undecided = next((o.reason for o in outcomes if o.verdict != PROVED), "")
+    reason = deadline.reason(progress) + (f"; first undecided point: {undecided}" if undecided else "")
+    return Outcome(UNKNOWN, None, tuple(s for o in outcomes for s in o.steps), reason=reason)
+
+
+def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None,
+             deadline: Deadline | None = None) -> tuple[Outcome, dict[str, list[str]]]:
     """The whole-vector route, over the grid of exponent parameters when there are any."""
+    deadline = deadline or Deadline.unbounded()
     symbols = sorted(_exponent_symbols(ax.vector_formula(2)), key=str)
     grids = [_grid(ax.operator, s) for s in symbols]
     covered: dict[str, list[str]] = {s.name: [] for s in symbols}
     sizes = range(2, max_n + 1)
     outcomes = []
-    for values in itertools.product(*grids) if symbols else [()]:
+    points = list(itertools.product(*grids)) if symbols else [()]
+    for values in points:
         fixed = dict(zip(symbols, values))
         if any(c.xreplace(fixed) is sp.false for c in ax.operator.constraints):
             continue
+        if symbols and deadline.expired:
+            return _out_of_budget(outcomes, deadline, len(points), max_n), covered
         for s, v in fixed.items():
             if str(v) not in covered[s.name]:
                 covered[s.name].append(str(v))
         out = decide_vectors(ax, sizes, timeout_ms, all_interior=ax.spec.interior, sort=ax.spec.sortable,
-                             fixed=fixed, emit=emit)
+                             fixed=fixed, emit=emit, deadline=deadline)
         if out.verdict == REFUTED:  # the witness names its parameter values; no grid is claimed
             return out, {}
         outcomes.append(out)
@@ -144,17 +175,20 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None) -> tuple
     return first, covered
 
 
-def coordinate_route(ax: Axiom, timeout_ms: int = 5000) -> Outcome:
+def coordinate_route(ax: Axiom, timeout_ms: int = 5000, deadline: Deadline | None = None) -> Outcome:
     """The per-coordinate route alone (``unknown`` when the operator does not separate)."""
-    out = _coordinate(ax, timeout_ms, None)
+    out = _coordinate(ax, timeout_ms, None, deadline)
     return out if out is not None else unknown("the operator does not separate over coordinates")
 
 
-def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000) -> Outcome:
+def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, deadline: Deadline | None = None) -> Outcome:
     """The whole-vector route alone, with the exponent grid named in the outcome's data."""
     if ax.spec.undecided:
         return unknown(ax.spec.undecided)
-    out, covered = _vectors(ax, max_n, timeout_ms, None)
+    deadline = deadline or Deadline.unbounded()
+    if deadline.expired:
+        return unknown(deadline.reason("the earlier routes; the whole-vector route was not tried"))
+    out, covered = _vectors(ax, max_n, timeout_ms, None, deadline)
     if out.witness is not None:
         interior = set(ax.operator.interior_inputs) | (set(ax.operator.inputs) if ax.spec.interior else set())
         out = Outcome(out.verdict, out.scope, out.steps, _shrink(out.witness, ax.violated_at, interior), out.reason)
@@ -165,22 +199,30 @@ def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000) -> Outcome:
     return out
 
 
-def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | None = None) -> AuditResult:
-    """Decide one axiom of one operator (see the module docstring for the strategy)."""
+def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | None = None,
+                deadline: Deadline | None = None) -> AuditResult:
+    """Decide one axiom of one operator (see the module docstring for the strategy) within
+    ``deadline`` (default: no budget)."""
+    deadline = deadline or Deadline.unbounded()
     start = time.perf_counter()
     name, code = ax.spec.name, ax.spec.code
+    if ax.inapplicable:
+        return AuditResult(name, code, NOT_APPLICABLE, None, "none", time.perf_counter() - start, reason=ax.inapplicable)
     if ax.spec.undecided:  # a per-coordinate lemma may still prove it; Z3 cannot refute it
-        outcome = _coordinate(ax, timeout_ms, emit) if ax.spec.obligations is not None else None
+        outcome = _coordinate(ax, timeout_ms, emit, deadline) if ax.spec.obligations is not None else None
         if outcome is not None and outcome.verdict == PROVED:
             return AuditResult(name, code, PROVED, outcome.scope, "symbolic-coordinate", time.perf_counter() - start,
                                steps=outcome.steps)
         return AuditResult(name, code, UNKNOWN, None, "none", time.perf_counter() - start, reason=ax.spec.undecided)
     route, covered = "smt-coordinate", {}
-    outcome = _coordinate(ax, timeout_ms, emit)
-    if outcome is None or outcome.verdict == UNKNOWN:
+    outcome = _coordinate(ax, timeout_ms, emit, deadline)
+    if (outcome is None or outcome.verdict == UNKNOWN) and deadline.expired:
+        if outcome is None or deadline.label not in outcome.reason:
+            outcome = unknown(deadline.reason("the per-coordinate route; the whole-vector route was not tried"))
+    elif outcome is None or outcome.verdict == UNKNOWN:
         route = "smt-vector"
         try:
-            outcome, covered = _vectors(ax, max_n, timeout_ms, emit)
+            outcome, covered = _vectors(ax, max_n, timeout_ms, emit, deadline)
         except ModelError as err:
             outcome = unknown(str(err))
     witness = outcome.witness
@@ -193,15 +235,16 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
 
 
 def audit(op: Operator, names: Iterable[str] | None = None, max_n: int = 4, timeout_ms: int = 5000,
-          emit_dir: Path | None = None) -> list[AuditResult]:
-    """Audit ``op`` against the named axioms (default: every axiom of its kind)."""
+          emit_dir: Path | None = None, budget_s: float | None = None) -> list[AuditResult]:
+    """Audit ``op`` against the named axioms (default: every axiom of its kind), each within
+    ``budget_s`` seconds (default: no budget), once its parameter domain is shown non-empty."""
     check_domain(op, timeout_ms)
     names = list(names) if names else list(AXIOMS[op.kind])
     axioms = [axiom(n, op) for n in names]
     results = []
     for ax in axioms:
         emit = _emitter(emit_dir, op.name, ax.spec.name) if emit_dir is not None else None
-        results.append(audit_axiom(ax, max_n, timeout_ms, emit))
+        results.append(audit_axiom(ax, max_n, timeout_ms, emit, Deadline.after(budget_s)))
     return results
 
 
@@ -219,7 +262,7 @@ CONTRACTIONS = {"contraction-tv": "tv", "contraction-chi2": "chi2", "contraction
 
 
 def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, timeout_ms: int,
-                 emit: Emit | None) -> AuditResult:
+                 emit: Emit | None, deadline: Deadline | None = None) -> AuditResult:
     from kdaxioms.symbolic.divergences import divergence
     from kdaxioms.symbolic.parse import parse_expression
     from kdaxioms.symbolic.statements import Contraction, Relation
@@ -233,10 +276,10 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
         return AuditResult(name, "C", UNKNOWN, None, "none", 0.0, reason=str(err))
     route, outcome = "smt-coordinate", None
     if op.separable:
-        outcome = decide_obligations(op, claim.obligations(), claim.replay, timeout_ms, emit)
+        outcome = decide_obligations(op, claim.obligations(), claim.replay, timeout_ms, emit, deadline)
     if outcome is None or outcome.verdict == UNKNOWN:
         route = "smt-vector"
-        outcome = decide_vectors(claim, range(2, max_n + 1), timeout_ms, emit=emit)
+        outcome = decide_vectors(claim, range(2, max_n + 1), timeout_ms, emit=emit, deadline=deadline)
     witness = outcome.witness
     if witness is not None:
         witness = _shrink(witness, claim.violated_at, set(op.interior_inputs))
@@ -244,21 +287,31 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
                        witness, outcome.reason, {}, outcome.steps)
 
 
-def audit_file(op: Operator, names: Iterable[str] | None, factor: str | None = None, max_n: int = 4,
-               timeout_ms: int = 5000, emit_dir: Path | None = None) -> list[AuditResult]:
-    """The audit command: the kind's axioms, and contraction claims named explicitly (after the
-    parameter domain is shown non-empty: an empty one is an :class:`InputError`)."""
-    check_domain(op, timeout_ms)
+def axiom_names(op: Operator, names: Iterable[str] | None) -> list[str]:
+    """The axioms (and contraction claims) to audit: ``names`` checked, or every axiom of the kind."""
     names = list(names) if names else list(AXIOMS[op.kind])
     known = list(AXIOMS[op.kind]) + (list(CONTRACTIONS) if op.kind.value == "meta" else [])
     for n in names:
         if n not in known:
             raise InputError(f"unknown {op.kind.value} axiom {n!r}; choose one of: {', '.join(known)}")
-    results = []
-    for n in names:
-        emit = _emitter(emit_dir, op.name, n) if emit_dir is not None else None
-        if n in CONTRACTIONS:
-            results.append(_contraction(op, n, factor, max_n, timeout_ms, emit))
-        else:
-            results.append(audit_axiom(axiom(n, op), max_n, timeout_ms, emit))
-    return results
+    return names
+
+
+def audit_one(op: Operator, name: str, factor: str | None = None, max_n: int = 4, timeout_ms: int = 5000,
+              emit_dir: Path | None = None, deadline: Deadline | None = None) -> AuditResult:
+    """One axiom or contraction claim of the audit command, within ``deadline``."""
+    emit = _emitter(emit_dir, op.name, name) if emit_dir is not None else None
+    if name in CONTRACTIONS:
+        return _contraction(op, name, factor, max_n, timeout_ms, emit, deadline)
+    return audit_axiom(axiom(name, op), max_n, timeout_ms, emit, deadline)
+
+
+def audit_file(op: Operator, names: Iterable[str] | None, factor: str | None = None, max_n: int = 4,
+               timeout_ms: int = 5000, emit_dir: Path | None = None,
+               budget_s: float | None = None) -> list[AuditResult]:
+    """The audit command: the kind's axioms, and contraction claims named explicitly; each
+    within its own budget of ``budget_s`` seconds (default: no budget), once the parameter domain
+    is shown non-empty (an empty one is an :class:`InputError`)."""
+    check_domain(op, timeout_ms)
+    return [audit_one(op, n, factor, max_n, timeout_ms, emit_dir, Deadline.after(budget_s))
+            for n in axiom_names(op, names)]

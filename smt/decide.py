@@ -17,11 +17,12 @@ from typing import Callable, Iterable, Mapping, Protocol
 import sympy as sp
 import z3
 
+from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.errors import ModelError, TranslationError
 from kdaxioms.symbolic.model import Operator
 from kdaxioms.symbolic.obligations import (Obligation, lift_coordinate_model, simplex_constraints,
                                            symmetry_breaking, vector_model_point)
-from kdaxioms.symbolic.outcome import PROVED, REFUTED, Outcome, unknown
+from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.replay import Replay
 
@@ -43,8 +44,10 @@ class Statement(Protocol):
     def replay(self, point: Point) -> Replay: ...
 
 
-def _query(premise: sp.Basic, conclusion: sp.Basic, timeout_ms: int, emit: Emit | None = None) -> Answer:
-    """Check ``premise and not conclusion`` in a fresh Z3 context (optionally writing SMT-LIB)."""
+def _query(premise: sp.Basic, conclusion: sp.Basic, timeout_ms: int, emit: Emit | None = None,
+           deadline: Deadline | None = None) -> Answer:
+    """Check ``premise and not conclusion`` in a fresh Z3 context (optionally writing SMT-LIB),
+    within ``timeout_ms`` and the time ``deadline`` leaves."""
     ctx = z3.Context()
     symbols = sorted((premise.free_symbols | conclusion.free_symbols), key=str)
     names = [s.name for s in symbols]
@@ -59,14 +62,20 @@ def _query(premise: sp.Basic, conclusion: sp.Basic, timeout_ms: int, emit: Emit 
         solver = z3.Solver(ctx=ctx)
         solver.add(*constraints)
         emit(solver.to_smt2())
-    return check(constraints, {s.name: v for s, v in variables.items()}, ctx, timeout_ms)
+    return check(constraints, {s.name: v for s, v in variables.items()}, ctx, timeout_ms, deadline=deadline)
 
 
 def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: ReplayFn | None,
-                       timeout_ms: int = 5000, emit: Emit | None = None) -> Outcome:
-    """Per-coordinate route: proof for every ``n`` or an exactly replayed ``n = 2`` witness."""
+                       timeout_ms: int = 5000, emit: Emit | None = None, deadline: Deadline | None = None) -> Outcome:
+    """Per-coordinate route: proof for every ``n`` or an exactly replayed ``n = 2`` witness.
+
+    When ``deadline`` runs out before every obligation is decided the outcome is ``unknown``
+    with the budget named."""
+    deadline = deadline or Deadline.unbounded()
     steps = []
     for ob in obligations:
+        if deadline.expired:
+            return unknown(deadline.reason(f"{len(steps)} per-coordinate steps; {ob.label} not decided"), *steps)
         if ob.lemma is not None:
             holds, lemma_steps = ob.lemma()
             steps.extend(lemma_steps)
@@ -74,7 +83,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
                 return unknown(f"{ob.label}: the lemma's hypotheses are not established", *steps)
             continue
         try:
-            answer = _query(ob.premise, ob.conclusion, timeout_ms, emit)
+            answer = _query(ob.premise, ob.conclusion, timeout_ms, emit, deadline)
         except TranslationError as err:
             return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
         if answer.status == UNSAT:
@@ -89,22 +98,31 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
             return unknown(f"{ob.label}: per-coordinate model does not refute at n = 2 ({result})", *steps)
         if answer.status == SAT:
             return unknown(f"{ob.label}: per-coordinate model found but it is not a distribution point", *steps)
-        return unknown(f"{ob.label}: {answer.reason}", *steps)
+        reason = f"{ob.label}: {answer.reason}"
+        return unknown(deadline.reason(reason) if deadline.expired else reason, *steps)
     return Outcome(PROVED, "all-n", tuple(steps))
 
 
 def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int = 5000, *,
                    all_interior: bool = False, sort: bool = True,
-                   fixed: Mapping[sp.Symbol, sp.Rational] | None = None, emit: Emit | None = None) -> Outcome:
+                   fixed: Mapping[sp.Symbol, sp.Rational] | None = None, emit: Emit | None = None,
+                   deadline: Deadline | None = None) -> Outcome:
     """Whole-vector route for each ``n`` in ``sizes`` (increasing).
 
     ``all_interior`` puts every input in the open simplex; ``sort`` orders the first input
     (sound when the statement is label-symmetric and the operator is); ``fixed`` instantiates
-    symbols (e.g. a temperature on a grid), and the values join the witness's parameters."""
+    symbols (e.g. a temperature on a grid), and the values join the witness's parameters.
+    When ``deadline`` runs out the outcome is ``unknown`` with the budget named, keeping the
+    scope ``n<=N`` of the sizes already proved."""
+    deadline = deadline or Deadline.unbounded()
     op = statement.operator
     fixed = dict(fixed or {})
     steps, proved_up_to = [], None
     for n in sizes:
+        if deadline.expired:
+            done = f"n<={proved_up_to}" if proved_up_to else "no support size"
+            return Outcome(UNKNOWN, done if proved_up_to else None, tuple(steps),
+                           reason=deadline.reason(f"{done} proved; n = {n} not decided"))
         premise = simplex_constraints(op, n, all_interior).xreplace(fixed)
         if sort and op.label_symmetric:
             premise = sp.And(premise, symmetry_breaking(op, n, op.inputs[0]))
@@ -112,7 +130,7 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
         own = {s for syms in op.vector_inputs(n).values() for s in syms} | set(op.parameter_symbols)
         auxiliary = sorted(s.name for s in conclusion.free_symbols - own)  # e.g. A3's raise share
         try:
-            answer = _query(premise, conclusion, timeout_ms, emit)
+            answer = _query(premise, conclusion, timeout_ms, emit, deadline)
         except TranslationError as err:
             return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
         if answer.status == UNSAT:
@@ -129,6 +147,8 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
             note = "approximated algebraic model" if answer.approximate else "model"
             return unknown(f"n = {n}: {note} failed exact replay ({result})", *steps,
                            disagreement=not answer.approximate)
-        out = unknown(f"n = {n}: {answer.reason}", *steps)
-        return Outcome(out.verdict, f"n<={proved_up_to}" if proved_up_to else None, out.steps, reason=out.reason)
+        reason = f"n = {n}: {answer.reason}"
+        if deadline.expired:
+            reason = deadline.reason(f"n<={proved_up_to} proved; {reason}" if proved_up_to else reason)
+        return Outcome(UNKNOWN, f"n<={proved_up_to}" if proved_up_to else None, tuple(steps), reason=reason)
     return Outcome(PROVED, f"n<={proved_up_to}", tuple(steps))

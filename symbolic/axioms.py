@@ -218,6 +218,11 @@ def _identity_vector(op: Operator, n: int) -> sp.Basic:
 
 # -- aggregation axioms -------------------------------------------------------------------------
 
+def weightless(op: Operator) -> bool:
+    """An aggregation declared without weights (``roles.weights = []``)."""
+    return op.kind is Kind.AGGREGATION and op.roles.get("weights") == ()
+
+
 def _weights(op: Operator) -> tuple[sp.Expr, ...]:
     ws = op.roles.get("weights")
     if ws is None or len(ws) != len(op.inputs):
@@ -232,8 +237,11 @@ def _unanimity_vector(op: Operator, n: int) -> sp.Basic:
 
 
 def _agg_positivity_vector(op: Operator, n: int) -> sp.Basic:
-    ws, out, parts = _weights(op), op.vector(n), []
+    """Per coordinate: positive where every teacher of positive weight is (every teacher, for an
+    aggregation without weights), and zero where every teacher is."""
+    out, parts = op.vector(n), []
     teachers = [vector_symbols(name, n) for name in op.inputs]
+    ws = (sp.Integer(1),) * len(teachers) if weightless(op) else _weights(op)
     for k in range(n):
         supported = sp.And(*(sp.Implies(w > 0, t[k] > 0) for w, t in zip(ws, teachers)))
         absent = sp.And(*(sp.Eq(t[k], 0) for t in teachers))
@@ -358,6 +366,8 @@ class AxiomSpec:
     interior: bool = False
     #: Sorting the first input is sound symmetry breaking (the statement is label-symmetric).
     sortable: bool = True
+    #: The statement is about the weights (A3): it does not apply to an aggregation without weights.
+    about_weights: bool = False
 
 
 _META, _SOFT, _AGG = (Kind.META,), (Kind.SOFTENING,), (Kind.AGGREGATION,)
@@ -404,15 +414,15 @@ _SPECS = (
               r"\mathrm{supp}\, A_w = \bigcup_{w_k > 0} \mathrm{supp}\, p^k", None, _agg_positivity_vector),
     AxiomSpec("unanimity", "A6", _AGG, "A_w(p, ..., p) = p", r"A_w(p, \dots, p) = p", None, _unanimity_vector),
     AxiomSpec("weight-monotone-tv", "A3", _AGG, "raising w_k never moves the output away from p^k in TV",
-              r"\mathrm{TV}(A_{w'}, p^k) \le \mathrm{TV}(A_w, p^k)", None, _monotone_vector(_tv_term)),
+              r"\mathrm{TV}(A_{w'}, p^k) \le \mathrm{TV}(A_w, p^k)", None, _monotone_vector(_tv_term), about_weights=True),
     AxiomSpec("weight-monotone-l2", "A3", _AGG, "raising w_k never moves the output away from p^k in L2²",
-              r"L_2^2(A_{w'}, p^k) \le L_2^2(A_w, p^k)", None, _monotone_vector(_l2_term)),
+              r"L_2^2(A_{w'}, p^k) \le L_2^2(A_w, p^k)", None, _monotone_vector(_l2_term), about_weights=True),
     AxiomSpec("weight-monotone-kl", "A3", _AGG, "raising w_k never moves the output away from p^k in KL",
               r"\mathrm{KL}(p^k \| A_{w'}) \le \mathrm{KL}(p^k \| A_w)", None, _monotone_vector(_kl_from_target),
-              undecided=_LOG, interior=True),
+              undecided=_LOG, interior=True, about_weights=True),
     AxiomSpec("weight-monotone-kl-reverse", "A3", _AGG, "raising w_k never moves the output away from p^k in reverse KL",
               r"\mathrm{KL}(A_{w'} \| p^k) \le \mathrm{KL}(A_w \| p^k)", None, _monotone_vector(_kl_term),
-              undecided=_LOG, interior=True),
+              undecided=_LOG, interior=True, about_weights=True),
     AxiomSpec("temperature-coherence", "A5", _AGG, "power softening commutes with aggregation",
               r"S_\tau(A_w(p^1..p^m)) = A_w(S_\tau p^1, .., S_\tau p^m)", None, _coherence_vector),
 )
@@ -466,6 +476,15 @@ class Axiom:
 
     def text(self) -> str:
         return f"{self.spec.code} {self.spec.name}: {self.spec.text}"
+
+    @property
+    def inapplicable(self) -> str:
+        """Why the axiom does not apply to the operator ("" when it does): weight monotonicity
+        of an aggregation without weights."""
+        if self.spec.about_weights and weightless(self.operator):
+            return (f"operator {self.operator.name} has no weights (roles.weights = []): "
+                    f"{self.spec.code} is about raising a weight")
+        return ""
 
 
 def axiom(name: str, op: Operator) -> Axiom:

@@ -40,6 +40,7 @@ from typing import Callable
 import sympy as sp
 
 from .axioms import Axiom, monotone_term, raised_weights, temperature
+from .budget import Deadline
 from .certificates import Domain, certify, signed_symbols
 from .errors import KdaxiomsError
 from .model import vector_symbols
@@ -68,8 +69,18 @@ def raise_derivative(ax: Axiom, n: int, k: int, term: Term) -> tuple[sp.Expr, tu
     return sp.diff(phi, share).xreplace({share: 0}), out, target
 
 
-def prove_weight_monotone(ax: Axiom, sizes=SIZES) -> Outcome:
-    """Prove A3 for each support size in ``sizes`` (see the module docstring); ``unknown`` otherwise."""
+def _stopped(deadline: Deadline, proved: int | None, steps: list[str], where: str) -> Outcome:
+    """Out of time before ``where``: the sizes up to ``proved`` stay proved, else ``unknown``."""
+    if proved is not None:
+        return Outcome(PROVED, f"n<={proved}", tuple(steps + [deadline.reason(f"n<={proved}; {where} not tried")]))
+    return unknown(deadline.reason(f"{where} not tried"), *steps)
+
+
+def prove_weight_monotone(ax: Axiom, sizes=SIZES, deadline: Deadline | None = None) -> Outcome:
+    """Prove A3 for each support size in ``sizes`` (see the module docstring); ``unknown`` otherwise.
+    Once ``deadline`` runs out no further size is started (the sizes proved stay proved)."""
+    deadline = deadline or Deadline.unbounded()
+    proved = None
     term = monotone_term(ax.spec.name)
     if term is None:
         return unknown(f"axiom {ax.spec.name} has no differentiable divergence for the derivative route")
@@ -78,10 +89,14 @@ def prove_weight_monotone(ax: Axiom, sizes=SIZES) -> Outcome:
              r"$\frac{d}{ds} D(A_{w(s)}, p^k) = G(w(s)) / (1 - s)$ with $G(w) = \frac{d}{ds} D(A_{w(s)}, p^k)|_{s=0}$: "
              r"the axiom holds when $G \le 0$ on the domain"]
     for n in sizes:
+        if deadline.expired:
+            return _stopped(deadline, proved, steps, f"n={n}")
         domain = Domain(op, n)
         if not domain.distribution(op.vector(n)):
             return unknown(f"n={n}: the output is not shown to lie in the simplex, which the certificates assume", *steps)
         for k, name in enumerate(op.inputs):
+            if deadline.expired:
+                return _stopped(deadline, proved, steps, f"n={n}, teacher {name}")
             G, A, p = raise_derivative(ax, n, k, term)
             found = certify(-G, A, p, domain)
             if found is None:
@@ -89,6 +104,7 @@ def prove_weight_monotone(ax: Axiom, sizes=SIZES) -> Outcome:
             teacher = _teacher(name)
             steps.append(rf"$n = {n}$, raising the weight of ${teacher}$: $-G = {found.latex()}$ exactly on the simplex "
                          rf"(with $A = A_w$, $p = {teacher}$), non-negative by {found.lemma}")
+        proved = n
     return Outcome(PROVED, f"n<={max(sizes)}", tuple(steps))
 
 
@@ -131,8 +147,11 @@ def prove_tv_monotone(ax: Axiom) -> Outcome:
     return Outcome(PROVED, "all-n", tuple(steps))
 
 
-def prove_entropy_monotone(ax: Axiom, sizes=SIZES) -> Outcome:
-    """Prove S3, ``d/dtau H(S_tau(p)) >= 0``, for each support size in ``sizes`` by a certificate."""
+def prove_entropy_monotone(ax: Axiom, sizes=SIZES, deadline: Deadline | None = None) -> Outcome:
+    """Prove S3, ``d/dtau H(S_tau(p)) >= 0``, for each support size in ``sizes`` by a certificate
+    (no further size once ``deadline`` runs out; the sizes proved stay proved)."""
+    deadline = deadline or Deadline.unbounded()
+    proved = None
     op = ax.operator
     try:
         tau = temperature(op)
@@ -140,6 +159,8 @@ def prove_entropy_monotone(ax: Axiom, sizes=SIZES) -> Outcome:
         return unknown(str(err))
     steps = []
     for n in sizes:
+        if deadline.expired:
+            return _stopped(deadline, proved, steps, f"n={n}")
         out = op.vector(n)
         p = vector_symbols(op.inputs[0], n)
         E = sp.diff(-sp.Add(*(c * sp.log(c) for c in out)), tau)
@@ -151,15 +172,17 @@ def prove_entropy_monotone(ax: Axiom, sizes=SIZES) -> Outcome:
             return unknown(f"n={n}: no non-negative form N with dH/d{tau} = cN passed the exact check", *steps)
         steps.append(rf"$n = {n}$: $\frac{{d}}{{d{sp.latex(tau)}}} H(S_{{{sp.latex(tau)}}}(p)) = {found.latex()}$ "
                      rf"exactly on the simplex (with $A = S_{{{sp.latex(tau)}}}(p)$), non-negative by {found.lemma}")
+        proved = n
     return Outcome(PROVED, f"n<={max(sizes)}", tuple(steps))
 
 
-def prove_by_derivative(ax: Axiom, sizes=SIZES) -> Outcome | None:
-    """The derivative route of the axiom (A3 in TV, L2 or KL, or S3), or None when it has none."""
+def prove_by_derivative(ax: Axiom, sizes=SIZES, deadline: Deadline | None = None) -> Outcome | None:
+    """The derivative route of the axiom (A3 in TV, L2 or KL, or S3), or None when it has none;
+    ``deadline`` is checked between support sizes and teachers (one exact check is not interrupted)."""
     if ax.spec.name == "weight-monotone-tv":
         return prove_tv_monotone(ax)
     if monotone_term(ax.spec.name) is not None:
-        return prove_weight_monotone(ax, sizes)
+        return prove_weight_monotone(ax, sizes, deadline)
     if ax.spec.name == "entropy-monotone":
-        return prove_entropy_monotone(ax, sizes)
+        return prove_entropy_monotone(ax, sizes, deadline)
     return None

@@ -16,6 +16,11 @@ Inputs by kind: softening ``p``; aggregation teachers ``p1 .. pm`` (``teachers =
 (``memory = k``, default 1).  Roles: ``temperature`` (default ``tau``) and ``identity``
 (default 1) for softening, ``weights`` (one expression per teacher) for aggregation,
 ``anchor_weight`` for meta.  Every formula goes through :mod:`kdaxioms.symbolic.parse`.
+
+An aggregation without weights (``Max(p1[i], p2[i])``, say) writes ``weights = []``: every
+axiom but weight monotonicity (A3, then "not applicable") is audited.  The empty list must be
+written: a missing ``weights`` role is an error, so that a forgotten role is never read as
+"no weights".
 """
 
 from __future__ import annotations
@@ -96,8 +101,10 @@ def _roles(kind: Kind, data: Mapping[str, Any], names: set[str], inputs: set[str
         roles["identity"] = parse_expression(str(table.get("identity", "1")), names, set())
     elif kind is Kind.AGGREGATION:
         weights = table.get("weights")
-        if not isinstance(weights, list) or len(weights) != len(inputs) or not all(isinstance(w, str) for w in weights):
-            raise InputError(f"roles.weights must list {len(inputs)} expressions, one per teacher, e.g. [\"w\", \"1 - w\"]")
+        if (not isinstance(weights, list) or len(weights) not in (0, len(inputs))
+                or not all(isinstance(w, str) for w in weights)):
+            raise InputError(f"roles.weights must list {len(inputs)} expressions, one per teacher, e.g. [\"w\", \"1 - w\"], "
+                             "or be [] for an aggregation without weights")
         roles["weights"] = tuple(parse_expression(w, names, set()) for w in weights)
     elif "anchor_weight" in table:
         roles["anchor_weight"] = parse_expression(str(table["anchor_weight"]), names, set())

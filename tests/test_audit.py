@@ -174,3 +174,51 @@ def test_wrong_number_of_arguments_is_one_clear_line(tmp_path, capsys, component
     assert main(["audit", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+MAX_AGGREGATION = ("name = \"max-aggregation\"\nkind = \"aggregation\"\ncomponent = \"Max(p1[i], p2[i])\"\n"
+                   "normalize = true\n[roles]\nweights = []\n")
+
+
+def test_weightless_aggregation_file_is_accepted_but_a_missing_weights_role_is_not():
+    data = {"name": "m", "kind": "aggregation", "component": "Max(p1[i], p2[i])", "normalize": True}
+    assert operator_from_data({**data, "roles": {"weights": []}}).roles["weights"] == ()
+    with pytest.raises(InputError, match=r"or be \[\] for an aggregation without weights"):
+        operator_from_data(data)
+    with pytest.raises(InputError, match="must list 2 expressions"):
+        operator_from_data({**data, "roles": {"weights": ["1"]}})
+
+
+def test_weightless_aggregation_audits_every_axiom_but_weight_monotonicity():
+    from kdaxioms.proofs.audit import audit_operator
+    from kdaxioms.smt.audit import NOT_APPLICABLE
+    op = operator_from_data({"name": "m", "kind": "aggregation", "component": "Max(p1[i], p2[i])",
+                             "normalize": True, "roles": {"weights": []}})
+    results = {r.axiom: r for r in audit_operator(op, max_n=3, timeout_ms=4000, budget_s=60)}
+    for name in ("weight-monotone-tv", "weight-monotone-l2", "weight-monotone-kl", "weight-monotone-kl-reverse"):
+        assert results[name].verdict == NOT_APPLICABLE and "no weights" in results[name].reason
+    for name in ("closure", "positivity", "unanimity", "continuity"):
+        assert results[name].verdict == "proved", results[name]
+    coherence = results["temperature-coherence"]
+    assert coherence.verdict == "refuted" and axiom("temperature-coherence", op).violated_at(coherence.witness) is True
+
+
+def test_weightless_positivity_premise_is_every_teacher():
+    """A2 without weights: mass where every teacher has mass, none where no teacher has: a product
+    of the teachers satisfies it, one that creates mass where no teacher has any does not."""
+    base = {"name": "m", "kind": "aggregation", "normalize": False, "roles": {"weights": []}}
+    assert audit_file(operator_from_data({**base, "component": "p1[i]*p2[i]"}), ["positivity"], max_n=3,
+                      timeout_ms=4000)[0].verdict == "proved"
+    created = operator_from_data({**base, "component": "p1[i]*p2[i] + 1/10"})
+    assert audit_file(created, ["positivity"], max_n=3, timeout_ms=4000)[0].verdict == "refuted"
+
+
+def test_weightless_aggregation_cli_exits_0_and_shows_not_applicable(tmp_path, capsys):
+    path = tmp_path / "max.toml"
+    path.write_text(MAX_AGGREGATION)
+    assert main(["audit", str(path), "--axiom", "closure", "--axiom", "weight-monotone-tv", "--max-n", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "not applicable" in out and "no weights" in out
+    assert main(["audit", str(path), "--axiom", "weight-monotone-l2", "--json"]) == 0
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    assert result["verdict"] == "not applicable" and "no weights" in result["reason"]

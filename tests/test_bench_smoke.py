@@ -85,3 +85,14 @@ def test_audit_and_samplers_on_one_bug():
     assert row.speedup("faces") == (found.seconds / audit.seconds, False)
     assert len(sampling.table([row])) == 3
     assert sampling.median_speedup([row], "interior")[1] is True
+
+
+def test_budget_bench_writes_every_catalogue_operator_as_a_file_that_loads(tmp_path):
+    import tomllib
+    budget = _load("audit_budget")
+    files = budget.operator_files(tmp_path, quick=False)
+    assert sum(source == "catalogue" for source, _ in files) == len(AUDITS)
+    for case in AUDITS:
+        path = tmp_path / f"catalogue-{case.id}.toml"
+        assert tomllib.loads(path.read_text()) == {**case.data, "name": case.id}
+        load_operator(path)
