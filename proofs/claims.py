@@ -16,7 +16,7 @@ import sympy as sp
 from kdaxioms.numeric.checks import contraction_check, trajectory_check
 from kdaxioms.smt.audit import coordinate_route, vector_route
 from kdaxioms.smt.decide import decide_obligations, decide_vectors
-from kdaxioms.smt.definedness import decide_definedness, restrict, size_bound
+from kdaxioms.smt.definedness import Definedness, decide_definedness, restrict, size_bound
 from kdaxioms.symbolic.replay import Replay, Status
 from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.contraction import prove_by_convexity, prove_identity
@@ -24,7 +24,7 @@ from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.errors import UnknownNameError
 from kdaxioms.symbolic.families import FAMILIES, family
 from kdaxioms.symbolic.model import Kind, Operator
-from kdaxioms.symbolic.outcome import PROVED, Outcome
+from kdaxioms.symbolic.outcome import PROVED, UNKNOWN, Outcome
 from kdaxioms.symbolic.recursion import prove_envelope, prove_fixed_point, prove_trajectory, trajectory
 from kdaxioms.symbolic.statements import Contraction, Relation
 from kdaxioms.symbolic.verdict import CROSS_CHECK, PROVER
@@ -83,7 +83,10 @@ def defined(op: Operator, routes: tuple[Route, ...], interior: bool = False) -> 
             if out.verdict != PROVED:
                 return out
             bound = size_bound(out.scope, min(DEFINED_MAX_N, settings.max_n))
-            return restrict(out, decide_definedness(op, bound, settings.timeout_ms, interior))
+            deadline = settings.deadline
+            if deadline.expired:  # no time left to decide definedness: the proof says so
+                return restrict(out, Definedness(UNKNOWN, reason=deadline.reason("the proof")))
+            return restrict(out, decide_definedness(op, bound, max(1, deadline.cap_ms(settings.timeout_ms)), interior))
         return Route(route.name, route.role, run)
     return tuple(wrap(r) for r in routes)
 

@@ -26,4 +26,4 @@ def test_a_wrong_statement_is_a_disagreement_not_a_refutation():
     wrong = derived_claim("X", "wrong island model", "F", "sampled-anchor", "island-model",
                           "(1 - alpha)/(N - (N - 1)*(1 - alpha)**2)")
     result = run_claim(wrong, Settings())
-    assert result.verdict == "unknown" and result.combined.disagreement and result.combined.witness is None
+    assert result.verdict == "disagreement" and result.combined.disagreement and result.combined.witness is None

@@ -76,7 +76,7 @@ def test_interval_prover_proves_c2_kl_at_n2_for_every_anchor():
     (alpha,) = c.operator.parameter_symbols
     out = prove(contraction_claim(c, 2, {alpha: (F(1, 10), F(9, 10))}), Diagonal("q", "p"))
     assert out.verdict == PROVED
-    assert out.scope.startswith("n=2; alpha in [1/10, 9/10]")
+    assert out.scope == "n=2" and out.parameters == {"alpha": ("[1/10, 9/10]",)} and out.conditions == ()
 
 
 def test_c2_kl_n3_route_covers_the_report_anchor_with_a_narrow_alpha_box():
@@ -85,7 +85,8 @@ def test_c2_kl_n3_route_covers_the_report_anchor_with_a_narrow_alpha_box():
     route = c2_kl_interval_n3_route(c, alpha_box=(F(1, 2), F(1, 2)))
     out = route.run(None)
     assert route.name == "interval-n3" and out.verdict == PROVED
-    assert out.scope == "n=3; alpha in [1/2, 1/2]; q anywhere in the simplex; p = (1/2, 3/10, 1/5)"
+    assert out.scope == "n=3" and out.parameters == {"alpha": ("[1/2, 1/2]",)}
+    assert out.conditions == ("anchor p = (1/2, 3/10, 1/5)",)
 
 
 def test_interval_prover_refuses_a_false_inequality():

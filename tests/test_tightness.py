@@ -169,7 +169,9 @@ def test_c4_exact_factor_claim_is_proved_at_the_report_anchors_and_cross_checked
     from kdaxioms.proofs.tightness_claims import c4_exact_factor_claim
     result = run_claim(c4_exact_factor_claim(), Settings())
     assert result.verdict == "proved" and result.combined.confirmed and not result.combined.disagreement
-    assert "n=2, p=(9/10, 1/10)" in result.combined.scope and "n=3, p=(1/2, 3/10, 1/5)" in result.combined.scope
+    scope = result.combined.scope
+    assert scope.sizes == "n<=3" and scope.parameters == {"alpha": ("1/2",)}
+    assert scope.conditions == ("anchor p = (9/10, 1/10) or (1/2, 3/10, 1/5)",)
     interval = next(r for r in result.routes if r.route == "interval")
     assert interval.seconds < 10
 
