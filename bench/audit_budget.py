@@ -94,9 +94,18 @@ def run_operator(source: str, path: Path, max_n: int, timeout_s: float, budget_s
     if done.returncode != 0:  # the audit failed: each axiom on its own, to name the one that fails
         return _per_axiom(source, path, argv, done.stderr.strip()), wall
     data = json.loads(done.stdout)
-    rows = [Row(source, data["operator"], r["axiom"], r["verdict"], r["scope"] or "-", r["seconds"],
+    rows = [Row(source, data["operator"], r["axiom"], r["verdict"], _scope(r), r["seconds"],
                 "budget of" in r.get("reason", "")) for r in data["results"]]
     return rows, wall
+
+
+def _scope(result: dict) -> str:
+    """Sizes, then any parameter grid and side condition (as the audit's JSON gives them)."""
+    parts = [result["scope"] or "-"]
+    if result.get("parameters", "full domain") != "full domain":
+        parts.append("; ".join(f"{k} in {{{', '.join(v)}}}" for k, v in result["parameters"].items()))
+    parts += [c.replace("|", "/") for c in result.get("conditions", [])]
+    return "; ".join(parts)
 
 
 def _per_axiom(source: str, path: Path, argv: list[str], error: str) -> list[Row]:
@@ -114,7 +123,7 @@ def _per_axiom(source: str, path: Path, argv: list[str], error: str) -> list[Row
             rows.append(Row(source, op.name, name, f"error: {done.stderr.strip()[:80]}", "-", wall, False))
             continue
         (r,) = json.loads(done.stdout)["results"]
-        rows.append(Row(source, op.name, name, r["verdict"], r["scope"] or "-", r["seconds"],
+        rows.append(Row(source, op.name, name, r["verdict"], _scope(r), r["seconds"],
                         "budget of" in r.get("reason", "")))
     return rows
 

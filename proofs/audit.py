@@ -170,16 +170,21 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
     verdict (:func:`_where_defined`).  Every search does a fixed number of rounds, so the same
     seed gives the same verdicts and witnesses (unless the budget stops it)."""
     check_domain(op, timeout_ms)
-    premises: dict[bool, Definedness] = {}
-
-    def definedness(interior: bool) -> Definedness:
-        if interior not in premises:
-            premises[interior] = decide_definedness(op, max_n, timeout_ms, interior)
-        return premises[interior]
+    premises: dict[bool, Definedness] = {}  # decided once per premise; an undecided one is tried again
     results = []
     for name in axiom_names(op, names):
         deadline = Deadline.after(budget_s)
         start = time.perf_counter()
+
+        def definedness(interior: bool, deadline: Deadline = deadline) -> Definedness:
+            if interior not in premises:
+                if deadline.expired:
+                    return Definedness(UNKNOWN, reason=deadline.reason("the axiom"))
+                found = decide_definedness(op, max_n, max(1, deadline.cap_ms(timeout_ms)), interior)
+                if found.verdict != UNKNOWN:
+                    premises[interior] = found
+                return found
+            return premises[interior]
         r = audit_one(op, name, factor, max_n, timeout_ms, emit_dir, deadline)
         if r.verdict == UNKNOWN and r.code != "C":
             r = _decided(op, r, seed, sizes, search_rounds, deadline)

@@ -20,7 +20,7 @@ from kdaxioms.smt import solve
 from kdaxioms.smt.audit import audit_axiom, vector_route
 from kdaxioms.smt.decide import decide_vectors
 from kdaxioms.smt.translate import Z3Translator
-from kdaxioms.symbolic.axioms import axiom
+from kdaxioms.symbolic.axioms import SOFT_TEMPERATURE, axiom
 from kdaxioms.symbolic.budget import Deadline, positive_seconds
 from kdaxioms.symbolic.errors import InputError
 from kdaxioms.symbolic.families import family
@@ -104,10 +104,11 @@ def test_a_refutation_found_within_the_budget_stays():
 
 
 def _hard_query():
-    """Geometric aggregation's temperature coherence at tau = w = 1/3, n = 2: Z3 does not finish it."""
+    """Geometric aggregation's temperature coherence at tau = w = 1/3, n = 2: Z3 does not finish it
+    (tau is the softening's temperature, an internal symbol of A5)."""
     op = load_operator(EXAMPLES / "geometric-aggregation.toml")
     ax = axiom("temperature-coherence", op)
-    fixed = {sp.Symbol("tau", real=True): sp.Rational(1, 3), sp.Symbol("w", real=True): sp.Rational(1, 3)}
+    fixed = {SOFT_TEMPERATURE: sp.Rational(1, 3), sp.Symbol("w", real=True): sp.Rational(1, 3)}
     premise = simplex_constraints(op, 2, False).xreplace(fixed)
     conclusion = ax.vector_formula(2).xreplace(fixed)
     assert not (premise.free_symbols | conclusion.free_symbols) & set(fixed)
