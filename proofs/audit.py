@@ -180,7 +180,7 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
             if interior not in premises:
                 if deadline.expired:
                     return Definedness(UNKNOWN, reason=deadline.reason("the axiom"))
-                found = decide_definedness(op, max_n, max(1, deadline.cap_ms(timeout_ms)), interior)
+                found = decide_definedness(op, max_n, timeout_ms, interior, deadline)
                 if found.verdict != UNKNOWN:
                     premises[interior] = found
                 return found
@@ -203,13 +203,18 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
     interior = result.code != "C" and axiom(result.axiom, op).spec.interior
     if result.axiom == CLOSURE:
         d = definedness(False)
+        if d.verdict == DISAGREEMENT:
+            return replace(result, verdict=DISAGREEMENT, reason=d.reason)
         if d.verdict == REFUTED:
             return AuditResult(result.axiom, result.code, REFUTED, d.scope, "definedness", result.seconds, d.witness,
                                f"T is undefined at the witness ({d.condition})",
                                steps=d.steps + (f"{result.route}: {result.verdict} where T is defined",))
     if result.verdict != PROVED:
         return result
-    text = restriction(definedness(interior), result.scope)
+    found = definedness(interior)
+    if found.verdict == DISAGREEMENT:
+        return replace(result, verdict=DISAGREEMENT, reason=found.reason)
+    text = restriction(found, result.scope)
     if not text:
         return result
     return replace(result, conditions=result.conditions + (text,))

@@ -86,7 +86,7 @@ def defined(op: Operator, routes: tuple[Route, ...], interior: bool = False) -> 
             deadline = settings.deadline
             if deadline.expired:  # no time left to decide definedness: the proof says so
                 return restrict(out, Definedness(UNKNOWN, reason=deadline.reason("the proof")))
-            return restrict(out, decide_definedness(op, bound, max(1, deadline.cap_ms(settings.timeout_ms)), interior))
+            return restrict(out, decide_definedness(op, bound, settings.timeout_ms, interior, deadline))
         return Route(route.name, route.role, run)
     return tuple(wrap(r) for r in routes)
 

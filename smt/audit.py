@@ -33,6 +33,7 @@ import sympy as sp
 
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, AXIOMS, Axiom, axiom
 from kdaxioms.symbolic.budget import Deadline
+from kdaxioms.symbolic.domains import sample_value
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.model import Operator, real
 from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, Outcome, unknown
@@ -90,9 +91,16 @@ def _exponent_symbols(expr: sp.Basic) -> set[sp.Symbol]:
 
 
 def _grid(op: Operator, symbol: sp.Symbol) -> list[sp.Rational]:
+    """The rationals of :data:`GRID` inside the symbol's domain (at most :data:`GRID_SIZE`); when
+    none is, sample values of the parameter's own domain (a grid never silently empties)."""
     domain = next((p.domain for p in op.parameters if p.symbol == symbol), AUXILIARY_DOMAINS.get(symbol, symbol > 0))
-    values = [v for v in GRID if domain.xreplace({symbol: sp.Rational(v.numerator, v.denominator)}) is sp.true]
-    return [sp.Rational(v.numerator, v.denominator) for v in values[:GRID_SIZE]]
+    values = [sp.Rational(v.numerator, v.denominator) for v in GRID]
+    inside = [v for v in values if domain.xreplace({symbol: v}) is sp.true][:GRID_SIZE]
+    if inside:
+        return inside
+    param = next((p for p in op.parameters if p.symbol == symbol), None)
+    samples = [sample_value(param, k) for k in range(3)] if param is not None else []
+    return list(dict.fromkeys(v for v in samples if v is not None and domain.xreplace({symbol: v}) is sp.true))
 
 
 def _shrink(point: Point, replay: Callable[[Point], bool | None], interior: set[str]) -> Point:
@@ -169,9 +177,14 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None,
         if out.verdict == REFUTED:  # the witness names its parameter values; no grid is claimed
             return out, {}
         outcomes.append(out)
+    if not outcomes:  # no grid point was tried: nothing is proved
+        return unknown(f"no grid value of {', '.join(s.name for s in symbols)} lies in the parameter domain"), covered
     if all(o.verdict == PROVED for o in outcomes):
         return Outcome(PROVED, f"n<={max_n}", tuple(s for o in outcomes for s in o.steps)), covered
-    first = next(o for o in outcomes if o.verdict != PROVED)
+    flagged = [o for o in outcomes if o.data.get("disagreement")]  # contradicting evidence first
+    first = (flagged or [o for o in outcomes if o.verdict != PROVED])[0]
+    if symbols:  # one grid point's partial sizes are not the grid's
+        first = Outcome(first.verdict, None, first.steps, first.witness, first.reason, first.data)
     return first, covered
 
 
@@ -283,7 +296,8 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
     witness = outcome.witness
     if witness is not None:
         witness = _shrink(witness, claim.violated_at, set(op.interior_inputs))
-    return AuditResult(name, "C", outcome.verdict, outcome.scope, route, time.perf_counter() - start,
+    verdict = DISAGREEMENT if outcome.data.get("disagreement") else outcome.verdict
+    return AuditResult(name, "C", verdict, outcome.scope, route, time.perf_counter() - start,
                        witness, outcome.reason, {}, outcome.steps)
 
 

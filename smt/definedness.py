@@ -10,21 +10,23 @@ over the points where the formula is defined.  This module makes that restrictio
 The conditions of a formula are collected innermost first.  Each one is decided by its own Z3
 query (premise, every inner condition, and the negated condition): since the inner conditions
 were proved before, the side conditions of the translation only restate them, so ``unsat``
-proves the condition on the whole premise.  A ``sat`` model is replayed exactly: the point is
-reported only when a condition is exactly false there (an undefined point), after its premise
-(inputs in the simplex, parameters in their domains) is checked.
+proves the condition on the whole premise.  A ``sat`` model is an undefined point only when the
+condition is exactly false there and the one replay (:mod:`kdaxioms.symbolic.replay`) confirms
+it: the point satisfies the premise and the strict exact evaluation of the operator fails there.
 
-A power with a symbolic exponent ``b**e`` (a temperature, a geometric weight) has no Z3
-translation.  Once ``b >= 0`` and ``b = 0 => e > 0`` are proved, ``b**e`` and ``b`` have the same
-sign: ``b**e = 0`` exactly when ``b = 0``.  So a sum ``Z = sum_k t_k`` of products of such powers is
-zero exactly when the same sum with each ``b**e`` replaced by ``b`` is, provided every term is
-non-negative (then ``Z = 0`` iff every term is 0).  That lemma ("zero set of a power") decides the
-normalizer of power softening and of geometric aggregation without instantiating the exponent.
+Zero-set lemma.  A power with a non-rational exponent ``b**e`` (a temperature, a geometric
+weight) has no Z3 translation.  Once ``b > 0 or (b = 0 and e > 0)`` is proved, ``b**e`` and ``b``
+have the same sign: both are 0 exactly when ``b`` is.  A product of such powers and polynomial
+factors therefore has the sign of the same product with each ``b**e`` replaced by ``b``.  For a
+sum ``Z = sum_k t_k`` of such products whose replaced terms ``t'_k`` are all ``>= 0`` on the
+premise, every ``t_k >= 0`` too, so ``Z = 0`` iff every ``t_k = 0`` iff every ``t'_k = 0`` iff
+``Z' = 0``, and ``Z > 0`` iff ``Z' > 0``.  That decides the normalizer of power softening and of
+geometric aggregation without instantiating the exponent; any other shape is left undecided.
 
 For every ``n`` (per coordinate): the component ``c_i`` is defined on the coordinate box when the
-operator separates; the normalizer is non-zero for every ``n`` when ``c_i >= 0`` on the box and
-``c_i > 0`` as soon as one input coordinate is positive (every input has a positive coordinate).
-Otherwise whole vectors decide for ``n = 2..N``.
+operator is one function of ``x[i]`` for every ``i``; the normalizer is non-zero for every ``n``
+when ``c_i >= 0`` on the box and ``c_i > 0`` as soon as one input coordinate is positive (every
+input has a positive coordinate).  Otherwise whole vectors decide for ``n = 2..N``.
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ from typing import Iterable
 import sympy as sp
 import z3
 
+from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.domains import sample_value
-from kdaxioms.symbolic.errors import InputError, ModelError, TranslationError
-from kdaxioms.symbolic.model import Operator, coordinate_symbol, real, vector_symbols
+from kdaxioms.symbolic.errors import DisagreementError, InputError, ModelError, TranslationError
+from kdaxioms.symbolic.model import SUM_INDEX, Operator, coordinate_symbol, real, vector_symbols
 from kdaxioms.symbolic.obligations import coordinate_box, simplex_constraints
-from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
+from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, unknown
 from kdaxioms.symbolic.points import Point
+from kdaxioms.symbolic.replay import Premise, Status, operator_undefined, substitution
 from kdaxioms.symbolic.verdict import Verdict
 
 from .solve import SAT, UNSAT, check
@@ -84,8 +88,24 @@ class Definedness:
         return f"where T is defined (definedness undecided: {self.reason})"
 
 
-def _symbolic_exponent(node: sp.Basic) -> bool:
-    return isinstance(node, sp.Pow) and not node.exp.is_number
+@dataclass(frozen=True)
+class _Limits:
+    """Per-query timeout and the deadline of the whole decision (every query is capped by it)."""
+
+    timeout_ms: int
+    deadline: Deadline
+
+    def query_ms(self) -> int:
+        return max(1, self.deadline.cap_ms(self.timeout_ms))
+
+
+def _opaque(node: sp.Basic) -> bool:
+    """A power whose exponent is not a rational number (no Z3 translation)."""
+    return isinstance(node, sp.Pow) and not node.exp.is_Rational
+
+
+def _has_opaque(expr: sp.Basic) -> bool:
+    return any(_opaque(x) for x in sp.preorder_traversal(expr))
 
 
 def conditions(expr: sp.Expr) -> list[Condition]:
@@ -110,70 +130,72 @@ def _condition(node: sp.Basic) -> Condition | None:
     if not isinstance(node, sp.Pow):
         return None
     b, e = node.base, node.exp
-    if e.is_number:
-        if not e.is_Rational:
-            return Condition(f"{sp.sstr(b)} > 0", b > 0)
+    if e.is_Rational:
         if e.is_integer:
             return Condition(f"{sp.sstr(b)} != 0", sp.Ne(b, 0)) if e.is_negative else None
         return Condition(f"{sp.sstr(b)} > 0", b > 0) if e.is_negative else Condition(f"{sp.sstr(b)} >= 0", b >= 0)
+    if e.is_number:  # an irrational constant: 0**e is defined (0) for e > 0 only
+        return Condition(f"{sp.sstr(b)} >= 0", b >= 0) if e.is_positive else Condition(f"{sp.sstr(b)} > 0", b > 0)
     return Condition(f"{sp.sstr(b)} > 0 or ({sp.sstr(b)} = 0 and {sp.sstr(e)} > 0)",
                      sp.Or(b > 0, sp.And(sp.Eq(b, 0), e > 0)))
 
 
-def _zero_set_form(expr: sp.Expr) -> sp.Expr:
-    """``expr`` with every power of symbolic exponent ``b**e`` replaced by its base ``b`` (same
-    zero set and sign once ``b >= 0`` and ``b = 0 => e > 0`` are proved)."""
-    return expr.replace(_symbolic_exponent, lambda p: p.base)
+def _reduced_factor(factor: sp.Basic) -> sp.Expr | None:
+    """A factor with the same sign once replaced (see the zero-set lemma), or None: a power with
+    a non-rational exponent over a base free of such powers, or a factor free of them."""
+    if not _has_opaque(factor):
+        return factor
+    if _opaque(factor) and not _has_opaque(factor.base):
+        return factor.base
+    return None
 
 
-def _terms_nonnegative(premise: sp.Basic, expr: sp.Expr, timeout_ms: int) -> bool:
-    """Every term of the expanded ``expr`` is ``>= 0`` on ``premise`` (Z3 ``unsat`` of the negation)."""
-    terms = sp.Add.make_args(sp.expand(expr))
-    return _query(premise, sp.Or(*(t < 0 for t in terms)), timeout_ms).status == UNSAT
+def _sign_form(expr: sp.Expr, premise: sp.Basic, limits: _Limits) -> sp.Expr:
+    """``Z'`` of the zero-set lemma: same zero set and sign as ``expr`` on ``premise`` (where the
+    powers' own conditions hold), both ``>= 0``; a :class:`ModelError` when the lemma does not apply."""
+    reduced_terms = []
+    for term in sp.Add.make_args(sp.expand(expr, power_base=False, power_exp=False, log=False)):
+        factors = [_reduced_factor(f) for f in sp.Mul.make_args(term)]
+        if any(f is None for f in factors):
+            raise ModelError(f"the term {term} is not a product of powers and polynomial factors")
+        reduced_terms.append(sp.Mul(*factors))
+    answer = _query(premise, sp.Or(*(t < 0 for t in reduced_terms)), limits)
+    if answer.status != UNSAT:
+        raise ModelError(f"the terms of {expr} are not shown non-negative ({answer.status}): its zero set is not decided")
+    return sp.Add(*reduced_terms)
 
 
-def _query(premise: sp.Basic, bad: sp.Basic, timeout_ms: int):
+def _query(premise: sp.Basic, bad: sp.Basic, limits: _Limits):
     ctx = z3.Context()
     symbols = sorted(premise.free_symbols | bad.free_symbols, key=str)
     variables = {s: z3.Real(s.name, ctx) for s in symbols}
     tr = Z3Translator(variables, ctx)
     constraints = [tr(premise), tr(bad)] + tr.side_conditions
-    return check(constraints, {s.name: v for s, v in variables.items()}, ctx, timeout_ms)
+    return check(constraints, {s.name: v for s, v in variables.items()}, ctx, limits.query_ms(),
+                 deadline=limits.deadline)
 
 
-def _nonzero_condition(total: sp.Expr, premise: sp.Basic, timeout_ms: int) -> Condition:
-    """``total != 0`` stated through its zero-set form when ``total`` has symbolic exponents."""
-    text = f"{sp.sstr(total)} != 0"
-    if not any(_symbolic_exponent(x) for x in sp.preorder_traversal(total)):
-        return Condition(text, sp.Ne(total, 0))
-    reduced = _zero_set_form(total)
-    if not _terms_nonnegative(premise, reduced, timeout_ms):
-        raise ModelError(f"the normalizer {total} is not a sum of non-negative terms: its zero set is not decided")
-    return Condition(text, sp.Ne(reduced, 0))
-
-
-def _zero_set_condition(holds: sp.Basic, assumed: sp.Basic, timeout_ms: int) -> sp.Basic:
-    """``holds`` in a form Z3 can read: each ``E != 0`` whose ``E`` has powers with symbolic
-    exponents in its zero-set form (sound under ``assumed``, see :func:`_nonzero_condition`).
-    Any other condition over such powers is left to Z3, which then says it cannot translate it."""
-    if not any(_symbolic_exponent(x) for x in sp.preorder_traversal(holds)):
+def _readable_holds(holds: sp.Basic, assumed: sp.Basic, limits: _Limits) -> sp.Basic:
+    """``holds`` in a form Z3 can read: each ``E != 0`` over powers with non-rational exponents in
+    its zero-set form (sound under ``assumed``); any other condition over such powers is left as it
+    is, and Z3 then says it cannot translate it (undecided)."""
+    if not _has_opaque(holds):
         return holds
     if isinstance(holds, sp.And):
-        return sp.And(*(_zero_set_condition(a, assumed, timeout_ms) for a in holds.args))
+        return sp.And(*(_readable_holds(a, assumed, limits) for a in holds.args))
     if isinstance(holds, sp.Ne) and (holds.rhs == 0 or holds.lhs == 0):
-        expr = holds.lhs if holds.rhs == 0 else holds.rhs
-        return _nonzero_condition(expr, assumed, timeout_ms).holds
+        return sp.Ne(_sign_form(holds.lhs if holds.rhs == 0 else holds.rhs, assumed, limits), 0)
     return holds
 
 
-def _decide_conditions(premise: sp.Basic, conds: Iterable[Condition], timeout_ms: int,
+def _decide_conditions(premise: sp.Basic, conds: Iterable[Condition], limits: _Limits,
                        point_of) -> tuple[Verdict, Condition | None, Point | None, str, list[str]]:
-    """Each condition in turn (innermost first): ``unsat`` proves it; a model replayed exactly
-    where the condition is false is an undefined point."""
+    """Each condition in turn (innermost first): ``unsat`` proves it; a model where the condition
+    is exactly false is a candidate undefined point (confirmed by the caller)."""
     steps = []
     for cond in conds:
         try:
-            answer = _query(premise, sp.Not(cond.holds), timeout_ms)
+            answer = _query(premise, sp.Not(cond.holds), limits)
         except TranslationError as err:
             return UNKNOWN, cond, None, f"{cond.text}: outside Z3's real arithmetic ({err.reason})", steps
         if answer.status == UNSAT:
@@ -196,10 +218,6 @@ def _exactly_false(cond: Condition, point: Point) -> bool:
     return cond.holds.xreplace(subs) is sp.false
 
 
-def _vector_premise(op: Operator, n: int, interior: bool) -> sp.Basic:
-    return simplex_constraints(op, n, interior)
-
-
 def _vector_point(op: Operator, n: int, values) -> Point | None:
     """A whole-vector model as an exact point (last entries completing each input to 1), with
     parameters the model leaves free set to a sample value of their domain."""
@@ -217,117 +235,132 @@ def _vector_point(op: Operator, n: int, values) -> Point | None:
                 return None
             params[p.name] = Fraction(int(v.p), int(v.q))
     try:
-        point = Point(inputs, params)
-        op.check_parameters(point.parameters)
+        return Point(inputs, params)
     except InputError:
         return None
-    if any(x < 0 for vec in inputs.values() for x in vec):
-        return None
-    return point
 
 
-def _coordinate_definedness(op: Operator, timeout_ms: int, interior: bool) -> Definedness | None:
+def _coordinate_definedness(op: Operator, limits: _Limits, interior: bool) -> Definedness | None:
     """For every ``n``: the component and, if normalized, the normalizer (see the module docstring);
-    None when the operator does not separate or a lemma does not apply."""
-    try:
-        c = op.unnormalized_coordinate()
-    except ModelError:
+    None when the operator is not one function of ``x[i]`` for every ``i`` or a lemma does not apply."""
+    if op.coordinatewise() is not None:
         return None
-    if op.component.has(sp.Sum) or not _separable(op):
-        return None
+    c = op.unnormalized_coordinate()
     box = coordinate_box(op)
     if interior:
         box = sp.And(box, *(coordinate_symbol(x) > 0 for x in op.inputs))
-    status, cond, _, reason, steps = _decide_conditions(box, conditions(c), timeout_ms, lambda values: None)
+    conds = conditions(c)
+    status, cond, _, reason, steps = _decide_conditions(box, conds, limits, lambda values: None)
     if status != PROVED:
         return None
     if not op.normalize:
         return Definedness(PROVED, "all-n", steps=tuple(steps) + ("every operation of $c_i$ is defined on the "
                                                                    "coordinate box: $T$ is defined for every $n$",))
+    where = sp.And(box, *(k.holds for k in conds))
+    reduced = _sign_form(c, where, limits)  # c_i >= 0, with the sign of the reduced form
     xs = [coordinate_symbol(x) for x in op.inputs]
-    reduced = _zero_set_form(c)
-    nonneg = _query(box, reduced < 0, timeout_ms).status == UNSAT
-    some_positive = _query(sp.And(box, sp.Or(*(x > 0 for x in xs))), reduced <= 0, timeout_ms).status == UNSAT
-    if nonneg and some_positive:
+    if _query(sp.And(where, sp.Or(*(x > 0 for x in xs))), reduced <= 0, limits).status == UNSAT:
         return Definedness(PROVED, "all-n", steps=tuple(steps) + (
             r"$c_i \ge 0$ on the box and $c_i > 0$ as soon as one input coordinate is positive; every input has a "
             r"positive coordinate, so $Z = \sum_j c_j > 0$ for every $n$",))
     return None
 
 
-def _separable(op: Operator) -> bool:
-    """The component reads every input at index ``i`` only (no ``n``, no sum)."""
-    from kdaxioms.symbolic.model import INDEX, SUPPORT
-    indexed = op.component.atoms(sp.Indexed)
-    if any(x.indices != (INDEX,) for x in indexed):
-        return False
-    hidden = op.component.xreplace({x: sp.Dummy() for x in indexed})
-    return not ({INDEX, SUPPORT} & hidden.free_symbols)
+#: The normalizer's condition, with the reading that a lemma may add (a sufficient condition).
+NORMALIZER = "the normalizer sum_j c_j is non-zero"
 
 
-def _common_support(op: Operator, timeout_ms: int) -> str:
-    """A readable sufficient condition: ``c_i > 0`` whenever every input coordinate is positive,
-    so the normalizer is positive as soon as the inputs share a support point."""
+def _normalizer_text(op: Operator, limits: _Limits) -> str:
+    """The normalizer's condition, and when ``c_i > 0`` wherever every input coordinate is positive,
+    the sufficient condition that makes it readable: the inputs share a support point."""
     try:
-        c = _zero_set_form(op.unnormalized_coordinate())
-    except ModelError:
-        return ""
-    xs = [coordinate_symbol(x) for x in op.inputs]
-    box = sp.And(coordinate_box(op), *(x > 0 for x in xs))
-    try:
-        if _query(box, c <= 0, timeout_ms).status == UNSAT:
-            return "the inputs share a support point (an index j where every input is positive)"
-    except TranslationError:
-        return ""
-    return ""
+        c = op.unnormalized_coordinate()
+        if op.coordinatewise() is not None:
+            return NORMALIZER
+        box = sp.And(coordinate_box(op), *(coordinate_symbol(x) > 0 for x in op.inputs))
+        where = sp.And(box, *(k.holds for k in conditions(c)))
+        if _query(where, _sign_form(c, where, limits) <= 0, limits).status == UNSAT:
+            return NORMALIZER + " (it is wherever the inputs share a support point)"
+    except (TranslationError, ModelError):
+        pass
+    return NORMALIZER
 
 
 def _instances(op: Operator, holds: sp.Basic, n: int) -> sp.Basic:
     """A condition on component ``i`` (possibly on the summation index ``j`` inside a sum) for
     every ``i`` and ``j`` in ``1..n``, over the vector symbols."""
-    from kdaxioms.symbolic.model import SUM_INDEX
     js = [holds.xreplace({SUM_INDEX: sp.Integer(m)}) for m in range(1, n + 1)] if SUM_INDEX in holds.free_symbols else [holds]
     return sp.And(*(c for h in js for c in op.expand(h, n)))
 
 
-def decide_definedness(op: Operator, max_n: int = 3, timeout_ms: int = 5000, interior: bool = False) -> Definedness:
+def _confirm_undefined(op: Operator, point: Point, interior: bool, cond: Condition) -> None:
+    """The undefined point once more, through the one replay (:mod:`kdaxioms.symbolic.replay`): it
+    must satisfy the premise and the strict exact evaluation of the operator must fail there.
+    Two exact evaluations that disagree are reported loudly."""
+    premise = Premise(op, frozenset(op.inputs) if interior else frozenset())
+    subs, reason = substitution(premise, point)
+    if reason is not None:
+        raise DisagreementError(f"definedness: the point where {cond.text} fails is outside the premise ({reason})")
+    found = operator_undefined(op, point.n, subs)
+    if found is None or found.status is not Status.UNDEFINED:
+        raise DisagreementError(f"definedness: {cond.text} fails exactly at {point.to_json()}, "
+                                f"but the exact evaluation of the operator there says {found or 'defined'}")
+
+
+def decide_definedness(op: Operator, max_n: int = 3, timeout_ms: int = 5000, interior: bool = False,
+                       deadline: Deadline | None = None) -> Definedness:
     """Is ``op`` defined at every point of the premise (inputs in the simplex, in its interior with
     ``interior``, anchors interior, parameters in their domains)?  See the module docstring.
 
     When it is not, the result names every condition that fails somewhere (as the operator file
-    writes it, with ``[i]``) and the first exact point found where one fails."""
+    writes it, with ``[i]``) and the first exact point found where one fails; when two exact
+    evaluations disagree about that point, it is a ``disagreement``.  Every query is capped by
+    ``timeout_ms`` and by ``deadline``."""
+    limits = _Limits(timeout_ms, deadline or Deadline.unbounded())
     try:
-        coordinate = _coordinate_definedness(op, timeout_ms, interior)
+        coordinate = _coordinate_definedness(op, limits, interior)
     except (TranslationError, ModelError):
         coordinate = None
     if coordinate is not None:
         return coordinate
+    try:
+        return _vector_definedness(op, max_n, limits, interior)
+    except DisagreementError as err:
+        return Definedness(DISAGREEMENT, reason=str(err))
+
+
+def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: bool) -> Definedness:
     steps: list[str] = []
     proved_up_to, failing, witness = None, [], None
     general = conditions(op.component)
+    undecided_scope = lambda: f"n<={proved_up_to}" if proved_up_to else None  # noqa: E731
     for n in range(2, max_n + 1):
-        premise = _vector_premise(op, n, interior)
+        if limits.deadline.expired:
+            return Definedness(UNKNOWN, undecided_scope(), reason=limits.deadline.reason(f"definedness at n = {n}"),
+                               steps=tuple(steps))
+        premise = simplex_constraints(op, n, interior)
         conds, assumed = [], premise  # each condition decided where the inner ones hold
         try:
             for c in general:
-                holds = _zero_set_condition(_instances(op, c.holds, n), assumed, timeout_ms)
+                holds = _readable_holds(_instances(op, c.holds, n), assumed, limits)
                 if c.text not in failing:
                     conds.append((assumed, Condition(c.text, holds, c.tex)))
                 assumed = sp.And(assumed, holds)
             if op.normalize:
                 total = sp.Add(*op.expand(op.component, n))
-                normalizer = _nonzero_condition(total, assumed, timeout_ms)
-                readable = _common_support(op, timeout_ms) or "the normalizer sum_j c_j is non-zero"
-                if readable not in failing:
-                    conds.insert(0, (assumed, Condition(readable, normalizer.holds, rf"\text{{{readable.replace('_', ' ')}}}")))
+                text = _normalizer_text(op, limits)
+                if text not in failing:
+                    holds = sp.Ne(_sign_form(total, assumed, limits), 0) if _has_opaque(total) else sp.Ne(total, 0)
+                    conds.insert(0, (assumed, Condition(text, holds, rf"\text{{{text.replace('_', ' ')}}}")))
         except (TranslationError, ModelError) as err:
-            return Definedness(UNKNOWN, f"n<={proved_up_to}" if proved_up_to else None, reason=str(err), steps=tuple(steps))
+            return Definedness(UNKNOWN, undecided_scope(), reason=str(err), steps=tuple(steps))
         undecided = ""
         for where, cond in conds:
             status, _, point, reason, found = _decide_conditions(
-                where, [cond], timeout_ms, lambda values, n=n: _vector_point(op, n, values))
+                where, [cond], limits, lambda values, n=n: _vector_point(op, n, values))
             steps += [f"$n = {n}$: {s}" for s in found]
             if status == REFUTED:
+                _confirm_undefined(op, point, interior, cond)
                 failing.append(cond.text)
                 witness = witness or point
                 steps.append(f"$n = {n}$: ${cond.tex}$ fails exactly at an input point: $T$ is undefined there")
@@ -336,8 +369,7 @@ def decide_definedness(op: Operator, max_n: int = 3, timeout_ms: int = 5000, int
         if failing:
             continue
         if undecided:
-            return Definedness(UNKNOWN, f"n<={proved_up_to}" if proved_up_to else None, reason=undecided,
-                               steps=tuple(steps))
+            return Definedness(UNKNOWN, undecided_scope(), reason=undecided, steps=tuple(steps))
         proved_up_to = n
     if failing:
         return Definedness(REFUTED, f"n={witness.n}", witness, "; ".join(failing), steps=tuple(steps))
@@ -366,9 +398,12 @@ def restriction(defined: Definedness, sizes: str | None) -> str:
 
 
 def restrict(outcome, defined: Definedness):
-    """A proof's outcome with the definedness restriction written into its conditions."""
+    """A proof's outcome with the definedness restriction written into its conditions (contradicting
+    evidence about definedness makes it a flagged ``unknown``: the claim is then a disagreement)."""
     if outcome.verdict != PROVED:
         return outcome
+    if defined.verdict == DISAGREEMENT:
+        return unknown(defined.reason, *outcome.steps, disagreement=True)
     text = restriction(defined, outcome.scope)
     if not text or text in outcome.conditions:
         return outcome

@@ -35,6 +35,7 @@ from .domains import sample_value
 from .model import Operator, vector_symbols
 from .outcome import REFUTED, Outcome, unknown
 from .points import Point
+from .replay import Premise, operator_undefined, substitution
 
 #: The switches whose one-sided limits this route resolves (with Piecewise conditions); a formula
 #: with other switches of :data:`SWITCHES` (floor, ceiling) gets no limit, so it stays ``unknown``.
@@ -155,7 +156,7 @@ def refute_continuity(op: Operator, sizes=(3,)) -> Outcome:
                 minus = one_sided_limit(vector, subs, xs, [-v for v in d], eps)
                 if plus is None or minus is None:
                     continue
-                if any(_differ(u, v) for u, v in zip(plus, minus)):
+                if any(_differ(u, v) for u, v in zip(plus, minus)) and _in_premise(op, _witness(op, n, point, params)):
                     return _refuted(op, n, point, params, (a, b), plus, minus)
     return unknown(f"no jump along {tried} directions at {points} grid points of the switch set (n in {list(sizes)}); "
                    "finding none proves nothing")
@@ -167,6 +168,19 @@ def _differ(u: sp.Expr, v: sp.Expr) -> bool:
         return certified_sign(u - v) in (-1, 1)
     except TranslationError:
         return False
+
+
+def _witness(op: Operator, n: int, point, params: dict) -> Point:
+    """The jump point ``x0`` for the first input, the other inputs uniform, the parameters' values."""
+    inputs = {op.inputs[0]: tuple(point)} | {other: (Fraction(1, n),) * n for other in op.inputs[1:]}
+    return Point(inputs, {p.name: Fraction(int(params[p.symbol].p), int(params[p.symbol].q)) for p in op.parameters})
+
+
+def _in_premise(op: Operator, witness: Point) -> bool:
+    """The jump point satisfies the premise of continuity (every input in the open simplex,
+    parameters in their domains) and the operator is defined there (the one replay's checks)."""
+    subs, reason = substitution(Premise(op, frozenset(op.inputs)), witness)
+    return reason is None and operator_undefined(op, witness.n, subs) is None
 
 
 def _refuted(op: Operator, n: int, point, params: dict, pair, plus, minus) -> Outcome:
@@ -182,8 +196,5 @@ def _refuted(op: Operator, n: int, point, params: dict, pair, plus, minus) -> Ou
         r"every exact root of the switch arguments along the ray, so the limits are those of switch-free expressions",
         r"the one-sided limits differ, so no value at $x_0 \in \Delta_n^\circ$ makes $T$ continuous there",
     )
-    inputs = {op.inputs[0]: tuple(point)} | {other: (Fraction(1, n),) * n for other in op.inputs[1:]}
-    witness = Point(inputs, {p.name: Fraction(int(params[p.symbol].p), int(params[p.symbol].q))
-                                                   for p in op.parameters})
-    return Outcome(REFUTED, f"n={n}", steps, witness,
+    return Outcome(REFUTED, f"n={n}", steps, _witness(op, n, point, params),
                    data={"limits": [[str(x) for x in plus], [str(x) for x in minus]]})

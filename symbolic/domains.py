@@ -92,4 +92,22 @@ def sample_value(param: Parameter, k: int = 0) -> sp.Rational | None:
     """The ``k``-th value of :data:`SAMPLE_VALUES` inside the parameter's domain (the last one
     inside if there are fewer), or None when none is inside."""
     inside = [v for v in SAMPLE_VALUES if param.domain.xreplace({param.symbol: v}) is sp.true]
+    if not inside:  # a narrow or far domain: points spread inside its interval
+        inside = [v for v in _interval_samples(param) if param.domain.xreplace({param.symbol: v}) is sp.true]
     return inside[min(k, len(inside) - 1)] if inside else None
+
+
+def _interval_samples(param: Parameter) -> list[sp.Rational]:
+    """Three rationals inside the parameter's interval (empty when the domain is not an interval)."""
+    try:
+        iv = param.interval()
+    except (InputError, TypeError, ValueError):
+        return []
+    lo, hi = iv.start, iv.end
+    if lo.is_finite and hi.is_finite:
+        return [sp.nsimplify(lo + (hi - lo) * sp.Rational(k, 4), rational=True) for k in (1, 2, 3)]
+    if lo.is_finite:
+        return [sp.nsimplify(lo, rational=True) + k for k in (1, 2, 3)]
+    if hi.is_finite:
+        return [sp.nsimplify(hi, rational=True) - k for k in (1, 2, 3)]
+    return []

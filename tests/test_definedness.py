@@ -9,6 +9,7 @@ import sympy as sp
 from kdaxioms.proofs.audit import audit_operator
 from kdaxioms.smt.definedness import conditions, decide_definedness, restriction
 from kdaxioms.symbolic.families import family
+from kdaxioms.symbolic.model import vector_symbols
 from kdaxioms.symbolic.opfile import operator_from_data
 
 
@@ -21,8 +22,7 @@ def evaluate_raw(op, point):
     """The operator's components and normalizer at the point, by SymPy with no simplification."""
     subs = {sp.Symbol(k, real=True): sp.Rational(v.numerator, v.denominator) for k, v in point.parameters.items()}
     for name, vec in point.inputs.items():
-        for k, v in enumerate(vec, start=1):
-            subs[sp.Symbol(f"{name}_{k}", real=True)] = sp.Rational(v.numerator, v.denominator)
+        subs.update(zip(vector_symbols(name, point.n), (sp.Rational(v.numerator, v.denominator) for v in vec)))
     raw = [c.xreplace(subs) for c in op.expand(op.component, point.n)]
     return raw, sp.Add(*raw)
 
@@ -83,3 +83,31 @@ def test_audit_refutes_closure_where_undefined_and_restricts_other_proofs():
 def test_a_defined_operator_gets_no_condition():
     results = audit_operator(family("linear-anchor"), ["closure", "anchoring"], max_n=2, timeout_ms=5000)
     assert all(r.verdict == "proved" and r.conditions == () for r in results)
+
+
+def softening(component, domain="tau > 0", normalize=True):
+    return operator_from_data({"name": "s", "kind": "softening", "component": component, "normalize": normalize,
+                               "parameters": {"tau": domain}, "roles": {"temperature": "tau"}})
+
+
+def test_the_zero_set_lemma_needs_non_negative_terms():
+    # 2 p_i - p_i^tau: the normalizer vanishes at p uniform, n = 4, tau = 1/2; never 'proved'
+    op = softening("2*p[i] - p[i]**tau")
+    assert decide_definedness(op, 4, 5000).verdict != "proved"
+
+
+@pytest.mark.parametrize("component, domain", [
+    ("p[i]**sqrt(2)", "tau > 0"),                       # 0**sqrt(2) = 0 is defined
+    ("p[i]*(1 + p[i]) + (1 + p[i]) - (1 + p[i])**tau", "0 < tau < 1"),  # normalizer > 0 everywhere
+])
+def test_closure_is_never_refuted_at_a_defined_point(component, domain):
+    (closure,) = audit_operator(softening(component, domain), ["closure"], max_n=2, timeout_ms=3000)
+    assert not (closure.verdict == "refuted" and closure.route == "definedness")
+
+
+def test_an_exponent_grid_outside_the_domain_is_never_a_vacuous_proof():
+    # 0 < tau < 1/5 holds none of the fixed grid values: sample values of the domain stand in
+    (closure,) = audit_operator(softening("p[i]**tau", "0 < tau < 1/5", normalize=False), ["closure"],
+                                max_n=3, timeout_ms=3000)
+    assert closure.verdict == "refuted"
+    assert sum(closure.witness.inputs["p"]) == 1 and 0 < Fraction(closure.witness.parameters["tau"]) < Fraction(1, 5)

@@ -228,8 +228,8 @@ def test_z3_that_never_answers_proves_and_refutes_nothing(monkeypatch):
 
 
 def test_exact_replay_that_cannot_decide_refutes_nothing(monkeypatch):
-    from kdaxioms.symbolic import axioms
-    monkeypatch.setattr(axioms, "certified_truth", lambda *a, **k: None)
+    from kdaxioms.symbolic import replay
+    monkeypatch.setattr(replay, "certified_truth", lambda *a, **k: None)
     r = _run(registry()["C1.unanchored.M3"])
     assert r.verdict != Verdict.REFUTED
 
