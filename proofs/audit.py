@@ -208,7 +208,7 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
         if d.verdict == REFUTED:
             return AuditResult(result.axiom, result.code, REFUTED, d.scope, "definedness", result.seconds, d.witness,
                                f"T is undefined at the witness ({d.condition})",
-                               steps=d.steps + (f"{result.route}: {result.verdict} where T is defined",))
+                               steps=d.steps + (f"{result.route}: {result.verdict} where the operator is defined",))
     if result.verdict != PROVED:
         return result
     found = definedness(interior)

@@ -33,6 +33,7 @@ from kdaxioms.symbolic.outcome import AGREES, DISAGREES, PROVED, REFUTED, Outcom
 from kdaxioms.symbolic.points import Point
 
 from .claims import CROSS_CHECK, FAILS, HOLDS, OPEN, PROVER, Claim, Route, defined
+from .latex import escape
 from .settings import Settings
 
 Run = Callable[[Settings], Outcome]
@@ -242,18 +243,23 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
             return unknown("F2 is not F1 with an aggregated anchor", *steps)
         needed = [(f1, name) for name, spec in AXIOMS[Kind.META].items() if not spec.undecided]  # M1-M6 in exact forms
         needed += [(aggregation, "closure"), (aggregation, "positivity")]
+        proofs = []
         for op, name in needed:
             ax = axiom(name, op)
             out = coordinate_route(ax, settings.timeout_ms, settings.deadline)
             if out.verdict != PROVED and op is aggregation:
                 out = vector_route(ax, 2, settings.timeout_ms, settings.deadline)
-            steps.append(f"{op.name} {ax.spec.code} {name}: {out.verdict} (scope {out.scope})" if out.verdict == PROVED
-                         else f"{op.name} {ax.spec.code} {name}: {out.verdict}")
+            steps.append(f"{op.name} {ax.spec.code} {name}: {out.verdict} ({escape(str(out.full_scope))})"
+                         if out.verdict == PROVED else f"{op.name} {ax.spec.code} {name}: {out.verdict}")
             if out.verdict != PROVED:
                 return unknown(f"{op.name} {name} is not proved, so the reduction does not go through", *steps)
-        scopes = {s.split("(scope ")[-1].rstrip(")") for s in steps[1:]}
-        scope = "all-n" if scopes == {"all-n"} else "n<=2"
-        return Outcome(PROVED, scope, tuple(steps) + (r"hence M1--M6 of F2 for every interior anchor $A_w(p^1, \dots, p^m)$",))
+            proofs.append(out.full_scope)
+        # the reduction holds where every lemma does: the weakest sizes, every grid, every condition
+        weakest = min(proofs, key=lambda sc: sc.size_rank)
+        grids = {k: v for sc in proofs for k, v in (sc.parameters or {}).items()}
+        conditions = tuple(dict.fromkeys(c for sc in proofs for c in sc.conditions))
+        return Outcome(PROVED, weakest.sizes, tuple(steps) + (r"hence M1--M6 of F2 for every interior anchor $A_w(p^1, \dots, p^m)$",),
+                       parameters=grids or None, conditions=conditions)
     return run
 
 

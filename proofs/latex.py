@@ -10,7 +10,7 @@ _ESCAPES = {
 _UNICODE = {
     "α": r"$\alpha$", "β": r"$\beta$", "γ": r"$\gamma$", "δ": r"$\delta$", "ε": r"$\varepsilon$",
     "μ": r"$\mu$", "π": r"$\pi$", "ρ": r"$\rho$", "σ": r"$\sigma$", "τ": r"$\tau$", "χ": r"$\chi$",
-    "Φ": r"$\Phi$", "Σ": r"$\Sigma$", "Δ": r"$\Delta$", "∞": r"$\infty$", "≤": r"$\le$", "≥": r"$\ge$",
+    "Φ": r"$\Phi$", "Π": r"$\Pi$", "Σ": r"$\Sigma$", "Δ": r"$\Delta$", "∞": r"$\infty$", "≤": r"$\le$", "≥": r"$\ge$",
     "≠": r"$\ne$", "∈": r"$\in$", "·": r"$\cdot$", "√": r"$\surd$", "‖": r"$\|$", "∝": r"$\propto$",
     "→": r"$\to$", "ᵀ": r"$^{\top}$", "²": r"$^2$", "³": r"$^3$", "†": r"$^\dagger$", "°": r"$^\circ$",
     "…": r"\dots{}", "–": "--", "—": "---",

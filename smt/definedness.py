@@ -58,12 +58,12 @@ class Condition:
 
     text: str
     holds: sp.Basic
-    #: LaTeX of the condition as the operator writes it (default: SymPy's LaTeX of ``holds``).
+    #: The condition as LaTeX text (default: SymPy's LaTeX of ``holds``, in math mode).
     latex: str = ""
 
     @property
     def tex(self) -> str:
-        return self.latex or sp.latex(self.holds)
+        return self.latex or f"${sp.latex(self.holds)}$"
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,8 @@ class Definedness:
         if self.verdict == PROVED:
             return ""
         if self.verdict == REFUTED:
-            return f"where T is defined ({self.condition})"
-        return f"where T is defined (definedness undecided: {self.reason})"
+            return f"where the operator is defined: {self.condition}"
+        return f"where the operator is defined (undecided: {self.reason})"
 
 
 @dataclass(frozen=True)
@@ -125,19 +125,30 @@ def conditions(expr: sp.Expr) -> list[Condition]:
 
 
 def _condition(node: sp.Basic) -> Condition | None:
+    """The condition under which ``node`` itself is defined (its arguments aside), named by the
+    operation it guards, e.g. ``p1[i]**w defined``."""
     if isinstance(node, sp.log):
-        return Condition(f"{sp.sstr(node.args[0])} > 0", node.args[0] > 0)
+        return _named(f"log({sp.sstr(node.args[0])}) defined", node.args[0] > 0)
     if not isinstance(node, sp.Pow):
         return None
     b, e = node.base, node.exp
     if e.is_Rational:
         if e.is_integer:
-            return Condition(f"{sp.sstr(b)} != 0", sp.Ne(b, 0)) if e.is_negative else None
-        return Condition(f"{sp.sstr(b)} > 0", b > 0) if e.is_negative else Condition(f"{sp.sstr(b)} >= 0", b >= 0)
+            return _named(f"1/({sp.sstr(b)}) defined", sp.Ne(b, 0)) if e.is_negative else None
+        return _named(f"{sp.sstr(node)} defined", b > 0 if e.is_negative else b >= 0)
     if e.is_number:  # an irrational constant: 0**e is defined (0) for e > 0 only
-        return Condition(f"{sp.sstr(b)} >= 0", b >= 0) if e.is_positive else Condition(f"{sp.sstr(b)} > 0", b > 0)
-    return Condition(f"{sp.sstr(b)} > 0 or ({sp.sstr(b)} = 0 and {sp.sstr(e)} > 0)",
-                     sp.Or(b > 0, sp.And(sp.Eq(b, 0), e > 0)))
+        return _named(f"{sp.sstr(node)} defined", b >= 0 if e.is_positive else b > 0)
+    return _named(f"{sp.sstr(node)} defined (no 0**0)", sp.Or(b > 0, sp.And(sp.Eq(b, 0), e > 0)))
+
+
+def _named(text: str, holds: sp.Basic) -> Condition:
+    return Condition(text, holds, rf"\texttt{{{_tt(text)}}} (${sp.latex(holds)}$)")
+
+
+def _tt(text: str) -> str:
+    """Plain text for \\texttt: LaTeX's specials escaped."""
+    return "".join({"_": r"\_", "{": r"\{", "}": r"\}", "^": r"\^{}", "&": r"\&", "%": r"\%", "#": r"\#",
+                    "$": r"\$", "~": r"\~{}", "\\": r"\textbackslash{}"}.get(ch, ch) for ch in text)
 
 
 def _reduced_factor(factor: sp.Basic) -> sp.Expr | None:
@@ -199,7 +210,7 @@ def _decide_conditions(premise: sp.Basic, conds: Iterable[Condition], limits: _L
         except TranslationError as err:
             return UNKNOWN, cond, None, f"{cond.text}: outside Z3's real arithmetic ({err.reason})", steps
         if answer.status == UNSAT:
-            steps.append(f"${cond.tex}$ holds on the whole premise")
+            steps.append(f"{cond.tex} holds on the whole premise")
             continue
         if answer.status == SAT:
             point = point_of(answer.values)
@@ -267,7 +278,8 @@ def _coordinate_definedness(op: Operator, limits: _Limits, interior: bool) -> De
 
 
 #: The normalizer's condition, with the reading that a lemma may add (a sufficient condition).
-NORMALIZER = "the normalizer sum_j c_j is non-zero"
+NORMALIZER = "normalizer non-zero"
+NORMALIZER_TEX = r"the normalizer $\sum_j c_j$ is non-zero"
 
 
 def _normalizer_text(op: Operator, limits: _Limits) -> str:
@@ -280,7 +292,7 @@ def _normalizer_text(op: Operator, limits: _Limits) -> str:
         box = sp.And(coordinate_box(op), *(coordinate_symbol(x) > 0 for x in op.inputs))
         where = sp.And(box, *(k.holds for k in conditions(c)))
         if _query(where, _sign_form(c, where, limits) <= 0, limits).status == UNSAT:
-            return NORMALIZER + " (it is wherever the inputs share a support point)"
+            return NORMALIZER + " (true where the inputs share a support point)"
     except (TranslationError, ModelError):
         pass
     return NORMALIZER
@@ -351,7 +363,7 @@ def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: boo
                 text = _normalizer_text(op, limits)
                 if text not in failing:
                     holds = sp.Ne(_sign_form(total, assumed, limits), 0) if _has_opaque(total) else sp.Ne(total, 0)
-                    conds.insert(0, (assumed, Condition(text, holds, rf"\text{{{text.replace('_', ' ')}}}")))
+                    conds.insert(0, (assumed, Condition(text, holds, text.replace(NORMALIZER, NORMALIZER_TEX))))
         except (TranslationError, ModelError) as err:
             return Definedness(UNKNOWN, undecided_scope(), reason=str(err), steps=tuple(steps))
         undecided = ""
@@ -363,7 +375,7 @@ def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: boo
                 _confirm_undefined(op, point, interior, cond)
                 failing.append(cond.text)
                 witness = witness or point
-                steps.append(f"$n = {n}$: ${cond.tex}$ fails exactly at an input point: $T$ is undefined there")
+                steps.append(f"$n = {n}$: {cond.tex} fails exactly at an input point: the operator is undefined there")
             elif status == UNKNOWN:
                 undecided = undecided or reason
         if failing:
@@ -393,7 +405,7 @@ def restriction(defined: Definedness, sizes: str | None) -> str:
     if _covers(defined, sizes):
         return ""
     if defined.verdict == PROVED:
-        return f"where T is defined (shown for {defined.scope} only)"
+        return f"where the operator is defined (shown for {defined.scope} only)"
     return defined.side_condition
 
 

@@ -103,7 +103,7 @@ class Scope:
     def parameters_text(self) -> str:
         if self.parameters is None:
             return FULL_DOMAIN
-        return "; ".join(f"{k} ∈ {{{', '.join(v)}}}" for k, v in self.parameters.items())
+        return ", ".join(f"{k} ∈ {{{', '.join(v)}}}" for k, v in self.parameters.items())
 
     def __str__(self) -> str:
         parts = [self.sizes or "-"]

@@ -268,4 +268,4 @@ def test_definedness_that_cannot_be_decided_is_written_into_the_scope(monkeypatc
     monkeypatch.setattr(definedness, "check", lambda *a, **k: solve.Answer(solve.UNKNOWN, reason="mutated"))
     r = _run(registry()["C10.power.S4"])
     assert r.verdict == Verdict.PROVED
-    assert any("where T is defined" in c for c in r.combined.scope.conditions)
+    assert any("where the operator is defined" in c for c in r.combined.scope.conditions)
