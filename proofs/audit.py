@@ -39,7 +39,7 @@ from kdaxioms.numeric.search import search_violation
 from kdaxioms.smt.audit import AuditResult, audit_one, axiom_names
 from kdaxioms.smt.definedness import Definedness, decide_definedness, restriction
 from kdaxioms.smt.domain import check_domain
-from kdaxioms.symbolic.axioms import Axiom, axiom
+from kdaxioms.symbolic.axioms import AXIOMS, Axiom, axiom
 from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
@@ -137,7 +137,7 @@ def _out_of_time(result: AuditResult, deadline: Deadline, stage: str) -> AuditRe
 
 
 def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int,
-            deadline: Deadline | None = None) -> AuditResult:
+            deadline: Deadline | None = None, symbolic: bool = True) -> AuditResult:
     """The routes after SMT for an axiom it left ``unknown``: the symbolic derivative route (proves),
     then the interval routes for logarithmic axioms or the seeded search for the others (refutes).
     A route is not started once ``deadline`` has run out."""
@@ -145,9 +145,9 @@ def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], 
     ax = axiom(result.axiom, op)
     if deadline.expired:
         return _out_of_time(result, deadline, "the SMT routes")
-    symbolic = _symbolic_route(ax, deadline)
-    if symbolic is not None:
-        return symbolic
+    proof = _symbolic_route(ax, deadline) if symbolic else None  # (False: tried before SMT already)
+    if proof is not None:
+        return proof
     if ax.spec.name == "continuity" and not deadline.expired:
         jump = _jump(ax, result)
         if jump is not None:
@@ -185,9 +185,11 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
                     premises[interior] = found
                 return found
             return premises[interior]
-        r = audit_one(op, name, factor, max_n, timeout_ms, emit_dir, deadline)
-        if r.verdict == UNKNOWN and r.code != "C":
-            r = _decided(op, r, seed, sizes, search_rounds, deadline)
+        r = _first(op, name, definedness, deadline)
+        if r is None:
+            r = audit_one(op, name, factor, max_n, timeout_ms, emit_dir, deadline)
+            if r.verdict == UNKNOWN and r.code != "C":
+                r = _decided(op, r, seed, sizes, search_rounds, deadline, symbolic=name not in MONOTONE)
         r = _where_defined(op, r, definedness)
         results.append(replace(r, seconds=time.perf_counter() - start))  # the whole axiom's wall time
     return results
@@ -195,6 +197,22 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
 
 #: Axioms that say the output is a distribution: an undefined output refutes them.
 CLOSURE = "closure"
+#: Monotonicity along a parameter path (A3, S3): the derivative route is their only all-n route.
+MONOTONE = {name for kind in AXIOMS.values() for name, spec in kind.items() if spec.code in ("A3", "S3")}
+
+
+def _first(op: Operator, name: str, definedness, deadline: Deadline) -> AuditResult | None:
+    """The cheap decisive routes before SMT spends the budget: closure refuted at an exact point
+    where the operator is undefined; A3 and S3 by the derivative along the parameter path
+    (a proof for every n), which a budget spent on a grid of SMT queries would otherwise lose."""
+    if name == CLOSURE:
+        d = definedness(False)
+        if d.verdict == REFUTED:
+            return AuditResult(name, axiom(name, op).spec.code, REFUTED, d.scope, "definedness", 0.0, d.witness,
+                               f"T is undefined at the witness ({d.condition})", steps=d.steps)
+    if name in MONOTONE and not axiom(name, op).inapplicable:
+        return _symbolic_route(axiom(name, op), deadline)
+    return None
 
 
 def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResult:
@@ -221,10 +239,10 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
 
 
 def _decided(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int,
-             deadline: Deadline) -> AuditResult:
+             deadline: Deadline, symbolic: bool = True) -> AuditResult:
     """:func:`_decide`, with contradicting evidence (a :class:`DisagreementError`) reported as a
     ``disagreement`` verdict instead of being lost."""
     try:
-        return _decide(op, result, seed, sizes, rounds, deadline)
+        return _decide(op, result, seed, sizes, rounds, deadline, symbolic)
     except DisagreementError as err:
         return replace(result, verdict=DISAGREEMENT, reason=f"contradicting evidence: {err}")
