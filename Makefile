@@ -22,8 +22,9 @@ report: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kdaxioms check
 
+# One pytest worker per core; a test file stays on one worker (its module fixtures run once).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) build
