@@ -208,11 +208,16 @@ def _first(op: Operator, name: str, definedness, deadline: Deadline) -> AuditRes
     if name == CLOSURE:
         d = definedness(False)
         if d.verdict == REFUTED:
-            return AuditResult(name, axiom(name, op).spec.code, REFUTED, d.scope, "definedness", 0.0, d.witness,
-                               f"T is undefined at the witness ({d.condition})", steps=d.steps)
+            return _undefined(name, axiom(name, op).spec.code, d, 0.0)
     if name in MONOTONE and not axiom(name, op).inapplicable:
         return _symbolic_route(axiom(name, op), deadline)
     return None
+
+
+def _undefined(name: str, code: str, d: Definedness, seconds: float, steps: tuple[str, ...] = ()) -> AuditResult:
+    """Closure refuted at the exact point where definedness failed: the output is no distribution there."""
+    return AuditResult(name, code, REFUTED, d.scope, "definedness", seconds, d.witness,
+                       f"T is undefined at the witness ({d.condition})", steps=d.steps + steps)
 
 
 def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResult:
@@ -224,9 +229,8 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
         if d.verdict == DISAGREEMENT:
             return replace(result, verdict=DISAGREEMENT, reason=d.reason)
         if d.verdict == REFUTED:
-            return AuditResult(result.axiom, result.code, REFUTED, d.scope, "definedness", result.seconds, d.witness,
-                               f"T is undefined at the witness ({d.condition})",
-                               steps=d.steps + (f"{result.route}: {result.verdict} where the operator is defined",))
+            return _undefined(result.axiom, result.code, d, result.seconds,
+                              (f"{result.route}: {result.verdict} where the operator is defined",))
     if result.verdict != PROVED:
         return result
     found = definedness(interior)

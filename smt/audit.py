@@ -103,28 +103,28 @@ def _grid(op: Operator, symbol: sp.Symbol) -> list[sp.Rational]:
     return list(dict.fromkeys(v for v in samples if v is not None and domain.xreplace({symbol: v}) is sp.true))
 
 
-def _shrink(point: Point, replay: Callable[[Point], bool | None], interior: set[str]) -> Point:
-    """A witness with small denominators that still fails (each candidate replayed exactly)."""
-    best = point
+def _shrink(point: Point, replay: Callable[[Point], bool | None]) -> Point:
+    """A witness with small denominators that still fails: each candidate goes through the exact
+    replay, which checks its premise (simplex, interior, domains) before its conclusion."""
     for bound in (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100):
         inputs = {}
         for name, vec in point.inputs.items():
             head = [v.limit_denominator(bound) for v in vec[:-1]]
             inputs[name] = tuple(head) + (1 - sum(head),)
-        # a rounded parameter keeps its sign: rounding tau = 1/3 to 0 would leave an open domain
-        # (tau > 0) that the replay does not check for the axiom's own symbols
+        # a rounded parameter keeps its sign, so that tau = 1/3 is never tried as tau = 0
         params = {k: _rounded(v, bound) for k, v in point.parameters.items()}
         try:
             candidate = Point(inputs, params)
-            if any(v < 0 for vec in inputs.values() for v in vec):
-                continue
-            if any(v == 0 for name in interior for v in inputs.get(name, ())):
-                continue
             if replay(candidate) is True:
                 return candidate
         except (InputError, ModelError, ArithmeticError, ValueError):  # not evaluable there: no witness
             continue
-    return best
+    return point
+
+
+def _verdict(outcome: Outcome):
+    """The outcome's verdict, or ``disagreement`` when it carries contradicting evidence."""
+    return DISAGREEMENT if outcome.data.get("disagreement") else outcome.verdict
 
 
 def _rounded(value: Fraction, bound: int) -> Fraction:
@@ -203,8 +203,7 @@ def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, deadline: De
         return unknown(deadline.reason("the earlier routes; the whole-vector route was not tried"))
     out, covered = _vectors(ax, max_n, timeout_ms, None, deadline)
     if out.witness is not None:
-        interior = set(ax.operator.interior_inputs) | (set(ax.operator.inputs) if ax.spec.interior else set())
-        out = Outcome(out.verdict, out.scope, out.steps, _shrink(out.witness, ax.violated_at, interior), out.reason)
+        out = Outcome(out.verdict, out.scope, out.steps, _shrink(out.witness, ax.violated_at), out.reason)
     if covered:
         grid = "; ".join(f"${sp.latex(real(k))} \\in \\{{{', '.join(v)}\\}}$" for k, v in covered.items())
         out = Outcome(out.verdict, out.scope, out.steps + (f"covered {grid}",), out.witness, out.reason,
@@ -240,10 +239,8 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
             outcome = unknown(str(err))
     witness = outcome.witness
     if witness is not None:
-        witness = _shrink(witness, ax.violated_at, set(ax.operator.interior_inputs) | (
-            set(ax.operator.inputs) if ax.spec.interior else set()))
-    verdict = DISAGREEMENT if outcome.data.get("disagreement") else outcome.verdict
-    return AuditResult(name, code, verdict, outcome.scope, route, time.perf_counter() - start,
+        witness = _shrink(witness, ax.violated_at)
+    return AuditResult(name, code, _verdict(outcome), outcome.scope, route, time.perf_counter() - start,
                        witness, outcome.reason, covered, outcome.steps, outcome.conditions)
 
 
@@ -295,9 +292,8 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
         outcome = decide_vectors(claim, range(2, max_n + 1), timeout_ms, emit=emit, deadline=deadline)
     witness = outcome.witness
     if witness is not None:
-        witness = _shrink(witness, claim.violated_at, set(op.interior_inputs))
-    verdict = DISAGREEMENT if outcome.data.get("disagreement") else outcome.verdict
-    return AuditResult(name, "C", verdict, outcome.scope, route, time.perf_counter() - start,
+        witness = _shrink(witness, claim.violated_at)
+    return AuditResult(name, "C", _verdict(outcome), outcome.scope, route, time.perf_counter() - start,
                        witness, outcome.reason, {}, outcome.steps)
 
 

@@ -42,7 +42,7 @@ from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.domains import sample_value
 from kdaxioms.symbolic.errors import DisagreementError, InputError, ModelError, TranslationError
 from kdaxioms.symbolic.model import SUM_INDEX, Operator, coordinate_symbol, real, vector_symbols
-from kdaxioms.symbolic.obligations import coordinate_box, simplex_constraints
+from kdaxioms.symbolic.obligations import coordinate_box, simplex_constraints, vector_model_point
 from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, unknown
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.replay import Premise, Status, operator_undefined, substitution
@@ -230,24 +230,18 @@ def _exactly_false(cond: Condition, point: Point) -> bool:
 
 
 def _vector_point(op: Operator, n: int, values) -> Point | None:
-    """A whole-vector model as an exact point (last entries completing each input to 1), with
-    parameters the model leaves free set to a sample value of their domain."""
-    inputs = {}
-    for name in op.inputs:
-        head = [values.get(s.name, Fraction(0)) for s in vector_symbols(name, n)[:-1]]
-        inputs[name] = tuple(head) + (1 - sum(head),)
-    params = {}
+    """A whole-vector model as an exact point (:func:`vector_model_point`), with the parameters
+    the model leaves free set to a sample value of their domain."""
+    values = dict(values)
     for p in op.parameters:
-        if p.name in values:
-            params[p.name] = values[p.name]
-        else:
+        if p.name not in values:
             v = sample_value(p)
             if v is None:
                 return None
-            params[p.name] = Fraction(int(v.p), int(v.q))
+            values[p.name] = Fraction(int(v.p), int(v.q))
     try:
-        return Point(inputs, params)
-    except InputError:
+        return vector_model_point(op, n, values)
+    except (InputError, KeyError):
         return None
 
 
@@ -345,6 +339,7 @@ def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: boo
     steps: list[str] = []
     proved_up_to, failing, witness = None, [], None
     general = conditions(op.component)
+    normalizer = _normalizer_text(op, limits) if op.normalize else ""  # the same text for every n
     undecided_scope = lambda: f"n<={proved_up_to}" if proved_up_to else None  # noqa: E731
     for n in range(2, max_n + 1):
         if limits.deadline.expired:
@@ -360,10 +355,9 @@ def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: boo
                 assumed = sp.And(assumed, holds)
             if op.normalize:
                 total = sp.Add(*op.expand(op.component, n))
-                text = _normalizer_text(op, limits)
-                if text not in failing:
+                if normalizer not in failing:
                     holds = sp.Ne(_sign_form(total, assumed, limits), 0) if _has_opaque(total) else sp.Ne(total, 0)
-                    conds.insert(0, (assumed, Condition(text, holds, text.replace(NORMALIZER, NORMALIZER_TEX))))
+                    conds.insert(0, (assumed, Condition(normalizer, holds, normalizer.replace(NORMALIZER, NORMALIZER_TEX))))
         except (TranslationError, ModelError) as err:
             return Definedness(UNKNOWN, undecided_scope(), reason=str(err), steps=tuple(steps))
         undecided = ""

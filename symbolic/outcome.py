@@ -6,8 +6,7 @@
 computed proof steps or the measured facts, in LaTeX-ready text; ``witness`` is an exact point
 for ``refuted``.  ``scope`` names the support sizes (``all-n``, ``n<=N``, ``n=N``);
 ``parameters`` the parameter values covered (None: the full domain) and ``conditions`` the side
-conditions of the verdict.  A legacy ``scope`` text ``"n=3; <box>"`` is split on construction:
-the box becomes a condition, so no restriction is lost.
+conditions of the verdict (see :class:`~kdaxioms.symbolic.verdict.Scope`).
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .points import Point
-from .verdict import Check, Scope, Verdict, split_scope
+from .verdict import Check, Scope, Verdict
 
 PROVED, REFUTED, UNKNOWN, DISAGREEMENT = Verdict.PROVED, Verdict.REFUTED, Verdict.UNKNOWN, Verdict.DISAGREEMENT
 AGREES, DISAGREES = Check.AGREES, Check.DISAGREES
@@ -42,9 +41,7 @@ class Outcome:
         object.__setattr__(self, "verdict", verdict)
         if self.verdict == REFUTED and self.witness is None:
             raise ValueError("a refutation needs a witness")
-        sizes, extra = split_scope(self.scope)
-        object.__setattr__(self, "scope", sizes)
-        object.__setattr__(self, "conditions", tuple(self.conditions) + extra)
+        object.__setattr__(self, "conditions", tuple(self.conditions))
         if self.parameters is not None:
             object.__setattr__(self, "parameters", {k: tuple(map(str, v)) for k, v in self.parameters.items()})
 

@@ -119,14 +119,6 @@ class Scope:
                 "conditions": list(self.conditions)}
 
 
-def split_scope(text: str | None) -> tuple[str | None, tuple[str, ...]]:
-    """A legacy scope text ``"n=3; alpha in [1/10, 9/10]"`` as its sizes and its conditions."""
-    if not text:
-        return None, ()
-    head, *rest = [part.strip() for part in text.split(";")]
-    return head, tuple(r for r in rest if r)
-
-
 @dataclass(frozen=True)
 class RouteResult:
     """One route's outcome with its name, role and wall time."""
