@@ -7,6 +7,18 @@ one, so that a message can name it.
 
 from __future__ import annotations
 
+#: The longest piece of user input an error message echoes (a 2,000-character formula is cut).
+ECHO_LIMIT = 80
+
+
+def excerpt(text: object, limit: int = ECHO_LIMIT) -> str:
+    """``text`` as ``repr`` would quote it, cut to ``limit`` characters with an ellipsis and the
+    original length, so that a message names the offending input without echoing all of it."""
+    shown = repr(str(text))
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[:limit - 1]}…' ({len(str(text))} characters)"
+
 
 class KdaxiomsError(Exception):
     """Base class of every error raised by kdaxioms."""
