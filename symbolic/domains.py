@@ -53,7 +53,13 @@ class Parameter:
 
     def interval(self) -> sp.Interval:
         """The domain as a real interval (the domain must be univariate)."""
-        as_set = self.domain.as_set()
+        if self.domain.free_symbols != {self.symbol}:
+            raise InputError(f"domain of {self.name} ({self.domain}) involves other parameters, not an interval")
+        try:
+            as_set = self.domain.as_set()
+        except (TypeError, ValueError, NotImplementedError) as err:
+            raise InputError(f"domain of {self.name} ({self.domain}) cannot be read as an interval "
+                             f"({type(err).__name__})") from None
         if not isinstance(as_set, sp.Interval):
             raise InputError(f"domain of {self.name} ({self.domain}) is not an interval")
         return as_set
@@ -70,8 +76,15 @@ class Parameter:
         return value
 
     def grid(self, count: int) -> list[Fraction]:
-        """``count`` evenly spread rationals inside the domain (open ends avoided)."""
+        """``count`` evenly spread rationals inside the domain (open ends avoided; a half-line
+        ``tau > a`` gives ``a + 1, .., a + count``)."""
         iv = self.interval()
+        if not (iv.start.is_finite and iv.end.is_finite):
+            if not (iv.start.is_finite or iv.end.is_finite):
+                return [Fraction(k) for k in range(count)]
+            points = [iv.start + k for k in range(1, count + 1)] if iv.start.is_finite else \
+                [iv.end - k for k in range(count, 0, -1)]
+            return [Fraction(int(x.p), int(x.q)) for x in map(sp.Rational, points)]
         lo, hi = sp.Rational(iv.start), sp.Rational(iv.end)
         points = [lo + (hi - lo) * sp.Rational(k, count + 1) for k in range(1, count + 1)]
         if not iv.right_open:
@@ -111,3 +124,21 @@ def _interval_samples(param: Parameter) -> list[sp.Rational]:
     if hi.is_finite:
         return [sp.nsimplify(hi, rational=True) - k for k in (1, 2, 3)]
     return []
+
+
+#: The values the audit's whole-vector route substitutes for a parameter that occurs in an
+#: exponent, in this order (``GRID`` and ``GRID_SIZE`` of :mod:`kdaxioms.smt.audit`, kept equal by
+#: a test): the first :data:`EXPONENT_GRID_SIZE` inside the domain, else :func:`sample_value`.
+EXPONENT_GRID = tuple(sp.Rational(x) for x in ("1/3", "1/2", "1", "2", "3", "1/4", "2/3", "3/4"))
+EXPONENT_GRID_SIZE = 5
+
+
+def exponent_grid(param: Parameter) -> list[sp.Rational]:
+    """The values the audit substitutes for ``param`` where it occurs in an exponent."""
+    def inside(v: sp.Rational) -> bool:
+        return param.domain.xreplace({param.symbol: v}) is sp.true
+    values = [v for v in EXPONENT_GRID if inside(v)][:EXPONENT_GRID_SIZE]
+    if values:
+        return values
+    samples = [sample_value(param, k) for k in range(3)]
+    return list(dict.fromkeys(v for v in samples if v is not None and inside(v)))

@@ -21,20 +21,35 @@ An aggregation without weights (``Max(p1[i], p2[i])``, say) writes ``weights = [
 axiom but weight monotonicity (A3, then "not applicable") is audited.  The empty list must be
 written: a missing ``weights`` role is an error, so that a forgotten role is never read as
 "no weights".
+
+One validation for every command (``audit``, ``iterate``, ``derive``, ``report --operator``):
+:func:`load_operator` reads a regular file of bounded size (:mod:`.limits`), every formula and
+domain goes through :mod:`.parse` (with its limits), and then, on the whole operator:
+
+- parameter names are ASCII identifiers (``[A-Za-z][A-Za-z0-9_]*``) that are not a function
+  name, ``n``, ``i``, ``j``, an input name of any kind (``p``, ``q``, ``p1``.., ``q0``..) or a
+  process input of ``iterate --set`` (``N``, ``Phi``); names such as ``a_b_c`` are printed by
+  SymPy's LaTeX printer (``a_{b c}``), non-ASCII names such as ``α`` are refused (write ``alpha``);
+- every domain is turned into its assumptions and, for a domain of its parameter alone, its
+  interval: a failure of that machinery is an :class:`InputError`, never a traceback;
+- exponents stay small at the parameter values the audit substitutes
+  (:func:`.limits.check_exponent_values`).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
 import sympy as sp
 
+from . import limits
 from .domains import Parameter
-from .errors import InputError
+from .errors import InputError, KdaxiomsError, excerpt
 from .model import Kind, Operator, real
-from .parse import ParseError, parse_domain, parse_expression
+from .parse import FUNCTION_NAMES, ParseError, parse_domain, parse_expression
 
 _KEYS = {"name", "kind", "component", "normalize", "parameters", "roles", "teachers", "memory", "title"}
 _ROLES = {
@@ -69,6 +84,27 @@ def _text(data: Mapping[str, Any], key: str) -> str:
     return data[key]
 
 
+#: A parameter name: ASCII, starting with a letter (so that LaTeX and every backend print it).
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+#: Names that commands use for their own inputs: ``iterate --set p=.. q0=.. N=.. Phi=..``.
+_INPUT_NAME = re.compile(r"[pq][0-9]*|N|Phi")
+
+
+def _name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a parameter's name (None when it can)."""
+    if not _NAME.fullmatch(name):
+        if not name.isascii():
+            return "names are ASCII (write alpha, not α)"
+        return "a name starts with a letter and has only letters, digits and _"
+    if name in {"n", "i", "j"}:
+        return "n is the support size and i, j are indices"
+    if name in FUNCTION_NAMES:
+        return "it is a function name"
+    if _INPUT_NAME.fullmatch(name):
+        return "p, q, p1.., q0.., N and Phi name inputs of the operator or of kdaxioms iterate"
+    return None
+
+
 def _parameters(data: Mapping[str, Any]) -> tuple[Parameter, ...]:
     table = data.get("parameters", {})
     if not isinstance(table, dict):
@@ -76,15 +112,28 @@ def _parameters(data: Mapping[str, Any]) -> tuple[Parameter, ...]:
     names = set(table)
     out = []
     for name, domain in table.items():
-        if not name.isidentifier() or name in {"n", "i", "j"} or name in _FUNCTION_NAMES:
-            raise InputError(f"parameter name {name!r} is not allowed")
+        problem = _name_problem(name)
+        if problem is not None:
+            raise InputError(f"parameter name {excerpt(name)} is not allowed: {problem}; rename it (e.g. alpha, w1)")
         if not isinstance(domain, str) or not domain.strip():
             raise InputError(f"parameter {name} has no domain; write e.g. {name} = \"0 < {name} <= 1\"")
-        out.append(Parameter(real(name), parse_domain(domain, name, names)))
+        param = Parameter(real(name), parse_domain(domain, name, names))
+        _check_domain(param, domain)
+        out.append(param)
     return tuple(out)
 
 
-_FUNCTION_NAMES = {"Sum", "Max", "Min", "Abs", "sqrt", "log", "exp"}
+def _check_domain(param: Parameter, text: str) -> None:
+    """Run the domain machinery once (assumptions; the interval of a one-parameter domain)."""
+    try:
+        param.assumptions()
+        if param.domain.free_symbols == {param.symbol}:
+            param.interval()
+    except InputError as err:
+        raise InputError(f"domain of {param.name} {excerpt(text)}: {err}") from None
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError, AttributeError, sp.PolynomialError) as err:
+        raise InputError(f"domain of {param.name} {excerpt(text)} cannot be handled ({type(err).__name__}); write "
+                         f"bounds such as 0 < {param.name} <= 1") from None
 
 
 def _roles(kind: Kind, data: Mapping[str, Any], names: set[str], inputs: set[str]) -> dict[str, Any]:
@@ -130,24 +179,30 @@ def operator_from_data(data: Mapping[str, Any], source: str = "operator file") -
         names = {p.name for p in parameters}
         inputs = _inputs(kind, data)
         component = parse_expression(_text(data, "component"), names, set(inputs))
+        limits.check_exponent_values(component, parameters, data["component"])
         roles = _roles(kind, data, names, set(inputs))
-        return Operator(name, kind, inputs, component, parameters, normalize=normalize, roles=roles,
-                        title=str(data.get("title", name)))
+        for role in roles.values():
+            for expr in role if isinstance(role, tuple) else (role,):
+                limits.check_exponent_values(expr, parameters, str(expr))
+        try:
+            return Operator(name, kind, inputs, component, parameters, normalize=normalize, roles=roles,
+                            title=str(data.get("title", name)))
+        except KdaxiomsError as err:  # a model the parser let through (a bug's symptom, still one line)
+            raise InputError(str(err)) from None
     except InputError as err:
         raise InputError(f"{source}: {err}") from None
 
 
 def load_operator(path: str | Path) -> Operator:
-    """Read one operator from a TOML file."""
+    """Read one operator from a TOML file: a regular file of at most
+    :data:`~kdaxioms.symbolic.limits.MAX_FILE_BYTES`, every problem one :class:`InputError`."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read the file ({err.__class__.__name__})") from None
+    text = limits.read_regular_file(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise InputError(f"{path}: not valid TOML ({err})") from None
+        raise InputError(f"{excerpt(path)}: not valid TOML ({excerpt(err, 160)})") from None
+    except (RecursionError, MemoryError):
+        raise InputError(f"{excerpt(path)}: the TOML is nested too deeply; an operator file has flat keys, "
+                         "a [parameters] and a [roles] table") from None
     return operator_from_data(data, str(path))

@@ -19,9 +19,10 @@ from kdaxioms.symbolic.opfile import operator_from_data
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "operators"
 #: Every pattern of name the encodings use internally, or once did: Z3 auxiliaries, coordinate
 #: and vector symbols, closure's u/v/a, A3's share and raised weights, A5's temperature, the
-#: CEGAR logarithms, the coherence normalizers, an input's own name.
+#: CEGAR logarithms, the coherence normalizers.  An input's own name (``p``) is refused at load
+#: (tests/test_parse_limits.py), so that ``iterate --set p=..`` cannot mean two things.
 PATTERNS = ("inv0", "root0", "p_i", "q_i", "u_p", "v_q", "a", "s", "alpha_raised", "w_raised", "p_1", "q_2",
-            "p1_1", "log0", "tau", "Z_p1", "p")
+            "p1_1", "log0", "tau", "Z_p1")
 #: Operators whose audit at max_n = 2 takes seconds, and the axioms audited (all of the kind's by default).
 SLOW = {"geometric-aggregation": ["closure", "unanimity"]}
 
