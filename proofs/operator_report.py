@@ -16,12 +16,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import sympy as sp  # noqa: E402
 
 from kdaxioms.numeric.experiment import experiment  # noqa: E402
 from kdaxioms.numeric.iterate import run  # noqa: E402
 from kdaxioms.smt.audit import AuditResult  # noqa: E402
 from kdaxioms.symbolic.errors import KdaxiomsError  # noqa: E402
-from kdaxioms.symbolic.model import Kind, Operator  # noqa: E402
+from kdaxioms.symbolic.model import Kind, Operator, real  # noqa: E402
 from kdaxioms.symbolic.opfile import load_operator  # noqa: E402
 
 from .audit import audit_operator  # noqa: E402
@@ -70,10 +71,21 @@ def _iteration_plot(op: Operator, path: Path, seed: int, steps: int = 40) -> dic
                                           rf"four seeded interior starts ({escape(values)}, seed {seed})."}
 
 
+def math_name(name: str) -> str:
+    """A name for math mode: a user's parameter (an ASCII identifier such as ``a_b_c``, the only
+    names an operator file accepts) as SymPy prints it in the formula (``a_{b c}``, ``\\alpha``);
+    a name that is already LaTeX (``\\alpha``, ``\\tau_{S}``) or an input (``p``) unchanged."""
+    return sp.latex(real(name)) if name.isidentifier() and name.isascii() else name
+
+
 def _row(r: AuditResult) -> dict:
+    witness = None
+    if r.witness is not None:  # input rows (p, q1, ..) first, then parameter rows
+        rows, inputs = r.witness.latex_rows(), len(r.witness.inputs)
+        witness = rows[:inputs] + [(math_name(k), v) for k, v in rows[inputs:]]
     return {"axiom": r.axiom, "code": r.code, "verdict": str(r.verdict).replace(" ", ""),  # a LaTeX macro name
             "scope": str(r.full_scope) if r.scope else "--", "route": r.route,
-            "reason": r.reason, "witness": r.witness.latex_rows() if r.witness is not None else None}
+            "reason": r.reason, "witness": witness}
 
 
 def operator_sections(files: list[Path], settings: Settings, folder: Path) -> list[OperatorSection]:

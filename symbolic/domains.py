@@ -60,6 +60,8 @@ class Parameter:
         except (TypeError, ValueError, NotImplementedError) as err:
             raise InputError(f"domain of {self.name} ({self.domain}) cannot be read as an interval "
                              f"({type(err).__name__})") from None
+        if as_set is sp.S.EmptySet:
+            raise InputError(f"domain of {self.name} ({self.domain}) is empty (no value satisfies it)")
         if not isinstance(as_set, sp.Interval):
             raise InputError(f"domain of {self.name} ({self.domain}) is not an interval")
         return as_set
