@@ -241,3 +241,20 @@ def test_user_names_print_as_valid_latex():
                           capture_output=True, text=True, timeout=60)
     shutil.rmtree(tex, ignore_errors=True)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_a_complex_valued_operator_gets_a_verdict_table_not_an_abort(tmp_path, capsys):
+    """``sqrt(p[i] - 1/4)`` normalized is not real where ``p_i < 1/4``: the audit's definedness step
+    refutes closure there (a non-integer power of a negative number is undefined) and every
+    other axiom gets a verdict; nothing aborts with 'cannot translate I'."""
+    path = tmp_path / "complex.toml"
+    path.write_text('name = "complex"\nkind = "meta"\ncomponent = "sqrt(p[i] - 1/4)"\nnormalize = true\n')
+    code = main(["audit", str(path), "--max-n", "2", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == "", err
+    import json
+    results = {r["axiom"]: r for r in json.loads(out)["results"]}
+    closure = results["closure"]
+    assert closure["verdict"] == "refuted" and closure["route"] == "definedness"
+    assert min(Fraction(x) for x in closure["witness"]["inputs"]["p"]) < Fraction(1, 4)
+    assert "cannot translate" not in out
