@@ -29,7 +29,7 @@ from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, internal, vector_symbols
 from .obligations import Obligation, coordinate_box
 from .points import Point
-from .replay import Premise, Replay, replay
+from .replay import Premise, Replay, Status, replay
 from .statements import ANCHOR, STUDENT
 
 
@@ -368,6 +368,9 @@ class AxiomSpec:
     sortable: bool = True
     #: The statement is about the weights (A3): it does not apply to an aggregation without weights.
     about_weights: bool = False
+    #: The operator being defined is part of the statement (continuity on the open simplex): an
+    #: exact point of the premise where it is certainly undefined violates the axiom.
+    undefined_violates: bool = False
 
 
 _META, _SOFT, _AGG = (Kind.META,), (Kind.SOFTENING,), (Kind.AGGREGATION,)
@@ -407,9 +410,9 @@ _SPECS = (
     AxiomSpec("entropy-monotone", "S3", _SOFT, "tau -> H(S_tau(p)) is non-decreasing", r"\partial_\tau H(S_\tau p) \ge 0",
               None, _entropy_vector, undecided=_LOG, interior=True),
     AxiomSpec("continuity", "S2", _SOFT, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
-              None, _continuity_vector, interior=True),
+              None, _continuity_vector, interior=True, undefined_violates=True),
     AxiomSpec("continuity", "A4", _AGG, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
-              None, _continuity_vector, interior=True),
+              None, _continuity_vector, interior=True, undefined_violates=True),
     AxiomSpec("positivity", "A2", _AGG, "support is inherited, no mass is created",
               r"\mathrm{supp}\, A_w = \bigcup_{w_k > 0} \mathrm{supp}\, p^k", None, _agg_positivity_vector),
     AxiomSpec("unanimity", "A6", _AGG, "A_w(p, ..., p) = p", r"A_w(p, \dots, p) = p", None, _unanimity_vector),
@@ -465,8 +468,14 @@ class Axiom:
         return Premise(self.operator, interior, AUXILIARY_DOMAINS)
 
     def replay(self, point: Point) -> Replay:
-        """The exact replay of :mod:`kdaxioms.symbolic.replay`: premise, definedness, conclusion."""
-        return replay(self.premise(), self.vector_formula, point)
+        """The exact replay of :mod:`kdaxioms.symbolic.replay`: premise, definedness, conclusion.
+        For an axiom whose statement includes definedness (continuity on the open simplex), a
+        point where the operator is certainly undefined is a violation, with that reason."""
+        result = replay(self.premise(), self.vector_formula, point)
+        if self.spec.undefined_violates and result.status is Status.UNDEFINED:
+            return Replay(Status.VIOLATED, f"T is undefined at this point of the premise ({result.reason}), "
+                                           "so it is not continuous there")
+        return result
 
     def violated_at(self, point: Point) -> bool | None:
         """True only when :meth:`replay` says ``VIOLATED``; False when the axiom holds at ``point``;
