@@ -2,6 +2,12 @@
 
 Exit status: 0 when every verdict is as the theory expects, 1 when a claim fails or routes
 disagree (or LaTeX fails), 2 for bad usage or input (one line on standard error).
+
+:func:`main` is the one error boundary: a :class:`KdaxiomsError` is one line
+``kdaxioms: error: ...``; any other exception is a bug in kdaxioms and is one line
+``kdaxioms: internal error: ...`` (exit 1) that says where to report it; ``--debug``, anywhere
+on the command line, prints the traceback as well.  Command values are checked by
+:mod:`.limits` and output folders by :mod:`.paths` before any work starts.
 """
 
 from __future__ import annotations
@@ -14,16 +20,20 @@ import math
 import os
 import shlex
 import sys
+import traceback
 from pathlib import Path
 from typing import Sequence
 
 import sympy as sp
 
+from . import limits
 from .audit import audit_operator
+from .paths import folder_argument, output_folder
 from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.opfile import load_operator
+from kdaxioms.symbolic.parse import parse_expression
 from kdaxioms.symbolic.verdict import Scope, Verdict
-from kdaxioms.symbolic.errors import DisagreementError, InputError, KdaxiomsError
+from kdaxioms.symbolic.errors import DisagreementError, InputError, KdaxiomsError, excerpt
 
 from . import iterate_cmd, tightness_cmd
 from .claims import by_family, registry, select
@@ -44,38 +54,29 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or not value > 0:
-        raise argparse.ArgumentTypeError(f"{text} must be positive and finite")
-    return value
+_positive_int = limits.count(1)
+_TIMEOUT = limits.seconds(limits.MAX_TIMEOUT_S, "give at most an hour per query and use --budget for long runs")
+_BUDGET = limits.seconds(limits.MAX_BUDGET_S, "give at most a day per claim or axiom")
+#: Where a bug is reported (the internal-error line names it).
+REPORT_BUG = "see 'Errors and limits' in README.md"
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("claims", nargs="*", metavar="CLAIM", help="claim ids or prefixes (default: all), e.g. C2 or C2.kl")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random step (default 0)")
-    p.add_argument("--max-n", type=_positive_int, default=6, help="largest support size of whole-vector SMT (default 6)")
-    p.add_argument("--timeout", type=_positive_float, default=5.0, help="seconds per Z3 query (default 5)")
-    p.add_argument("--budget", type=_positive_float, default=None, metavar="S",
-                   help="seconds for a whole claim, every route, query and search included (default: none)")
-    p.add_argument("--chains", type=_positive_int, default=1000, help="random starts per support size (default 1000)")
+    p.add_argument("--seed", type=limits.seed, default=0, help=f"seed of every random step, 0..{limits.MAX_SEED} (default 0)")
+    p.add_argument("--max-n", type=limits.count(1, limits.MAX_SMT_N), default=6,
+                   help=f"largest support size of whole-vector SMT, at most {limits.MAX_SMT_N} (default 6)")
+    p.add_argument("--timeout", type=_TIMEOUT, default=5.0,
+                   help=f"seconds per Z3 query, at most {limits.MAX_TIMEOUT_S:g} (default 5)")
+    p.add_argument("--budget", type=_BUDGET, default=None, metavar="S",
+                   help="seconds for a whole claim, every route, query and search included, at most "
+                        f"{limits.MAX_BUDGET_S:g} (default: none)")
+    p.add_argument("--chains", type=limits.count(1, limits.MAX_CHAINS), default=1000,
+                   help=f"random starts per support size, at most {limits.MAX_CHAINS} (default 1000)")
     p.add_argument("--family", action="append", default=[], metavar="NAME",
                    help="only the claims about this family (name such as linear-anchor, or id such as F1; repeatable)")
     p.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
-                   help="worker processes (default: every available core)")
+                   help="worker processes (default and most: every available core)")
     p.add_argument("-v", "--verbose", action="store_true", help="log each route to standard error")
 
 
@@ -88,20 +89,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
     report = sub.add_parser("report", help="check claims and write a LaTeX report (and its PDF)")
     _common(report)
-    report.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="output folder")
+    report.add_argument("-o", "--output", required=True, type=folder_argument, metavar="DIR",
+                        help="output folder (created if missing; checked writable before any work)")
     report.add_argument("--operator", action="append", default=[], type=Path, metavar="FILE",
                         help="add a section with the audit of this operator file (repeatable)")
     audit = sub.add_parser("audit", help="audit an operator file against the axioms of its kind")
     audit.add_argument("file", type=Path, metavar="FILE", help="operator file (TOML)")
     audit.add_argument("--axiom", action="append", default=[], metavar="NAME", help="axiom to decide (repeatable; default all)")
     audit.add_argument("--factor", metavar="EXPR", help="contraction factor for contraction-tv/-chi2/-l2, e.g. '1 - alpha'")
-    audit.add_argument("--max-n", type=_positive_int, default=4, help="largest support size of whole-vector SMT (default 4)")
-    audit.add_argument("--timeout", type=_positive_float, default=5.0, help="seconds per Z3 query (default 5)")
-    audit.add_argument("--budget", type=_positive_float, default=None, metavar="S",
+    audit.add_argument("--max-n", type=limits.count(1, limits.MAX_SMT_N), default=4,
+                       help=f"largest support size of whole-vector SMT, at most {limits.MAX_SMT_N} (default 4)")
+    audit.add_argument("--timeout", type=_TIMEOUT, default=5.0,
+                       help=f"seconds per Z3 query, at most {limits.MAX_TIMEOUT_S:g} (default 5)")
+    audit.add_argument("--budget", type=_BUDGET, default=None, metavar="S",
                        help="seconds for a whole axiom, every query, grid point and search included (default: none)")
     audit.add_argument("--json", action="store_true", help="print a JSON object")
-    audit.add_argument("--emit-smtlib", type=Path, metavar="DIR", help="write every query as an SMT-LIB 2 file")
-    audit.add_argument("--seed", type=int, default=0, help="seed of the searches for witnesses (default 0)")
+    audit.add_argument("--emit-smtlib", type=folder_argument, metavar="DIR",
+                       help="write every query as an SMT-LIB 2 file into DIR (created if missing)")
+    audit.add_argument("--seed", type=limits.seed, default=0, help="seed of the searches for witnesses (default 0)")
     derive = sub.add_parser("derive", help="derive a closed form from the operator model")
     derive.add_argument("name", nargs="?", metavar="NAME", help="derivation name (see --list)")
     derive.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", dest="assignments",
@@ -111,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--latex", action="store_true", help="print the LaTeX of the expression only")
     iterate_cmd.register(sub)
     tightness_cmd.register(sub)
+    for command in (parser, *sub.choices.values()):  # --debug before or after the command
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="on an internal error, print the traceback too")
     return parser
 
 
@@ -190,8 +198,11 @@ def _derive(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     if args.max_n < 2:
         raise UsageError("--max-n must be at least 2: the simplex needs n >= 2")
+    emit_dir = output_folder(args.emit_smtlib, "--emit-smtlib") if args.emit_smtlib is not None else None
     op = load_operator(args.file)
-    results = audit_operator(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), args.emit_smtlib,
+    if args.factor is not None:  # a bad factor fails before any query, whichever axioms are asked for
+        parse_expression(args.factor, {p.name for p in op.parameters}, set())
+    results = audit_operator(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), emit_dir,
                              seed=args.seed, budget_s=args.budget)
     status = 1 if any(r.verdict == Verdict.DISAGREEMENT for r in results) else 0
     if args.json:
@@ -220,10 +231,11 @@ def _run(argv: Sequence[str]) -> int:
     if args.command == "tightness":
         return tightness_cmd.run(args)
     settings = _settings(args)
+    output = output_folder(args.output, "-o") if args.command == "report" else None
     for path in getattr(args, "operator", []):
         load_operator(path)  # a bad operator file fails before any claim runs
     claims = by_family(select(registry(), args.claims), args.family)
-    jobs = args.jobs or available_cores()
+    jobs = limits.jobs(args.jobs, available_cores())
     with progress_bar(len(claims), "checking claims", wanted(getattr(args, "json", False))) as update:
         finished: list[str] = []
 
@@ -238,25 +250,51 @@ def _run(argv: Sequence[str]) -> int:
             print(_table(results))
         return exit_status(results)
     date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    files = write_report(results, settings, args.output, _command_line(argv), date, args.operator)
+    files = write_report(results, settings, output, _command_line(argv), date, args.operator)
     print(f"wrote {files.tex}" + (f" and {files.pdf}" if files.pdf else " (no pdflatex/latexmk found: no PDF)"))
     return exit_status(results)
 
 
+def _debug(argv: Sequence[str]) -> bool:
+    """``--debug`` anywhere before a ``--`` (read from the words, so that it also covers errors
+    raised while the command line itself is parsed)."""
+    words = list(argv)
+    return "--debug" in (words[:words.index("--")] if "--" in words else words)
+
+
+def _one_line(err: BaseException) -> str:
+    """The error's message on one line (a message never spans lines on standard error)."""
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+def internal_error(err: BaseException) -> str:
+    """The line for an exception that is not a :class:`KdaxiomsError`: a bug in kdaxioms."""
+    return (f"kdaxioms: internal error: {type(err).__name__}: {excerpt(_one_line(err))} — this is a bug in kdaxioms; please report it "
+            f"with the command line ({REPORT_BUG}); rerun with --debug for the traceback")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; the one place where errors become a line on standard error and an exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug(argv)
     try:
         return _run(argv)
     except (ReportError, DisagreementError) as err:
-        print(f"kdaxioms: error: {err}", file=sys.stderr)
+        print(f"kdaxioms: error: {_one_line(err)}", file=sys.stderr)
         return 1
     except KdaxiomsError as err:
-        print(f"kdaxioms: error: {err}", file=sys.stderr)
+        print(f"kdaxioms: error: {_one_line(err)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (e.g. '| head'): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    # (the KeyboardInterrupt clause, exit 130, belongs here: before the catch-all below)
+    except Exception as err:  # a bug (RecursionError and MemoryError included): one line, exit 1
+        if debug:
+            traceback.print_exc(file=sys.stderr)
+        print(internal_error(err), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -46,13 +46,16 @@ from kdaxioms.numeric.observables import divergences_to, sampled_statistics
 from kdaxioms.numeric.processes import student_lag
 from kdaxioms.numeric.rates import FLOOR, fit_rate, largest_ratio
 from kdaxioms.numeric.sampling import starts
-from kdaxioms.symbolic.errors import InputError, ModelError
+from kdaxioms.symbolic.derivations.base import MAX_MEMORY, assignments
+from kdaxioms.symbolic.derivations.sampling import MAX_ACCUMULATION_T
+from kdaxioms.symbolic.errors import InputError, ModelError, excerpt
 from kdaxioms.symbolic.families import ALPHA, FAMILIES
 from kdaxioms.symbolic.model import Kind, Operator
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.outcome import AGREES, Outcome
 from kdaxioms.symbolic.points import distribution, fraction
 
+from . import limits
 from .progress import progress_bar, wanted
 
 DEFAULTS = {"alpha": Fraction(1, 10), "tau": Fraction(2)}
@@ -71,20 +74,21 @@ ACCUMULATION_STEPS, CHECKPOINTS = 30, 4
 SETTLED, LIMIT_STEPS = 1e-12, 2000
 #: Per-step ratios are taken where the divergence exceeds this (below it rounding dominates).
 RATIO_FLOOR = 1e-9
+#: Limits of a run, checked before any work (far above what a comparison needs): the support size,
+#: generations, chains, samples per generation, and the work steps x chains x n (about an hour at
+#: 10^8 updates of one coordinate per second).
+MAX_SUPPORT, MAX_ITERATE_STEPS, MAX_ITERATE_CHAINS, MAX_SAMPLES = 100_000, 1_000_000, 1_000_000, 10**12
+MAX_WORK = 10**11
+#: Most teachers (length of ``w``) of the multi-teacher families.
+MAX_TEACHERS = 100
+#: Bytes a run holds besides its recorded series: copies of the ``(chains, n)`` state per remembered
+#: student plus this many temporaries of the same size (a generous estimate of numpy's).
+WORKING_COPIES = 16
 
 
 # -- parsing --------------------------------------------------------------------------------
 
-def _assignments(items: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items:
-        name, sep, text = (part.strip() for part in item.partition("="))
-        if not sep or not name or not text:
-            raise InputError(f"--set {item!r} is not of the form NAME=VALUE")
-        if name in out:
-            raise InputError(f"--set {name} is given twice")
-        out[name] = text
-    return out
+_assignments = assignments  # one rule for repeated --set across derive, iterate and tightness
 
 
 def _scalar(name: str, text: str) -> Fraction:
@@ -106,13 +110,15 @@ def _matrix(name: str, text: str) -> tuple[tuple[Fraction, ...], ...]:
     return rows
 
 
-def _integer(name: str, text: str, low: int) -> int:
+def _integer(name: str, text: str, low: int, high: int) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise InputError(f"{name}={text!r} is not an integer") from None
+        raise InputError(f"{name}={excerpt(text)} is not an integer") from None
     if number < low:
         raise InputError(f"{name}={number} must be at least {low}")
+    if number > high:
+        raise InputError(f"{name}={excerpt(text)} is above the limit {high}; use a smaller {name}")
     return number
 
 
@@ -165,7 +171,11 @@ def _operator(target: str, values: Mapping[str, str]) -> tuple[Operator, str | N
     signature = inspect.signature(spec.build).parameters
     structure = {key: len(_vector(group, values[group])) for key, group in GROUPS.items()
                  if key in signature and group in values}
-    teachers = [int(name[1:]) for name in values if re.fullmatch(r"p[1-9]\d*", name)]
+    for key, most in (("k", MAX_MEMORY), ("m", MAX_TEACHERS)):
+        if structure.get(key, 0) > most:
+            raise InputError(f"{GROUPS[key]} has {structure[key]} weights, above the limit {most} of iterate "
+                             f"({'memory' if key == 'k' else 'teachers'} {key} <= {most}); give fewer weights")
+    teachers = [int(name[1:]) for name in values if re.fullmatch(r"p[1-9]\d{0,5}", name)]
     if "m" in signature and "m" not in structure and teachers:
         structure["m"] = max(teachers)
     return spec.build(**structure), target
@@ -248,10 +258,15 @@ def _support(values: Mapping[str, str], vectors: Mapping[str, tuple], args_n: in
     if args_n is not None:
         if args_n < 2:
             raise InputError(f"--n {args_n}: the simplex needs n >= 2")
+        if args_n > MAX_SUPPORT:
+            raise InputError(f"--n {args_n} is above the limit {MAX_SUPPORT} of iterate; use a smaller n")
         sizes["--n"] = args_n
     if len(set(sizes.values())) > 1:
         raise InputError(f"support sizes disagree: {', '.join(f'{k} has {v}' for k, v in sizes.items())}")
-    return next(iter(sizes.values()), DEFAULT_N)
+    n = next(iter(sizes.values()), DEFAULT_N)
+    if n > MAX_SUPPORT:
+        raise InputError(f"support size n = {n} is above the limit {MAX_SUPPORT} of iterate; use a smaller n")
+    return n
 
 
 def streams(seed: int) -> list[np.random.Generator]:
@@ -273,6 +288,10 @@ def _steps_and_chains(args: argparse.Namespace, mode: str, params: Mapping[str, 
                       rate: float | None) -> tuple[int, int]:
     if args.steps is not None and args.steps < 1:
         raise InputError(f"--steps {args.steps} must be at least 1")
+    if args.steps is not None and args.steps > MAX_ITERATE_STEPS:
+        raise InputError(f"--steps {args.steps} is above the limit {MAX_ITERATE_STEPS} of iterate; use fewer steps")
+    if args.chains is not None and args.chains > MAX_ITERATE_CHAINS:
+        raise InputError(f"--chains {args.chains} is above the limit {MAX_ITERATE_CHAINS} of iterate; use fewer chains")
     if args.chains is not None and args.chains < (1 if mode == "deterministic" else 2):
         low = 1 if mode == "deterministic" else 2
         raise InputError(f"--chains {args.chains} must be at least {low}" + (" (an interval needs two chains)" if low == 2 else ""))
@@ -292,6 +311,31 @@ def _steps_and_chains(args: argparse.Namespace, mode: str, params: Mapping[str, 
         return MIN_STEPS, chains
     base = rate if rate is not None else (1 - float(params["alpha"]) if "alpha" in params else 0.5)
     return min(MAX_STEPS, max(MIN_STEPS, cc.rate_steps(base))), chains
+
+
+def label_of(family: str | None, target: str) -> str:
+    return family or str(target)
+
+
+def check_size(label: str, mode: str, steps: int, chains: int, n: int, family: str | None, inputs: int,
+               available: int | None = None) -> None:
+    """Refuse, before any work, a run above the limits: generations, work ``steps x chains x n``,
+    and memory (the recorded series, ``(steps + 1) x chains`` per observable, and the working
+    arrays, ``chains x n`` per copy), against half the available memory."""
+    if steps > MAX_ITERATE_STEPS:
+        raise InputError(f"{label}: {steps} generations are above the limit {MAX_ITERATE_STEPS} of iterate; "
+                         f"set --steps (or a smaller N)")
+    if mode == "accumulate" and steps > MAX_ACCUMULATION_T:
+        raise InputError(f"--accumulate: {steps} generations are above the limit {MAX_ACCUMULATION_T} of the "
+                         f"accumulation-bound derivation it is compared with; use --steps {MAX_ACCUMULATION_T} or fewer")
+    work = steps * chains * n
+    what = f"iterate {label} with {steps} steps x {chains} chains x n = {n}"
+    if work > MAX_WORK:
+        raise InputError(f"{what} is {work:.3g} coordinate updates, above the limit {MAX_WORK:.0e} (hours of work); "
+                         f"lower --steps, --chains or --n")
+    observables = 7 if family == "sampled-anchor" else 4
+    needed = 8 * ((steps + 1) * chains * observables + chains * n * (WORKING_COPIES + inputs))
+    limits.check_memory(needed, what, "lower --steps, --chains or --n", available)
 
 
 def derived_rate(family: str | None, params: Mapping[str, Fraction]) -> float | None:
@@ -332,13 +376,15 @@ def resolve(args: argparse.Namespace) -> Setting:
     rng = streams(args.seed)[0]
     fixed = {x: vectors.get(x) or random_anchor(rng, n) for x in fixed_names}
     sampling = process in ("multinomial", "accumulate")
-    size = _integer("N", values["N"], 1) if "N" in values else (DEFAULT_SIZE if sampling else None)
+    size = _integer("N", values["N"], 1, MAX_SAMPLES) if "N" in values else (DEFAULT_SIZE if sampling else None)
     phi = _matrix("Phi", values["Phi"]) if "Phi" in values else (
         tuple((Fraction(i),) for i in range(1, n + 1)) if process == "projection" else None)
-    rate = derived_rate(family, params) if mode == "deterministic" else None
+    label = label_of(family, args.target)
+    check_size(label, mode, *_steps_and_chains(args, mode, params, size, None), n, family, len(op.inputs))
+    rate = derived_rate(family, params) if mode == "deterministic" else None  # (the default steps follow the rate)
     steps, chains = _steps_and_chains(args, mode, params, size, rate)
+    check_size(label, mode, steps, chains, n, family, len(op.inputs))
     start = vectors.get("q0") or (fixed.get("p") if sampling else None)
-    label = family or str(args.target)
     return Setting(label, family, op, process, mode, params, fixed, start, n, size, phi, steps, chains, args.seed, rate)
 
 
@@ -577,11 +623,14 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("target", metavar="NAME|FILE", help="meta family (F0-F7) or operator file (TOML)")
     p.add_argument("--set", action="append", default=[], metavar="P=V", dest="assignments",
                    help="parameter, input (p, p1.., q0) or process input (N, Phi) value (repeatable)")
-    p.add_argument("--n", type=int, default=None, help=f"support size (default: from the inputs, else {DEFAULT_N})")
-    p.add_argument("--steps", type=int, default=None, help="generations (default: chosen from the rate / burn-in)")
+    p.add_argument("--n", type=int, default=None,
+                   help=f"support size, at most {MAX_SUPPORT} (default: from the inputs, else {DEFAULT_N})")
+    p.add_argument("--steps", type=int, default=None,
+                   help=f"generations, at most {MAX_ITERATE_STEPS} (default: chosen from the rate / burn-in)")
     p.add_argument("--chains", type=int, default=None,
-                   help=f"independent chains (default {CHAINS}, sampling {SAMPLED_CHAINS})")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random step (default 0)")
+                   help=f"independent chains, at most {MAX_ITERATE_CHAINS} (default {CHAINS}, sampling {SAMPLED_CHAINS}); "
+                        "a run must also fit in half the available memory")
+    p.add_argument("--seed", type=limits.seed, default=0, help=f"seed of every random step, 0..{limits.MAX_SEED} (default 0)")
     p.add_argument("--accumulate", action="store_true", help="sampled-anchor only: pool all samples (C12, alpha = 0)")
     p.add_argument("--json", action="store_true", help="print a JSON object (no progress bar)")
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="draw the divergence against the derived bound")

@@ -1,7 +1,7 @@
 """The LaTeX report: claims, derived forms, each route's evidence, witnesses and figures.
 
-The report is assembled in a temporary folder beside the output folder and moved into place
-only when complete, so a failure leaves no half-written output.  ``report.tex`` depends only
+The report is assembled in a hidden folder inside the output folder and moved into place only
+when complete, so a failure leaves no half-written output (and no hidden folder).  ``report.tex`` depends only
 on the results and the seed, apart from its ``\\date`` line; route timings go to the separate
 ``timings.tex``, which ``report.tex`` reads.
 """
@@ -9,7 +9,7 @@ on the results and the seed, apart from its ``\\date`` line; route timings go to
 from __future__ import annotations
 
 import math
-
+import os
 import platform
 import shutil
 import subprocess
@@ -152,32 +152,61 @@ def _compile(folder: Path) -> bool:
             log_file = folder / "report.log"
             log_text = log_file.read_text(errors="replace") if log_file.exists() else done.stdout
             first = next((line for line in log_text.splitlines() if line.startswith("!")), "see report.log")
-            raise ReportError(f"LaTeX failed on report.tex ({first}); the sources are kept in {folder}")
+            raise ReportError(f"LaTeX failed on report.tex ({first})")
     return True
+
+
+def _created_folders(out_dir: Path) -> list[Path]:
+    """The folders ``out_dir.mkdir(parents=True)`` would create, innermost first."""
+    missing = []
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
 
 
 def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, command: str, date: str,
                  operator_files: list[Path] | None = None) -> ReportFiles:
     """Write ``report.tex`` (and ``report.pdf`` when LaTeX is installed) into ``out_dir``, with a
-    section per operator file (its audit and iteration plot).  Nothing is left behind on failure."""
+    section per operator file (its audit and iteration plot).
+
+    Everything is built in a hidden folder inside ``out_dir`` and moved into place at the end;
+    the hidden folder is removed on every exit path (errors and interrupts included), and folders
+    created for the report are removed again when it fails.  When LaTeX fails, the complete
+    sources and LaTeX's log are moved into ``out_dir`` for inspection (:class:`ReportError`)."""
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    created = _created_folders(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=".report-build-", dir=out_dir))
+    finished = False
     try:
         figure_list = _draw_figures(build, settings)
         operators = operator_sections(list(operator_files or []), settings, build)
         (build / "report.tex").write_text(render(results, settings, command, date, figure_list, operators))
         (build / "timings.tex").write_text(_timings(results))
-        has_pdf = _compile(build)
-    except ReportError:
-        raise  # the LaTeX sources stay in the hidden build folder named in the message
-    except BaseException:
+        extra = [o.figure["file"] for o in operators if o.figure]
+        keep = ["report.tex", "timings.tex"] + [f["file"] for f in figure_list] + extra
+        try:
+            has_pdf = _compile(build)
+        except ReportError as err:
+            _move(build, out_dir, keep + ["report.log"])
+            finished = True  # the sources are kept in out_dir, named in the message
+            raise ReportError(f"{err}; the sources and report.log are in {out_dir}") from None
+        _move(build, out_dir, keep + (["report.pdf"] if has_pdf else []))
+        finished = True
+    finally:
         shutil.rmtree(build, ignore_errors=True)
-        raise
-    out_dir.mkdir(exist_ok=True)
-    extra = [o.figure["file"] for o in operators if o.figure]
-    keep = ["report.tex", "timings.tex"] + [f["file"] for f in figure_list] + extra + (["report.pdf"] if has_pdf else [])
-    for name in keep:
-        shutil.move(str(build / name), str(out_dir / name))
-    shutil.rmtree(build)
+        if not finished:
+            for folder in created:  # innermost first; only folders this call made, and only if empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
     return ReportFiles(out_dir / "report.tex", out_dir / "report.pdf" if has_pdf else None)
+
+
+def _move(build: Path, out_dir: Path, names: list[str]) -> None:
+    for name in names:
+        if (build / name).exists():
+            os.replace(build / name, out_dir / name)

@@ -17,15 +17,33 @@ import argparse
 import json
 
 from kdaxioms.numeric.tightness import bracket
-from kdaxioms.symbolic.errors import InputError
+from kdaxioms.symbolic.errors import InputError, excerpt
 from kdaxioms.symbolic.points import fraction
+
+from . import limits
+
+#: Largest support size of the anchor: the branch-and-bound cover grows exponentially with n (at n = 4
+#: it already takes minutes and may run out of cells).
+MAX_ANCHOR = 4
+
+
+class Once(argparse.Action):
+    """An option that may be given once (a repeated ``--alpha`` is an error, not "the last wins")."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, self.dest, None) is not None:
+            raise InputError(f"{option_string} is given twice ({excerpt(getattr(namespace, self.dest))} and "
+                             f"{excerpt(values)}); give it once")
+        setattr(namespace, self.dest, values)
 
 
 def parse_anchor(text: str) -> tuple:
     """``"9/10,1/10"`` -> exact entries (validated as a distribution by the bracket)."""
     parts = [s.strip() for s in text.split(",")]
     if any(not s for s in parts):
-        raise InputError(f"--anchor {text!r} has an empty entry; write e.g. 9/10,1/10")
+        raise InputError(f"--anchor {excerpt(text)} has an empty entry; write e.g. 9/10,1/10")
+    if len(parts) > MAX_ANCHOR:
+        raise InputError(f"--anchor has {len(parts)} entries, above the limit n <= {MAX_ANCHOR} of the certified cover")
     return tuple(fraction(s) for s in parts)
 
 
@@ -33,9 +51,12 @@ def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``tightness`` subparser to ``subparsers`` (from ``parser.add_subparsers``)."""
     p = subparsers.add_parser("tightness", help="certified bracket for c*(alpha, p), the tight KL factor of F1 (C4)",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--alpha", required=True, metavar="A", help="anchor weight in (0, 1), exact, e.g. 1/2")
-    p.add_argument("--anchor", required=True, metavar="P", help="interior anchor, e.g. 9/10,1/10 or 1/2,3/10,1/5 (--anchor=... when it starts with '-')")
-    p.add_argument("--seed", type=int, default=0, help="seed of the multi-start search (default 0)")
+    p.add_argument("--alpha", required=True, action=Once, metavar="A", help="anchor weight in (0, 1), exact, e.g. 1/2")
+    p.add_argument("--anchor", required=True, action=Once, metavar="P",
+                   help=f"interior anchor of at most {MAX_ANCHOR} entries, e.g. 9/10,1/10 or 1/2,3/10,1/5 "
+                        "(--anchor=... when it starts with '-')")
+    p.add_argument("--seed", type=limits.seed, default=0,
+                   help=f"seed of the multi-start search, 0..{limits.MAX_SEED} (default 0)")
     p.add_argument("--json", action="store_true", help="print a JSON object")
     return p
 

@@ -23,6 +23,7 @@ sizes already decided keeps its ``n<=N``, a refutation found before stays).
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -258,12 +259,27 @@ def audit(op: Operator, names: Iterable[str] | None = None, max_n: int = 4, time
     return results
 
 
+#: Longest part of an SMT-LIB file name taken from an operator or axiom name.
+STEM_LENGTH = 60
+
+
+def file_stem(name: str) -> str:
+    """``name`` as one safe part of a file name: letters, digits, ``_``, ``-`` and inner dots kept,
+    every other character (``/``, ``\\``, spaces, control characters) replaced by ``_``, no leading
+    dot (so never ``..`` or a hidden file), at most :data:`STEM_LENGTH` characters."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:STEM_LENGTH].lstrip(".")
+    return stem or "unnamed"
+
+
 def _emitter(folder: Path, operator: str, axiom_name: str) -> Emit:
+    """Write each query to ``folder/OPERATOR.AXIOM.NNN.smt2`` (names made safe by :func:`file_stem`,
+    so every file stays inside ``folder`` whatever the operator is called)."""
     counter = itertools.count(1)
+    prefix = f"{file_stem(operator)}.{file_stem(axiom_name)}"
 
     def emit(text: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{operator}.{axiom_name}.{next(counter):03d}.smt2").write_text(text)
+        (folder / f"{prefix}.{next(counter):03d}.smt2").write_text(text)
     return emit
 
 

@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
-from ..errors import InputError
+from ..errors import InputError, excerpt
 from ..points import distribution, fraction
 
 #: Significant digits of the decimal values.
@@ -30,28 +30,61 @@ Matrix = tuple[Vector, ...]
 Value = Scalar | Vector | Matrix | int
 
 
+#: Limits on ``--set`` values, checked when they are parsed (before any work).  A real run is far
+#: below them; above them a derivation would run for minutes or print numbers of thousands of digits.
+#: Most entries of a vector or matrix input.
+MAX_ENTRIES = 200
+#: Largest integer input (``N``, ``N0``, ``n``, ...) unless the input sets its own limit.
+MAX_INTEGER = 10**12
+#: Largest generation ``t`` unless the derivation sets its own limit.
+MAX_GENERATION = 1000
+#: Most memory weights (``beta`` of ``memory-rate``, ``k`` of ``memory-rate-bounds``).
+MAX_MEMORY = 12
+#: Most digits an exact value may reach, estimated as ``t`` times the longest numerator or
+#: denominator among the scalar and integer inputs (``(1 - alpha)^t``, ``(1 - 1/N)^t``, ...).
+MAX_EXACT_DIGITS = 3500
+
+
 @dataclass(frozen=True)
 class Input:
-    """One input of a derivation: ``kind`` is ``scalar``, ``vector``, ``matrix`` or ``integer``."""
+    """One input of a derivation: ``kind`` is ``scalar``, ``vector``, ``matrix`` or ``integer``;
+    ``most`` bounds an integer's value or a vector's length (default: :data:`MAX_INTEGER`,
+    :data:`MAX_GENERATION` for ``t``, :data:`MAX_ENTRIES` entries)."""
 
     name: str
     kind: str
     help: str
+    most: int | None = None
+
+    @property
+    def limit(self) -> int:
+        if self.most is not None:
+            return self.most
+        if self.kind == "integer":
+            return MAX_GENERATION if self.name == "t" else MAX_INTEGER
+        return MAX_ENTRIES
 
     def parse(self, text: str) -> Value:
-        """Parse ``1/2``, ``0.9,0.1`` or ``1,0;0,1`` (rows separated by ``;``) exactly."""
+        """Parse ``1/2``, ``0.9,0.1`` or ``1,0;0,1`` (rows separated by ``;``) exactly, within :attr:`limit`."""
         text = text.strip()
         if not text:
             raise InputError(f"{self.name} has an empty value; give e.g. {self.name}=1/2")
         if self.kind == "integer":
             try:
-                return int(text)
+                number = int(text)
             except ValueError:
-                raise InputError(f"{self.name}={text!r} is not an integer") from None
+                raise InputError(f"{self.name}={excerpt(text)} is not an integer") from None
+            if number > self.limit:
+                raise InputError(f"{self.name}={excerpt(text)} is above the limit {self.limit} of this derivation; "
+                                 f"use a smaller {self.name}")
+            return number
         if self.kind == "scalar":
             if "," in text or ";" in text:
-                raise InputError(f"{self.name} takes one number, not {text!r}")
+                raise InputError(f"{self.name} takes one number, not {excerpt(text)}")
             return fraction(text)
+        entries = text.count(",") + text.count(";") + 1
+        if entries > self.limit:
+            raise InputError(f"{self.name} has {entries} entries, above the limit {self.limit} of this derivation")
         if self.kind == "vector":
             if ";" in text:
                 raise InputError(f"{self.name} takes a vector such as 1/2,1/2, not a matrix")
@@ -60,6 +93,44 @@ class Input:
         if len({len(r) for r in rows}) != 1:
             raise InputError(f"{self.name}: every row of the matrix needs the same length")
         return tuple(rows)
+
+
+def assignments(items: Sequence[str]) -> dict[str, str]:
+    """``NAME=VALUE`` strings (repeated ``--set``) as a mapping; a name given twice is an error."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, text = (part.strip() for part in item.partition("="))
+        if not sep or not name or not text:
+            raise InputError(f"--set {excerpt(item)} is not of the form NAME=VALUE")
+        if name in out:
+            raise InputError(f"--set {excerpt(name)} is given twice ({excerpt(out[name])} and {excerpt(text)}); "
+                             f"give each input once")
+        out[name] = text
+    return out
+
+
+def _digits(value: Value) -> int:
+    if isinstance(value, int):
+        return len(str(abs(value))) if abs(value) < 10**MAX_EXACT_DIGITS else MAX_EXACT_DIGITS + 1
+    if isinstance(value, Fraction):
+        return max(_digits(value.numerator), _digits(value.denominator))
+    return 0
+
+
+def check_exact_size(name: str, values: Mapping[str, Value]) -> None:
+    """:class:`InputError` when a generation ``t`` raises the other inputs to an exact value of more
+    than :data:`MAX_EXACT_DIGITS` digits (estimated: ``t`` times their longest numerator/denominator)."""
+    t = values.get("t")
+    if not isinstance(t, int) or isinstance(t, bool) or t <= 0:
+        return
+    others = {k: _digits(v) for k, v in values.items() if k != "t" and isinstance(v, (int, Fraction))}
+    if not others:
+        return
+    longest = max(others, key=others.__getitem__)
+    estimate = t * others[longest]
+    if estimate > MAX_EXACT_DIGITS:
+        raise InputError(f"{name} with t={t} and {longest}={excerpt(_value_text(values[longest]))}: the exact value would "
+                         f"have about {estimate} digits (limit {MAX_EXACT_DIGITS}); use a smaller t or a simpler {longest}")
 
 
 @dataclass(frozen=True)
@@ -115,18 +186,16 @@ class DerivationSpec:
             raise InputError(f"{self.name} takes no input {unknown[0]!r}; its inputs are: {known}")
         return self.run(values)
 
-    def parse(self, assignments: Sequence[str]) -> dict[str, Value]:
-        """Parse ``NAME=VALUE`` strings against the declared inputs."""
+    def parse(self, items: Sequence[str]) -> dict[str, Value]:
+        """Parse ``NAME=VALUE`` strings against the declared inputs and their limits (each name once)."""
         by_name = {i.name: i for i in self.inputs}
         out: dict[str, Value] = {}
-        for item in assignments:
-            name, sep, text = item.partition("=")
-            if not sep:
-                raise InputError(f"--set {item!r} is not of the form NAME=VALUE")
+        for name, text in assignments(items).items():
             if name not in by_name:
                 known = ", ".join(by_name) or "none"
-                raise InputError(f"{self.name} takes no input {name!r}; its inputs are: {known}")
+                raise InputError(f"{self.name} takes no input {excerpt(name)}; its inputs are: {known}")
             out[name] = by_name[name].parse(text)
+        check_exact_size(self.name, out)
         return out
 
 

@@ -35,7 +35,7 @@ from ..families import ALPHA, memory_anchor
 from ..model import Operator, coordinate_symbol, real
 from ..points import fraction
 from ..recursion import T_STEP
-from .base import DIGITS, Derivation, DerivationSpec, Input, Value, in_interval, simplex_vector
+from .base import DIGITS, MAX_MEMORY, Derivation, DerivationSpec, Input, Value, in_interval, simplex_vector
 
 #: The variable of the characteristic polynomial.
 Z = sp.Symbol("z")
@@ -404,10 +404,11 @@ DERIVATIONS = (
     DerivationSpec("memory-rate", "C5",
                    "F3 rate rho(alpha, beta): spectral radius of the error recursion e_{t+1} = (1-alpha) sum_j beta_j e_{t-j}",
                    (Input("alpha", "scalar", "anchor weight in (0, 1]"),
-                    Input("beta", "vector", "memory weights in the simplex; the length is k (default k=2, beta=(gamma, 1-gamma))")),
+                    Input("beta", "vector", "memory weights in the simplex; the length is k (default k=2, beta=(gamma, 1-gamma))",
+                          MAX_MEMORY)),
                    memory_rate),
     DerivationSpec("memory-rate-bounds", "C5",
                    "F3: 1-alpha <= rho < 1, equality iff beta = (1,0,..,0), proved for memory k with symbolic alpha, beta",
-                   (Input("k", "integer", f"memory k >= 1 (default {DEFAULT_BOUNDS_K})"),),
+                   (Input("k", "integer", f"memory k >= 1 (default {DEFAULT_BOUNDS_K})", MAX_MEMORY),),
                    memory_rate_bounds),
 )

@@ -48,6 +48,9 @@ from ..model import SUPPORT, coordinate_symbol
 from ..recursion import T_STEP
 from .base import Derivation, DerivationSpec, Input, Value, in_interval, simplex_vector
 
+#: Largest generation of accumulation-bound: its exact sum and product grow with t (t = 200 takes seconds).
+MAX_ACCUMULATION_T = 200
+
 SIZE = sp.Symbol("N", integer=True, positive=True)
 ANCHOR_SIZE = sp.Symbol("N_0", integer=True, positive=True)
 DRAW = sp.Symbol("y_i", real=True)
@@ -394,7 +397,8 @@ DERIVATIONS = (
     DerivationSpec("unanchored-heterozygosity", "C9", "F7 at alpha = 0 (unanchored): E[1 - ||q_t||^2] solved from its one-step recursion",
                    (_N, _T, Input("q0", "vector", "start (distribution)")), unanchored_heterozygosity),
     DerivationSpec("accumulation-bound", "C12", "accumulating samples: E||q_t - p||^2 <= ((1-||p||^2)/N) sum_{s<=t} 1/s^2",
-                   (_N, _T, Input("p", "vector", "true distribution q_0 = p (interior)")), accumulation_bound),
+                   (_N, Input("t", "integer", "generation t >= 0", MAX_ACCUMULATION_T),
+                    Input("p", "vector", "true distribution q_0 = p (interior)")), accumulation_bound),
     DerivationSpec("anchor-floor", "C9", "anchor estimated from N0 samples: E chi^2(p||p0) = (n-1)/N0",
                    (Input("N0", "integer", "samples of the true anchor, N0 >= 1"),
                     Input("p0", "vector", "true anchor (interior)"), Input("n", "integer", "support size n >= 2 (instead of p0)")),

@@ -66,6 +66,9 @@ from ..model import INDEX, SUM_INDEX, SUPPORT, coordinate_symbol, vector_symbols
 from ..points import Point
 from .base import DIGITS, Derivation, DerivationSpec, Input, Value, decimal, in_interval, simplex_vector
 
+#: Largest support size of linear-smoothing-closure (one limit per component).
+MAX_SMOOTHING_N = 50
+
 #: ``y = (q_1/q_2)^{1/N}`` of the exact route at ``n = 2``.
 _Y = sp.Symbol("y", positive=True)
 #: Largest degree ``N + D`` of the ratio polynomial solved exactly.
@@ -884,5 +887,5 @@ DERIVATIONS = (
                    (_TAU, _P), entropy_derivative),
     DerivationSpec("linear-smoothing-closure", "C10",
                    "linear smoothing leaves the simplex for tau < 1 (exact witness) and has no tau -> 0+ limit",
-                   (Input("n", "integer", "support size n >= 2 (default 2)"),), linear_smoothing_closure),
+                   (Input("n", "integer", "support size n >= 2 (default 2)", MAX_SMOOTHING_N),), linear_smoothing_closure),
 )
