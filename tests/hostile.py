@@ -176,3 +176,56 @@ def snapshot(root: Path, skip: tuple[Path, ...] = ()) -> set[Path]:
         dirs[:] = [d for d in dirs if here / d not in skip]
         found.update(here / name for name in dirs + files)
     return found
+
+
+# -- in-process caps (the fuzz suite) --------------------------------------------------------------
+
+class CapExceeded(BaseException):
+    """Raised by the test's timer inside the code under test when a case runs over its time cap.
+    A ``BaseException``, so that no ``except Exception`` of the product swallows it."""
+
+
+def _status_kb(key: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+class InProcessCap:
+    """Time and memory cap of one in-process case.
+
+    Time: ``setitimer(ITIMER_REAL)`` raises :class:`CapExceeded` in the code under test.
+    Memory: the peak resident set is reset (``/proc/self/clear_refs``, value 5) before the case
+    and read (``VmHWM``) after it; the growth over the resident set at the start is the case's
+    memory.  As a guard against taking the machine down, the address space is limited to the
+    current one plus ``guard_mb`` for the duration (a runaway allocation is a ``MemoryError``,
+    which fails the case like any other unexpected exception)."""
+
+    def __init__(self, seconds: float, memory_mb: float, guard_mb: float = 2048):
+        self.seconds, self.memory_mb, self.guard_mb = seconds, memory_mb, guard_mb
+        self.grown_mb = 0.0
+
+    def __enter__(self) -> "InProcessCap":
+        import resource
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        self._rss = _status_kb("VmRSS")
+        self._limits = resource.getrlimit(resource.RLIMIT_AS)
+        guard = (_status_kb("VmSize") + int(self.guard_mb * 1024)) * 1024
+        hard = self._limits[1]
+        resource.setrlimit(resource.RLIMIT_AS, (guard if hard == resource.RLIM_INFINITY else min(guard, hard), hard))
+
+        def alarm(signum, frame):
+            raise CapExceeded(f"exceeded the cap of {self.seconds} s")
+        self._previous = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import resource
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self._previous)
+        resource.setrlimit(resource.RLIMIT_AS, self._limits)
+        self.grown_mb = (_status_kb("VmHWM") - self._rss) / 1024

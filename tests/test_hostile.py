@@ -358,7 +358,8 @@ def test_report_latex_escapes_parameter_names(names, tmp_path: Path):
     and pdflatex, so its caps are wider than the catalogue's (120 s, 1 GB for the group)."""
     box = Box(tmp_path / "box")
     name = names[0]
-    op = box.operator(f"{name}*p[i] + (1 - {name})*q[i]", parameters={name: f"0 < {name} <= 1"}, anchor=name,
+    # The weight on the anchor is 1 - name: anchoring is refuted with a witness that names the parameter.
+    op = box.operator(f"{name}*q[i] + (1 - {name})*p[i]", parameters={name: f"0 < {name} <= 1"}, anchor=name,
                       name=f"anchor-{name}")
     out = box.path("report")
     argv = ["report", "C8.moments", "--chains", "10", "--jobs", "1", "--max-n", "2", "--timeout", "1", "--budget", "2",
