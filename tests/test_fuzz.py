@@ -20,21 +20,30 @@ Cases: 600 formulas + 600 domains + 500 operator tables + 250 operator files + 1
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import os
+import shutil
+import tempfile
 import traceback
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from hostile import CapExceeded, InProcessCap
 from kdaxioms.proofs.cli import main
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.opfile import load_operator, operator_from_data
 from kdaxioms.symbolic.parse import parse_domain, parse_expression
+
+# Hypothesis caches (Unicode tables, constants) in a temporary folder, not a '.hypothesis' in the repository.
+_HOME = tempfile.mkdtemp(prefix="kdaxioms-hypothesis-")
+atexit.register(shutil.rmtree, _HOME, True)
+set_hypothesis_home_dir(_HOME)
 
 CASE_SECONDS = 5.0
 CASE_MB = 300
