@@ -33,7 +33,7 @@ from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.parse import parse_expression
 from kdaxioms.symbolic.verdict import Scope, Verdict
-from kdaxioms.symbolic.errors import DisagreementError, InputError, KdaxiomsError, excerpt
+from kdaxioms.symbolic.errors import ECHO_LIMIT, DisagreementError, InputError, KdaxiomsError, excerpt
 
 from . import iterate_cmd, tightness_cmd
 from .claims import by_family, registry, select
@@ -263,8 +263,11 @@ def _debug(argv: Sequence[str]) -> bool:
 
 
 def _one_line(err: BaseException) -> str:
-    """The error's message on one line (a message never spans lines on standard error)."""
-    return " ".join(str(err).split()) or type(err).__name__
+    """The error's message on one line (a message never spans lines on standard error), every word
+    longer than :data:`ECHO_LIMIT` cut: a 400-digit number or a 2,000-character formula that some
+    message quotes whole is named, not echoed."""
+    words = [w if len(w) <= ECHO_LIMIT else f"{w[:ECHO_LIMIT - 1]}…({len(w)} characters)" for w in str(err).split()]
+    return " ".join(words) or type(err).__name__
 
 
 def internal_error(err: BaseException) -> str:

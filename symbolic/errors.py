@@ -20,6 +20,10 @@ def excerpt(text: object, limit: int = ECHO_LIMIT) -> str:
     return f"{shown[:limit - 1]}…' ({len(str(text))} characters)"
 
 
+#: How many known names an "unknown name" message lists (the claim registry has over a hundred).
+_CHOICES_SHOWN = 12
+
+
 class KdaxiomsError(Exception):
     """Base class of every error raised by kdaxioms."""
 
@@ -33,8 +37,10 @@ class UnknownNameError(InputError):
 
     def __init__(self, what: str, name: str, known: list[str] | tuple[str, ...]):
         self.what, self.name, self.known = what, name, tuple(known)
-        choices = ", ".join(self.known)
-        super().__init__(f"unknown {what} {name!r}; choose one of: {choices}")
+        shown = self.known[:_CHOICES_SHOWN]
+        more = len(self.known) - len(shown)
+        choices = ", ".join(shown) + (f" and {more} more" if more else "")
+        super().__init__(f"unknown {what} {excerpt(name)}; choose one of: {choices}")
 
 
 class TranslationError(KdaxiomsError):

@@ -90,8 +90,14 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _INPUT_NAME = re.compile(r"[pq][0-9]*|N|Phi")
 
 
+#: The longest parameter name (it is printed in tables, messages and LaTeX).
+MAX_NAME = 32
+
+
 def _name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a parameter's name (None when it can)."""
+    if len(name) > MAX_NAME:
+        return f"names have at most {MAX_NAME} characters"
     if not _NAME.fullmatch(name):
         if not name.isascii():
             return "names are ASCII (write alpha, not α)"

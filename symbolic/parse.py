@@ -67,6 +67,8 @@ class _Builder:
                  what: str = "formula"):
         self.text, self.parameters, self.inputs = text, parameters, inputs
         self.source, self.domain, self.what, self.sums = source, domain, what, 0
+        #: The comparison and 'and' nodes that may stand where they are: the top of a domain only.
+        self.conditions: set[int] = set()
 
     def fail(self, node: ast.AST, why: str) -> ParseError:
         return ParseError(f"{self.what} {excerpt(self.text)}: {why}")
@@ -244,7 +246,27 @@ class _Builder:
             self.sums -= 1
         return sp.Sum(body, (SUM_INDEX, 1, SUPPORT))
 
+    def condition_nodes(self, tree: ast.Expression) -> None:
+        """Allow comparisons and 'and' at the top of a domain (``0 < a <= 1 and a < b``) and
+        nowhere else: a comparison inside arithmetic (``(1 < 2)*q[i]``) is a truth value, which
+        no formula has (a step is written ``Heaviside(x)``)."""
+        stack = [tree.body]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Compare):
+                self.conditions.add(id(node))
+            elif isinstance(node, ast.BoolOp):
+                self.conditions.add(id(node))
+                stack.extend(node.values)
+
+    def misplaced(self, node: ast.AST) -> ParseError:
+        fix = ("write each inequality on its own, joined by 'and'" if self.domain
+               else "a formula is a number, not a condition; write a step as Heaviside(x)")
+        return self.fail(node, f"comparison {excerpt(self.segment(node))} inside an expression; {fix}")
+
     def _Compare(self, node: ast.Compare) -> sp.Basic:
+        if id(node) not in self.conditions:
+            raise self.misplaced(node)
         parts, left = [], self(node.left)
         for op, comparator in zip(node.ops, node.comparators):
             rel = _COMPARE.get(type(op))
@@ -256,6 +278,8 @@ class _Builder:
         return sp.And(*parts)
 
     def _BoolOp(self, node: ast.BoolOp) -> sp.Basic:
+        if id(node) not in self.conditions:
+            raise self.misplaced(node)
         if not isinstance(node.op, ast.And):
             raise self.fail(node, "domains combine inequalities with 'and' only")
         return sp.And(*(self(v) for v in node.values))
@@ -341,7 +365,9 @@ def parse_domain(text: str, parameter: str, parameters: set[str]) -> sp.Basic:
     tree, source = _tree(text, f"domain of {parameter}")
     if not isinstance(tree.body, (ast.Compare, ast.BoolOp)):
         raise ParseError(f"domain of {parameter} {excerpt(text)} must be inequalities such as 0 < {parameter} <= 1")
-    domain = _Builder(text, parameters, set(), source, domain=True, what=f"domain of {parameter}")(tree)
+    builder = _Builder(text, parameters, set(), source, domain=True, what=f"domain of {parameter}")
+    builder.condition_nodes(tree)
+    domain = builder(tree)
     if domain is sp.true or domain is sp.false or real(parameter) not in domain.free_symbols:
         raise ParseError(f"domain of {parameter} {excerpt(text)} does not constrain {parameter}; "
                          f"write e.g. 0 < {parameter} <= 1")
