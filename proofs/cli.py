@@ -24,9 +24,11 @@ from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.verdict import Scope, Verdict
 from kdaxioms.symbolic.errors import DisagreementError, InputError, KdaxiomsError
+from kdaxioms.smt.solve import limit_process
 
 from . import iterate_cmd, tightness_cmd
 from .claims import by_family, registry, select
+from .interrupt import interrupted
 from .progress import progress_bar, wanted
 from .report import ReportError, write_report
 from .runner import ClaimResult, available_cores, exit_status, run_claims
@@ -245,6 +247,7 @@ def _run(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    limit_process()  # Z3's memory cap, and Ctrl-C left to us (kdaxioms.proofs.interrupt)
     try:
         return _run(argv)
     except (ReportError, DisagreementError) as err:
@@ -257,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:  # workers and solvers are stopped and reaped by now
+        return interrupted()
 
 
 if __name__ == "__main__":
