@@ -24,11 +24,11 @@ import os
 import signal
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from kdaxioms.smt.solve import limit_process
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ def worker_init(parent: int, memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with(parent)
+    from kdaxioms.smt.solve import limit_process  # here: this module stays light for kdaxioms.proofs.entry
     limit_process(memory_mb)
 
 
