@@ -23,11 +23,17 @@ Memory: Z3's per-solver ``max_memory`` does not stop a runaway query (measured: 
 at 300 MB grew to 1.9 GB), its process-wide ``memory_max_size`` does (the same query stops at
 230 MB as ``unknown``, "out of memory").  :func:`limit_process` sets it (and ``ctrl_c`` off
 for every solver of the process, also those built elsewhere); a Z3 error during a query (the
-cap reached inside an API call) is ``unknown`` with Z3's message, never a traceback.
+cap reached inside an API call) is ``unknown`` with Z3's message, never a traceback.  The cap
+counts every live context (about 16 MB each), and contexts are often kept alive by reference
+cycles until Python's cycle collector runs; Z3 cannot even create a context once the count is
+over the cap (``z3.Context()`` then crashes the process).  So a query starts with a collection
+when Z3 holds more than half the cap, and a query that ran out of memory ends with one
+(:func:`_release`).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import select
 import signal
@@ -61,6 +67,17 @@ def limit_process(memory_mb: int = MEMORY_MB) -> None:
         raise ValueError(f"the Z3 memory cap must be at least 1 MB, not {memory_mb}")
     z3.set_param("memory_max_size", int(memory_mb))
     z3.set_param("ctrl_c", False)
+
+
+def _release(always: bool = False) -> None:
+    """Collect Python's reference cycles (which keep dead Z3 contexts alive) when Z3 holds more
+    than half of its process-wide memory cap, or ``always``."""
+    if always:
+        gc.collect()
+        return
+    cap_mb = int(z3.get_param("memory_max_size") or 0)
+    if cap_mb and z3.Z3_get_estimated_alloc_size() > cap_mb * 2**19:  # half the cap, in bytes
+        gc.collect()
 
 
 @dataclass(frozen=True)
@@ -198,6 +215,7 @@ def check(constraints: list[z3.BoolRef], variables: Mapping[str, z3.ArithRef], c
     :class:`z3.Z3Exception` during a strategy (e.g. the memory cap of :func:`limit_process`
     reached inside an API call) makes that strategy ``unknown`` with Z3's message."""
     deadline = deadline or Deadline.unbounded()
+    _release()
     reasons = []
     share = max(1, timeout_ms // len(STRATEGIES))
     for strategy in STRATEGIES:
@@ -211,9 +229,12 @@ def check(constraints: list[z3.BoolRef], variables: Mapping[str, z3.ArithRef], c
             why = solver.reason_unknown() if answer is None else ""
         except z3.Z3Exception as err:
             reasons.append(f"{strategy}: Z3 error: {_message(err)}")
+            _release(always=True)
             continue
         if answer is not None:
             return answer
+        if "memory" in why:
+            _release(always=True)
         if stopped:
             why = f"stopped by the watchdog after {budgeted / 1000 + GRACE_S:g} s ({why})"
         elif budgeted < share:
