@@ -7,7 +7,8 @@ decides what happens:
   (:func:`sigint_blocked`), so that a Ctrl-C while it is still importing cannot print a
   traceback either, and it is killed by the kernel if its parent dies without reaping it;
 - on :class:`KeyboardInterrupt` the parent terminates and joins every worker and shuts the
-  pool down without waiting for the claims that were running or waiting
+  pool down without waiting for the claims that were running or waiting, then stops and reaps
+  multiprocessing's resource tracker (:func:`stop_resource_tracker`)
   (:func:`stop_pool`), with SIGINT ignored so that a second Ctrl-C cannot cut that short;
 - the command line then prints ``kdaxioms: interrupted`` and exits :data:`INTERRUPTED`
   (:func:`interrupted`).
@@ -114,6 +115,19 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
                 worker.kill()
                 worker.join()
         pool.shutdown(wait=True)
+
+
+def stop_resource_tracker() -> None:
+    """Stop and reap multiprocessing's resource tracker, which the pool's queues started (with
+    ``spawn``).  Left alone it exits only when this process does, and stays a zombie until
+    ``init`` reaps it.  Call it once the pool is shut down (no semaphore of it is left to
+    unregister; a later pool starts a new tracker).  ``_stop`` is private: where it is missing
+    the tracker is left to exit with the process."""
+    from multiprocessing import resource_tracker
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+    if stop is not None:
+        with sigint_ignored():
+            stop()
 
 
 def interrupted() -> int:

@@ -24,7 +24,7 @@ from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, unknown
 from kdaxioms.symbolic.verdict import Combined, RouteResult, combine
 
 from .claims import FAILS, HOLDS, OPEN, Claim
-from .interrupt import sigint_blocked, stop_pool, worker_init
+from .interrupt import sigint_blocked, stop_pool, stop_resource_tracker, worker_init
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,11 @@ def run_claims(claims: Sequence[Claim], settings: Settings, progress: Callable[[
     except BaseException:
         stop_pool(pool)
         raise
-    pool.shutdown(wait=True)
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        del pool, futures
+        stop_resource_tracker()
     return [done[c.id] for c in claims]
 
 
