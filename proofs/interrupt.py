@@ -7,9 +7,9 @@ decides what happens:
   (:func:`sigint_blocked`), so that a Ctrl-C while it is still importing cannot print a
   traceback either, and it is killed by the kernel if its parent dies without reaping it;
 - on :class:`KeyboardInterrupt` the parent terminates and joins every worker and shuts the
-  pool down without waiting for the claims that were running or waiting, then stops and reaps
-  multiprocessing's resource tracker (:func:`stop_resource_tracker`)
-  (:func:`stop_pool`), with SIGINT ignored so that a second Ctrl-C cannot cut that short;
+  pool down without waiting for the claims that were running or waiting (:func:`stop_pool`),
+  with SIGINT ignored so that a second Ctrl-C cannot cut that short; on every exit from the
+  pool it stops and reaps multiprocessing's resource tracker (:func:`stop_resource_tracker`);
 - the command line then prints ``kdaxioms: interrupted`` and exits :data:`INTERRUPTED`
   (:func:`interrupted`).
 
