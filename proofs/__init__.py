@@ -1,7 +1,22 @@
-"""kdaxioms.proofs: the claim registry, verdicts, the report and the command line."""
+"""kdaxioms.proofs: the claim registry, verdicts, the report and the command line.
 
-from .claims import Claim, registry, select
-from .runner import ClaimResult, run_claim, run_claims
-from .settings import Settings
+The names below are loaded on first use (PEP 562), so that the console script
+(:mod:`kdaxioms.proofs.entry`) can catch a Ctrl-C while SymPy, Z3 and numpy load.
+"""
 
-__all__ = ["Claim", "registry", "select", "ClaimResult", "run_claim", "run_claims", "Settings"]
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {"Claim": ".claims", "registry": ".claims", "select": ".claims", "ClaimResult": ".runner",
+            "run_claim": ".runner", "run_claims": ".runner", "Settings": ".settings"}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value

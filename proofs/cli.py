@@ -34,9 +34,11 @@ from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.parse import parse_expression
 from kdaxioms.symbolic.verdict import Scope, Verdict
 from kdaxioms.symbolic.errors import ECHO_LIMIT, DisagreementError, InputError, KdaxiomsError, excerpt
+from kdaxioms.smt.solve import limit_process
 
 from . import iterate_cmd, tightness_cmd
 from .claims import by_family, registry, select
+from .interrupt import interrupted
 from .progress import progress_bar, wanted
 from .report import ReportError, write_report
 from .runner import ClaimResult, available_cores, exit_status, run_claims
@@ -262,11 +264,15 @@ def _debug(argv: Sequence[str]) -> bool:
     return "--debug" in (words[:words.index("--")] if "--" in words else words)
 
 
+#: Words of an error line longer than this are cut to :data:`ECHO_LIMIT` (an excerpt is shorter).
+_WORD_LIMIT = ECHO_LIMIT + 20
+
+
 def _one_line(err: BaseException) -> str:
     """The error's message on one line (a message never spans lines on standard error), every word
-    longer than :data:`ECHO_LIMIT` cut: a 400-digit number or a 2,000-character formula that some
-    message quotes whole is named, not echoed."""
-    words = [w if len(w) <= ECHO_LIMIT else f"{w[:ECHO_LIMIT - 1]}…({len(w)} characters)" for w in str(err).split()]
+    longer than :data:`_WORD_LIMIT` cut: a 400-digit number or a 2,000-character formula that some
+    message quotes whole is named, not echoed (a word :func:`excerpt` already cut is left as it is)."""
+    words = [w if len(w) <= _WORD_LIMIT else f"{w[:ECHO_LIMIT - 1]}…({len(w)} characters)" for w in str(err).split()]
     return " ".join(words) or type(err).__name__
 
 
@@ -280,6 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; the one place where errors become a line on standard error and an exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _debug(argv)
+    limit_process()  # Z3's memory cap, and Ctrl-C left to us (kdaxioms.proofs.interrupt)
     try:
         return _run(argv)
     except (ReportError, DisagreementError) as err:
@@ -292,7 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    # (the KeyboardInterrupt clause, exit 130, belongs here: before the catch-all below)
+    except KeyboardInterrupt:  # workers and solvers are stopped and reaped by now
+        return interrupted()
     except Exception as err:  # a bug (RecursionError and MemoryError included): one line, exit 1
         if debug:
             traceback.print_exc(file=sys.stderr)

@@ -2,7 +2,10 @@
 
 With ``jobs > 1`` the claims run in worker processes (``spawn``: a fresh interpreter each, so
 no solver state is shared); a worker rebuilds the registry and runs one claim by id, and the
-results come back in the order of the claims given, whatever order they finish in.
+results come back in the order of the claims given, whatever order they finish in.  Workers
+ignore SIGINT and have Z3's memory capped (:func:`kdaxioms.proofs.interrupt.worker_init`); on
+Ctrl-C (or any other exception) in the parent every worker is terminated and joined before the
+exception goes on (:func:`kdaxioms.proofs.interrupt.stop_pool`).
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
+from kdaxioms.smt.solve import MEMORY_MB
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, unknown
 from kdaxioms.symbolic.verdict import Combined, RouteResult, combine
 
 from .claims import FAILS, HOLDS, OPEN, Claim
+from .interrupt import sigint_blocked, stop_pool, stop_resource_tracker, worker_init
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -143,14 +148,27 @@ def run_claims(claims: Sequence[Claim], settings: Settings, progress: Callable[[
                 progress(out[-1])
         return out
     done: dict[str, ClaimResult] = {}
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_run_by_id, c.id, settings): c for c in claims}
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=worker_init,
+                               initargs=(os.getpid(), MEMORY_MB))
+    futures: dict = {}
+    try:
+        with sigint_blocked():  # the workers are spawned here: they start with SIGINT blocked
+            for c in claims:
+                futures[pool.submit(_run_by_id, c.id, settings)] = c
         for future in as_completed(futures):
             claim = futures[future]
             routes = future.result()
             done[claim.id] = ClaimResult(claim, routes, combine(routes))
             if progress is not None:
                 progress(done[claim.id])
+    except BaseException:
+        stop_pool(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        del pool, futures
+        stop_resource_tracker()
     return [done[c.id] for c in claims]
 
 

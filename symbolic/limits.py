@@ -54,15 +54,19 @@ def digits(value: int) -> int:
     return int(value.bit_length() / _LOG2_10) + 1
 
 
+#: How much of an oversized number a message shows (the formula around it is shown already).
+_NUMBER_SHOWN = 16
+
+
 def check_rational(numerator: int, denominator: int, shown: str) -> None:
     """Refuse a rational whose numerator or denominator has more than :data:`MAX_DIGITS` digits."""
     top, bottom = digits(numerator), digits(denominator)
+    head = shown if len(shown) <= _NUMBER_SHOWN else shown[:_NUMBER_SHOWN - 1] + "…"
     if top > MAX_DIGITS:
-        raise InputError(f"number {excerpt(shown)} is too large: its numerator has {top} digits, at most "
-                         f"{MAX_DIGITS}; rescale the formula or make the number a parameter")
+        raise InputError(f"number '{head}' is too large: {top} digits, at most {MAX_DIGITS}; rescale or use a parameter")
     if bottom > MAX_DIGITS:
-        raise InputError(f"number {excerpt(shown)} is too small: its denominator has {bottom} digits, at most "
-                         f"{MAX_DIGITS}; rescale the formula or make the number a parameter")
+        raise InputError(f"number '{head}' is too small: its denominator has {bottom} digits, at most {MAX_DIGITS}; "
+                         "rescale or use a parameter")
 
 
 def decimal_literal(text: str) -> Fraction:

@@ -318,9 +318,8 @@ def _tree(text: str, what: str) -> tuple[ast.Expression, str]:
         raise ParseError(f"{what} {excerpt(text)} is nested too deeply, at most {limits.MAX_DEPTH} levels") from None
     depth = _depth(tree)
     if depth > limits.MAX_DEPTH:
-        raise ParseError(f"{what} {excerpt(text)} is nested more than "
-                         f"{limits.MAX_DEPTH} deep, at most {limits.MAX_DEPTH} (each +, *, call or parenthesis is a "
-                         "level); split it with parameters or Sum")
+        raise ParseError(f"{what} {excerpt(text)} is nested more than {limits.MAX_DEPTH} levels deep "
+                         "(each +, *, call or parenthesis is one); use Sum or split it")
     return tree, source
 
 

@@ -41,8 +41,9 @@ KILL_SLACK = 3.0
 #: The cap on start-up (imports) before the clock starts, generous for a loaded machine.
 STARTUP_SECONDS = 30.0
 POLL_SECONDS = 0.025
-#: A message longer than this echoes too much of the input.
-MESSAGE_CHARS = 200
+#: A message longer than this echoes too much of the input (the sandbox's own path, which the
+#: message names when it names a file, is counted as the four characters ``BOX/``).
+MESSAGE_CHARS = 240
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
