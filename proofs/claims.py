@@ -232,6 +232,8 @@ def select(claims: Mapping[str, Claim], names: list[str]) -> list[Claim]:
     for name in names:
         hits = [c for cid, c in claims.items() if cid == name or cid.startswith(name + ".")]
         if not hits:
-            raise UnknownNameError("claim", name, sorted({cid.split(".")[0] for cid in claims} | set(claims)))
+            prefixes = sorted({cid.split(".")[0] for cid in claims}, key=lambda c: (len(c), c))
+            raise UnknownNameError("claim", name, prefixes,
+                                   hint="or a full id such as C2.kl; 'kdaxioms check' lists every id")
         chosen.update((c.id, c) for c in hits)
     return list(chosen.values())

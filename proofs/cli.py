@@ -33,14 +33,13 @@ from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.parse import parse_expression
 from kdaxioms.symbolic.verdict import Scope, Verdict
-from kdaxioms.symbolic.errors import ECHO_LIMIT, DisagreementError, InputError, KdaxiomsError, excerpt
+from kdaxioms.symbolic.errors import ECHO_LIMIT, InputError, KdaxiomsError, excerpt
 from kdaxioms.smt.solve import limit_process
 
 from . import iterate_cmd, tightness_cmd
 from .claims import by_family, registry, select
 from .interrupt import interrupted
 from .progress import progress_bar, wanted
-from .report import ReportError, write_report
 from .runner import ClaimResult, available_cores, exit_status, run_claims
 from .settings import Settings
 
@@ -252,6 +251,8 @@ def _run(argv: Sequence[str]) -> int:
             print(_table(results))
         return exit_status(results)
     date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    from .report import write_report  # loads matplotlib: only the report needs it
+
     files = write_report(results, settings, output, _command_line(argv), date, args.operator)
     print(f"wrote {files.tex}" + (f" and {files.pdf}" if files.pdf else " (no pdflatex/latexmk found: no PDF)"))
     return exit_status(results)
@@ -289,12 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     limit_process()  # Z3's memory cap, and Ctrl-C left to us (kdaxioms.proofs.interrupt)
     try:
         return _run(argv)
-    except (ReportError, DisagreementError) as err:
+    except KdaxiomsError as err:  # 2 for bad input, 1 for a failed run (LaTeX, contradicting evidence)
         print(f"kdaxioms: error: {_one_line(err)}", file=sys.stderr)
-        return 1
-    except KdaxiomsError as err:
-        print(f"kdaxioms: error: {_one_line(err)}", file=sys.stderr)
-        return 2
+        return err.exit_status
     except BrokenPipeError:  # the reader went away (e.g. '| head'): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -33,6 +33,8 @@ from .settings import Settings
 class ReportError(KdaxiomsError):
     """The LaTeX run failed; the message names the log."""
 
+    exit_status = 1
+
 
 @dataclass(frozen=True)
 class ReportFiles:

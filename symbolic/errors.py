@@ -21,11 +21,14 @@ def excerpt(text: object, limit: int = ECHO_LIMIT) -> str:
 
 
 #: How many known names an "unknown name" message lists (the claim registry has over a hundred).
-_CHOICES_SHOWN = 12
+_CHOICES_SHOWN = 32
 
 
 class KdaxiomsError(Exception):
-    """Base class of every error raised by kdaxioms."""
+    """Base class of every error raised by kdaxioms.  ``exit_status`` is the command line's exit
+    status for it: 2 for bad usage or input, 1 for a failed run (LaTeX, contradicting evidence)."""
+
+    exit_status = 2
 
 
 class InputError(KdaxiomsError):
@@ -35,12 +38,12 @@ class InputError(KdaxiomsError):
 class UnknownNameError(InputError):
     """A name (claim, axiom, family, divergence) that no registry knows."""
 
-    def __init__(self, what: str, name: str, known: list[str] | tuple[str, ...]):
+    def __init__(self, what: str, name: str, known: list[str] | tuple[str, ...], hint: str = ""):
         self.what, self.name, self.known = what, name, tuple(known)
         shown = self.known[:_CHOICES_SHOWN]
         more = len(self.known) - len(shown)
         choices = ", ".join(shown) + (f" and {more} more" if more else "")
-        super().__init__(f"unknown {what} {excerpt(name)}; choose one of: {choices}")
+        super().__init__(f"unknown {what} {excerpt(name)}; choose one of: {choices}" + (f", {hint}" if hint else ""))
 
 
 class TranslationError(KdaxiomsError):
@@ -54,6 +57,8 @@ class TranslationError(KdaxiomsError):
 class DisagreementError(KdaxiomsError):
     """Two pieces of evidence contradict each other (e.g. intervals certify a violation where a
     proof was claimed).  Never bad input: the claim becomes a disagreement (exit 1)."""
+
+    exit_status = 1
 
 
 class ModelError(KdaxiomsError):

@@ -34,7 +34,7 @@ def no_work(monkeypatch):
         raise AssertionError("work started before the command values were checked")
     monkeypatch.setattr(cli, "run_claims", forbidden)
     monkeypatch.setattr(cli, "audit_operator", forbidden)
-    monkeypatch.setattr(cli, "write_report", forbidden)
+    monkeypatch.setattr("kdaxioms.proofs.report.write_report", forbidden)
     monkeypatch.setattr("kdaxioms.proofs.iterate_cmd.run_engine", forbidden)
 
 
