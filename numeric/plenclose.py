@@ -34,6 +34,7 @@ import flint
 import sympy as sp
 import z3
 
+from kdaxioms.smt.solve import watched_check
 from kdaxioms.smt.translate import Z3Translator
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
 
@@ -158,11 +159,10 @@ def cegar(claim: LogClaim, fixed: dict[sp.Symbol, Fraction], floor: Fraction = F
     history: list[Round] = []
     for k in range(rounds):
         solver = z3.Solver(ctx=ctx)
-        solver.set("timeout", timeout_ms)
         solver.add(*domain, *tr.side_conditions, goal)
         for log in tr.logs.values():
             solver.add(*tr.enclosure(log))
-        answer = solver.check()
+        answer, _ = watched_check(solver, ctx, timeout_ms)
         if answer == z3.unsat:
             return unknown(f"Z3: no violation of at least {margin} with inputs >= {floor} at "
                            f"{_text(fixed)} (log arguments in [{floor}, {1 / floor}]) after {k + 1} round(s); "

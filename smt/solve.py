@@ -177,19 +177,26 @@ def _drain(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _run(strategy: str, constraints: list[z3.BoolRef], ctx: z3.Context,
-         timeout_ms: int) -> tuple[z3.Solver, z3.CheckSatResult, bool]:
-    """One portfolio entry under Z3's timeout and the watchdog; ``True`` when the watchdog's timer
-    fired.  Raises :class:`KeyboardInterrupt` when SIGINT interrupted the query."""
-    solver = _solver(strategy, ctx)
+def watched_check(solver: z3.Solver, ctx: z3.Context, timeout_ms: int) -> tuple[z3.CheckSatResult, bool]:
+    """``solver.check()`` under Z3's timeout and the watchdog, with Z3's own Ctrl-C handling off:
+    the status, and ``True`` when the watchdog's timer fired.  Raises :class:`KeyboardInterrupt`
+    when SIGINT interrupted the query.  Every query kdaxioms sends to Z3 goes through here."""
     solver.set("timeout", timeout_ms)
     solver.set("ctrl_c", False)
-    solver.add(*constraints)
     with _Watchdog(ctx, timeout_ms / 1000 + GRACE_S) as watchdog:
         status = solver.check()
     if watchdog.interrupted:  # Python's own handler normally raised already, on return from check()
         raise KeyboardInterrupt
-    return solver, status, watchdog.fired
+    return status, watchdog.fired
+
+
+def _run(strategy: str, constraints: list[z3.BoolRef], ctx: z3.Context,
+         timeout_ms: int) -> tuple[z3.Solver, z3.CheckSatResult, bool]:
+    """One portfolio entry (:func:`watched_check`); ``True`` when the watchdog's timer fired."""
+    solver = _solver(strategy, ctx)
+    solver.add(*constraints)
+    status, fired = watched_check(solver, ctx, timeout_ms)
+    return solver, status, fired
 
 
 def _answer(strategy: str, solver: z3.Solver, status: z3.CheckSatResult,
