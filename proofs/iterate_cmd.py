@@ -56,6 +56,7 @@ from kdaxioms.symbolic.outcome import AGREES, Outcome
 from kdaxioms.symbolic.points import distribution, fraction
 
 from . import limits
+from .paths import output_file
 from .progress import progress_bar, wanted
 
 DEFAULTS = {"alpha": Fraction(1, 10), "tau": Fraction(2)}
@@ -640,8 +641,8 @@ def register(subparsers) -> argparse.ArgumentParser:
 def execute(args: argparse.Namespace) -> dict:
     """Resolve, iterate and summarize (the command without printing)."""
     began = time.perf_counter()
-    if args.plot is not None and (args.plot.suffix.lower() != ".png" or not args.plot.parent.is_dir()):
-        raise InputError(f"--plot {args.plot}: give a .png file in an existing folder")
+    if args.plot is not None:
+        output_file(args.plot, ".png", "--plot")
     s = resolve(args)
     ex = s.experiment()
     _, starts_rng, process_rng = streams(s.seed)

@@ -60,3 +60,13 @@ def output_folder(path: Path, flag: str = "-o") -> Path:
     _probe(existing, flag, shown)
     return path
 
+
+def output_file(path: Path, suffix: str, flag: str) -> Path:
+    """``path`` when it names a ``suffix`` file (new or not a folder) in an existing folder that can
+    be written, checked before any work; else :class:`InputError`."""
+    shown = excerpt(str(path))
+    if path.suffix.lower() != suffix or path.is_dir() or not path.parent.is_dir():
+        raise InputError(f"{flag} {shown}: give a {suffix} file in an existing folder")
+    _probe(path.parent, flag, shown)
+    return path
+

@@ -324,3 +324,15 @@ def test_emit_smtlib_into_a_missing_folder_creates_it(capsys, tmp_path):
     code, _, err = run(capsys, "audit", LINEAR, "--axiom", "anchoring", "--max-n", "2", "--emit-smtlib", str(target))
     assert code == 0, err
     assert list(target.glob("linear-anchor.anchoring.*.smt2"))
+
+
+@pytest.mark.parametrize("plot, fragment", [
+    ("/proc/forbidden.png", "cannot write in '/proc'"),
+    ("/etc/hostname/x.png", "existing folder"),
+    ("plot.pdf", "give a .png file"),
+])
+def test_iterate_plot_is_checked_before_work(capsys, no_work, tmp_path, monkeypatch, plot, fragment):
+    monkeypatch.chdir(tmp_path)
+    code = main(["iterate", "linear-anchor", "--steps", "3", "--chains", "2", "--plot", plot])
+    _, err = capsys.readouterr()
+    assert code == 2 and fragment in one_line(err) and list(tmp_path.iterdir()) == []
