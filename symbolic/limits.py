@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import stat
 from fractions import Fraction
 from pathlib import Path
@@ -69,7 +70,11 @@ def check_rational(numerator: int, denominator: int, shown: str) -> None:
                          "rescale or use a parameter")
 
 
-def decimal_literal(text: str) -> Fraction:
+#: How to fix an oversized number of an operator file (a typed command value says less).
+_FORMULA_FIX = "rescale the formula or make the number a parameter"
+
+
+def decimal_literal(text: str, fix: str = _FORMULA_FIX) -> Fraction:
     """The exact value of a decimal literal such as ``0.1``, ``1_000``, ``2.5e-3`` or ``1e400``,
     refused (before it is computed) when its numerator or denominator would exceed
     :data:`MAX_DIGITS` digits."""
@@ -87,14 +92,40 @@ def decimal_literal(text: str) -> Fraction:
         value, scale = value // 10, scale + 1
     size = digits(value)
     if scale > 0 and size + scale > MAX_DIGITS:
-        raise InputError(f"number {excerpt(text)} is too large: it has {size + scale} digits, at most {MAX_DIGITS}; "
-                         "rescale the formula or make the number a parameter")
+        raise InputError(f"number {excerpt(text)} is too large: it has {size + scale} digits, at most {MAX_DIGITS}; {fix}")
     if scale < 0 and -scale - size > MAX_DIGITS:  # the denominator 10**-scale / gcd is at least 10**-scale / value
         raise InputError(f"number {excerpt(text)} is too small: its denominator has about {-scale} digits, at most "
-                         f"{MAX_DIGITS}; rescale the formula or make the number a parameter")
+                         f"{MAX_DIGITS}; {fix}")
     result = Fraction(value, 10 ** -scale) if scale < 0 else Fraction(value * 10 ** scale)
     check_rational(result.numerator, result.denominator, text)
     return result
+
+
+def exact_number(text: str) -> Fraction:
+    """A number typed on the command line (``1/3``, ``-0.25``, ``2.5e-3``), read exactly under the
+    same limits as a literal of an operator file: checked before it is computed, so ``1e400`` and
+    ``1e-400`` are refused rather than expanded or rounded."""
+    body = text.strip()
+    if _DECIMAL.fullmatch(body):
+        sign = -1 if body.startswith("-") else 1
+        return sign * decimal_literal(body.lstrip("+-"), "give it with fewer digits")
+    ratio = _RATIO.fullmatch(body)
+    if not ratio:
+        raise InputError(f"{excerpt(text)} is not an exact number; write it as 3/10 or 0.3")
+    top, bottom = ratio.group(2), ratio.group(3)
+    if len(top) > MAX_DIGITS + 1 or len(bottom) > MAX_DIGITS + 1:  # digits counted before int() reads them
+        raise InputError(f"number {excerpt(text)} has more than {MAX_DIGITS} digits in its numerator or "
+                         "denominator; rescale it")
+    if int(bottom) == 0:
+        raise InputError(f"{excerpt(text)} divides by zero; write a number such as 3/10")
+    value = Fraction(int(top) * (-1 if ratio.group(1) == "-" else 1), int(bottom))
+    check_rational(value.numerator, value.denominator, text)
+    return value
+
+
+#: The forms :func:`exact_number` reads: a decimal (``-2.5e-3``) or a ratio of integers (``-1/3``).
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_RATIO = re.compile(r"([+-]?)(\d+)/(\d+)")
 
 
 def power_digits(base: Fraction, exponent: Fraction) -> int:

@@ -197,6 +197,8 @@ class _Builder:
         if self.domain:
             raise self.fail(node, "a domain may use only parameters and numbers, not inputs")
         if not isinstance(node.value, ast.Name) or node.value.id not in self.inputs:
+            if not self.inputs:
+                raise self.fail(node, "this formula takes parameters and numbers only, no indexed inputs")
             raise self.fail(node, f"only inputs {sorted(self.inputs)} can be indexed")
         index = node.slice
         if not isinstance(index, ast.Name) or index.id not in _INDICES:

@@ -18,12 +18,15 @@ from typing import Iterable, Mapping
 import sympy as sp
 
 from .errors import InputError
+from .limits import exact_number
 
 
 def fraction(text: str | int | Fraction | sp.Rational) -> Fraction:
     """Parse an exact rational (``"1/3"``, ``"0.25"``, ``2``) or raise an :class:`InputError`."""
     if isinstance(text, sp.Rational):
         return Fraction(int(text.p), int(text.q))
+    if isinstance(text, str):
+        return exact_number(text)  # typed text: the limits of kdaxioms.symbolic.limits
     try:
         return Fraction(text)
     except (ValueError, ZeroDivisionError, TypeError):

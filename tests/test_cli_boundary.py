@@ -336,3 +336,19 @@ def test_iterate_plot_is_checked_before_work(capsys, no_work, tmp_path, monkeypa
     code = main(["iterate", "linear-anchor", "--steps", "3", "--chains", "2", "--plot", plot])
     _, err = capsys.readouterr()
     assert code == 2 and fragment in one_line(err) and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["derive", "linear-trajectory", "--set", "alpha=1e-400", "--set", "t=3"],
+    ["iterate", "linear-anchor", "--set", "alpha=1e-400", "--steps", "3", "--chains", "2"],
+    ["tightness", "--alpha", "1e400", "--anchor", "1/2,1/2"],
+    ["tightness", "--alpha", "1/2", "--anchor", "1e-400,1"],
+    ["derive", "linear-trajectory", "--set", "alpha=1/" + "7" * 300, "--set", "t=3"],
+])
+def test_typed_numbers_have_the_limits_of_operator_files(capsys, no_work, argv):
+    """A value typed on the command line is read exactly and refused when it has more than 100
+    digits, as a literal of an operator file is: ``1e-400`` was read as a 400-digit rational and
+    printed back whole."""
+    code = main(argv)
+    _, err = capsys.readouterr()
+    assert code == 2 and "digits" in one_line(err) and len(err) < 200, err
