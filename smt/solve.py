@@ -221,8 +221,10 @@ def check(constraints: list[z3.BoolRef], variables: Mapping[str, z3.ArithRef], c
 
     Each strategy gets its share of ``timeout_ms``, capped at the time ``deadline`` leaves; a
     strategy with no time left is not started (``unknown``, the reason names the budget).  A
-    :class:`z3.Z3Exception` during a strategy (e.g. the memory cap of :func:`limit_process`
-    reached inside an API call) makes that strategy ``unknown`` with Z3's message."""
+    :class:`z3.Z3Exception` during a strategy makes that strategy ``unknown`` with Z3's message;
+    when Z3 ran out of memory (the cap of :func:`limit_process`) the query ends there, ``unknown``:
+    a context that ran out of memory is not reused.  An ``unsat`` from a query the watchdog
+    interrupted is not trusted (``unknown``)."""
     deadline = deadline or Deadline.unbounded()
     _release()
     reasons = []
@@ -237,19 +239,32 @@ def check(constraints: list[z3.BoolRef], variables: Mapping[str, z3.ArithRef], c
             answer = _answer(strategy, solver, status, variables)
             why = solver.reason_unknown() if answer is None else ""
         except z3.Z3Exception as err:
-            reasons.append(f"{strategy}: Z3 error: {_message(err)}")
             _release(always=True)
+            if "memory" in _message(err):
+                reasons.append(f"{strategy}: Z3 error: {_message(err)}; {_ABANDONED}")
+                break
+            reasons.append(f"{strategy}: Z3 error: {_message(err)}")
             continue
+        if answer is not None and stopped and answer.status == UNSAT:
+            # an interrupted query answered unsat: never a proof (interruption is not a decision)
+            answer, why = None, "unsat after the watchdog interrupted the query, not trusted"
         if answer is not None:
             return answer
-        if "memory" in why:
-            _release(always=True)
         if stopped:
             why = f"stopped by the watchdog after {budgeted / 1000 + GRACE_S:g} s ({why})"
         elif budgeted < share:
             why = f"{why}; its time was capped at {budgeted} ms by the {deadline.label}"
+        if "memory" in why:  # Z3 must not go on in a context that ran out of memory
+            reasons.append(f"{strategy}: {why}; {_ABANDONED}")
+            _release(always=True)
+            break
         reasons.append(f"{strategy}: {why}")
     return Answer(UNKNOWN, reason="; ".join(reasons))
+
+
+#: Why a query stops after Z3 failed: a context that ran out of memory is not safe to reuse
+#: (its later strategies fail or crash), so the query ends ``unknown`` there.
+_ABANDONED = "the query's other strategies are not run in this context"
 
 
 def _message(err: z3.Z3Exception) -> str:

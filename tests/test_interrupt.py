@@ -172,13 +172,44 @@ def test_the_memory_cap_ends_a_runaway_query_as_unknown():
 
 def test_a_z3_error_during_a_strategy_is_unknown_with_its_message(monkeypatch):
     def failing(*args, **kwargs):
-        raise z3.Z3Exception(b"out of memory")
+        raise z3.Z3Exception(b"some tactic failed")
     monkeypatch.setattr(solve, "_run", failing)
     ctx = z3.Context()
     x = z3.Real("x", ctx)
     answer = solve.check([x > 0], {"x": x}, ctx, timeout_ms=1000)
     assert answer.status == solve.UNKNOWN
-    assert answer.reason == "; ".join(f"{s}: Z3 error: out of memory" for s in solve.STRATEGIES)
+    assert answer.reason == "; ".join(f"{s}: Z3 error: some tactic failed" for s in solve.STRATEGIES)
+
+
+def test_out_of_memory_ends_the_query_without_reusing_its_context(monkeypatch):
+    """A context that ran out of memory is not safe to reuse (its next strategy fails, and a later
+    context may crash): the query ends ``unknown`` after the first strategy."""
+    calls = []
+
+    def failing(strategy, *args, **kwargs):
+        calls.append(strategy)
+        raise z3.Z3Exception(b"out of memory")
+    monkeypatch.setattr(solve, "_run", failing)
+    ctx = z3.Context()
+    x = z3.Real("x", ctx)
+    answer = solve.check([x > 0], {"x": x}, ctx, timeout_ms=1000)
+    assert answer.status == solve.UNKNOWN and calls == [solve.STRATEGIES[0]]
+    assert "out of memory" in answer.reason and "not run in this context" in answer.reason
+
+
+def test_an_unsat_from_an_interrupted_query_is_not_a_proof(monkeypatch):
+    """The watchdog interrupts a query that outlives its time; should Z3 still answer ``unsat``,
+    that answer is not trusted: interruption is not a decision."""
+    ctx = z3.Context()
+    x = z3.Real("x", ctx)
+
+    def interrupted_unsat(strategy, constraints, ctx, timeout_ms):
+        solver = z3.Solver(ctx=ctx)
+        solver.add(*constraints)
+        return solver, solver.check(), True  # a genuine unsat, but the watchdog's timer fired
+    monkeypatch.setattr(solve, "_run", interrupted_unsat)
+    answer = solve.check([x > 0, x < 0], {"x": x}, ctx, timeout_ms=1000)
+    assert answer.status == solve.UNKNOWN and "not trusted" in answer.reason
 
 
 def test_limit_process_rejects_a_cap_below_one_megabyte():
