@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 from kdaxioms.symbolic.errors import InputError, excerpt
+from kdaxioms.symbolic.limits import MAX_SUPPORT
 
 log = logging.getLogger("kdaxioms")
 
@@ -31,8 +32,9 @@ MAX_TIMEOUT_S = 3600.0
 MAX_BUDGET_S = 86400.0
 #: Most random starts per support size of ``check`` and ``report``.
 MAX_CHAINS = 100_000
-#: Largest support size of whole-vector SMT (Z3 decides nothing useful far below this).
-MAX_SMT_N = 20
+#: Largest support size of whole-vector SMT (Z3 decides nothing useful far below this); the
+#: operator-file checks substitute every support size up to it.
+MAX_SMT_N = MAX_SUPPORT
 #: Share of the available memory a run may plan to use.
 MEMORY_SHARE = 0.5
 

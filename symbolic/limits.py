@@ -174,8 +174,11 @@ def read_regular_file(path: Path) -> str:
                          "save the file as UTF-8") from None
 
 
-#: Values tried for the support size ``n`` and the indices ``i``, ``j`` inside an exponent.
-INDEX_VALUES = tuple(range(1, 17))
+#: Largest support size any command substitutes (``--max-n`` is at most this).
+MAX_SUPPORT = 20
+#: Values tried for the support size ``n`` (from 2) and the indices ``i``, ``j`` (up to ``n``)
+#: inside an exponent.
+INDEX_VALUES = tuple(range(1, MAX_SUPPORT + 1))
 #: Most combinations of values tried for one exponent (parameters and indices together).
 MAX_EXPONENT_TRIALS = 4096
 
@@ -186,9 +189,12 @@ def check_exponent_values(expr, parameters, shown: str) -> None:
     :func:`~kdaxioms.symbolic.domains.exponent_grid` for a parameter, 1 to 16 for ``n``, ``i``,
     ``j``.  So a parameter cannot carry a huge exponent past the literal limit
     (``p[i]**(1/tau)`` with ``0 < tau <= 1/1000`` is refused; with ``tau > 0`` it is accepted,
-    as the audit substitutes ``tau`` in 1/3, 1/2, 1, 2, 3).  Exponents over inputs (``p[i]**q[i]``)
-    are never substituted and not checked here.  Undefined values (``1/(tau - 1)`` at 1) are
-    left to the audit's definedness step."""
+    as the audit substitutes ``tau`` in 1/3, 1/2, 1, 2, 3).  An exponent that depends on ``n``,
+    ``i`` or ``j`` must also be defined and non-zero at every ``n >= 2`` and ``i, j <= n``
+    (``p[i]**(1/(n-2))`` is undefined at n = 2 and ``p[i]**(n-2)`` is ``0**0`` there): the form
+    with ``n`` left symbolic and its instance at one ``n`` would disagree.  Exponents over inputs
+    (``p[i]**q[i]``) are never substituted and not checked here.  Undefined values at a parameter
+    value (``1/(tau - 1)`` at 1) are left to the audit's definedness step."""
     import itertools
 
     import sympy as sp
@@ -214,7 +220,15 @@ def check_exponent_values(expr, parameters, shown: str) -> None:
             raise InputError(f"formula {excerpt(shown)}: exponent {excerpt(exponent)} depends on too many parameters "
                              f"and indices ({', '.join(map(str, symbols))}); use fewer in one exponent")
         for values in itertools.product(*(grids[s] for s in symbols)):
-            value = exponent.xreplace(dict(zip(symbols, values)))
+            point = dict(zip(symbols, values))
+            if SUPPORT in point and (point[SUPPORT] < 2 or any(point.get(k, 1) > point[SUPPORT] for k in (INDEX, SUM_INDEX))):
+                continue  # not a support size, or an index beyond it
+            value = exponent.xreplace(point)
+            if point.keys() & {INDEX, SUM_INDEX, SUPPORT} and (value == 0 or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo)):
+                at = ", ".join(f"{s}={v}" for s, v in point.items())
+                what = "0 (and 0**0 is undefined)" if value == 0 else "undefined"
+                raise InputError(f"formula {excerpt(shown)}: exponent {excerpt(exponent)} is {what} at {at}; an exponent "
+                                 "that depends on n, i or j must be defined and non-zero for every n >= 2")
             if isinstance(value, sp.Rational):
                 too_big = abs(value.p) > MAX_EXPONENT or value.q > MAX_EXPONENT
             elif value.is_number and not value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):

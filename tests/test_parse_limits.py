@@ -68,6 +68,12 @@ def _rejected(tmp_path, capsys, text: str | None, *, path: Path | None = None, c
     ("(" * 300 + "q[i]" + ")" * 300, ["too many nested parentheses"]),
     ("q[i]*" + "9" * 1990, ["too large", "at most 100"]),
     ("q[i]*0.5\u00b2", ["U+00B2", "ASCII"]),
+    ("(1 < 2)*q[i]", ["comparison '1 < 2' inside an expression", "Heaviside"]),
+    ("(0 < q[i])**alpha", ["comparison", "inside an expression"]),
+    ("p[i]**(1/(n-2))", ["exponent '1/(n - 2)' is undefined at n=2", "for every n >= 2"]),
+    ("p[i]**(1/(i-1))", ["is undefined at i=1"]),
+    ("p[i]**(n-2)", ["exponent 'n - 2' is 0", "0**0", "at n=2"]),
+    ("p[i]**(1/(n-i))", ["is undefined at", "i=2", "n=2"]),
 ])
 def test_a_hostile_formula_is_one_line(tmp_path, capsys, component, words):
     err = _rejected(tmp_path, capsys, _meta(component))
