@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import numpy as np
+import sympy as sp
 
 from kdaxioms.numeric import crosscheck as cc
 from kdaxioms.numeric.derived import value
@@ -50,7 +51,8 @@ from kdaxioms.symbolic.derivations.base import MAX_MEMORY, assignments
 from kdaxioms.symbolic.derivations.sampling import MAX_ACCUMULATION_T
 from kdaxioms.symbolic.errors import InputError, ModelError, excerpt
 from kdaxioms.symbolic.families import ALPHA, FAMILIES
-from kdaxioms.symbolic.model import Kind, Operator
+from kdaxioms.symbolic.limits import check_exponents_at
+from kdaxioms.symbolic.model import Kind, Operator, real
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.outcome import AGREES, Outcome
 from kdaxioms.symbolic.points import distribution, fraction
@@ -211,6 +213,8 @@ def _parameters(op: Operator, values: Mapping[str, str]) -> dict[str, Fraction]:
             missing.append(p.name)
     if missing:
         raise InputError(f"{op.name}: give --set {missing[0]}=VALUE (no default for {', '.join(missing)})")
+    check_exponents_at(op.component, {real(name): sp.Rational(v.numerator, v.denominator) for name, v in out.items()
+                                      if isinstance(v, Fraction)}, op.name)
     return out
 
 

@@ -243,3 +243,20 @@ def check_exponent_values(expr, parameters, shown: str) -> None:
                 raise InputError(f"formula {excerpt(shown)}: exponent {excerpt(exponent)} is {excerpt(value)} at {at}, "
                                  f"a value the audit substitutes; exponents there have numerator and denominator at "
                                  f"most {MAX_EXPONENT}: narrow the domain or rescale the exponent")
+
+
+def check_exponents_at(expr, values, shown: str) -> None:
+    """Every exponent of ``expr`` at the parameter ``values`` a command was given (``iterate --set
+    tau=...``) has numerator and denominator at most :data:`MAX_EXPONENT`, as at the values the
+    audit substitutes: ``p**(1/tau)`` at ``tau = 10**-7`` would overflow every float."""
+    import sympy as sp
+
+    for power in expr.atoms(sp.Pow):
+        if not power.exp.free_symbols & set(values):
+            continue
+        value = power.exp.xreplace(values)
+        if isinstance(value, sp.Rational) and (abs(value.p) > MAX_EXPONENT or value.q > MAX_EXPONENT):
+            at = ", ".join(f"{s}={v}" for s, v in values.items() if s in power.exp.free_symbols)
+            raise InputError(f"{excerpt(shown)}: exponent {excerpt(power.exp)} is {excerpt(value)} at {at}; exponents have "
+                             f"numerator and denominator at most {MAX_EXPONENT}")
+

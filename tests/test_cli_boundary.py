@@ -352,3 +352,20 @@ def test_typed_numbers_have_the_limits_of_operator_files(capsys, no_work, argv):
     code = main(argv)
     _, err = capsys.readouterr()
     assert code == 2 and "digits" in one_line(err) and len(err) < 200, err
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["derive", "softened-fixed-point", "--set", "tau=1e-50", "--set", "alpha=1/2", "--set", "p=1/2,1/2"],
+     "1/tau is an exponent"),
+    (["derive", "entropy-derivative", "--set", "tau=1/65", "--set", "p=1/3,2/3"], "at most 64"),
+    (["iterate", str(Path(__file__).parent.parent / "examples" / "operators" / "softened-anchor.toml"),
+      "--set", "tau=1/10000000", "--set", "alpha=1/2", "--n", "3", "--steps", "5", "--chains", "2"],
+     "exponent '1/tau' is '10000000'"),
+])
+def test_a_temperature_is_an_exponent_and_has_its_limit(capsys, no_work, argv, fragment):
+    """``(1/2)**(10**50)`` computed exactly does not end and ``p**(10**7)`` overflows every float:
+    a typed temperature obeys the exponent limit of operator files (numerator and denominator at
+    most 64), checked before any work."""
+    code = main(argv)
+    _, err = capsys.readouterr()
+    assert code == 2 and fragment in one_line(err), err

@@ -60,7 +60,8 @@ import sympy as sp
 
 from ..certify import certified_sign
 from ..divergences import divergence
-from ..errors import InputError, ModelError, TranslationError
+from ..errors import InputError, ModelError, TranslationError, excerpt
+from ..limits import MAX_EXPONENT
 from ..families import ALPHA, TAU, linear_smoothing, power_softening, softened_anchor
 from ..model import INDEX, SUM_INDEX, SUPPORT, coordinate_symbol, vector_symbols
 from ..points import Point
@@ -101,7 +102,16 @@ def _alpha(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
 
 
 def _tau(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
-    return {TAU: in_interval("tau", values["tau"], 0, None, True, True)} if "tau" in values else {}
+    """``tau > 0`` whose numerator and denominator are at most :data:`MAX_EXPONENT`, as any number in
+    an exponent of an operator file: ``1/tau`` is the exponent of ``p_i``, and ``(1/2)**(10**50)``
+    computed exactly would not end."""
+    if "tau" not in values:
+        return {}
+    tau = in_interval("tau", values["tau"], 0, None, True, True)
+    if abs(tau.p) > MAX_EXPONENT or tau.q > MAX_EXPONENT:
+        raise InputError(f"tau={excerpt(tau)}: 1/tau is an exponent, so tau's numerator and denominator are at most "
+                         f"{MAX_EXPONENT}; e.g. tau=1/64 or tau=64")
+    return {TAU: tau}
 
 
 def _anchor(values: Mapping[str, Value]) -> tuple[sp.Rational, ...] | None:
