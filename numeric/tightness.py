@@ -252,9 +252,10 @@ class Bracket:
         return {
             "alpha": str(self.alpha),
             "anchor": [str(v) for v in self.anchor],
-            "lower": decimal(self.lower),
-            "upper": None if self.upper is None else decimal(self.upper),
-            "width": None if self.width is None else decimal(self.width),
+            # rounded outward to DIGITS decimals: the printed bracket still contains c*
+            "lower": decimal(floor_decimal(self.lower)),
+            "upper": None if self.upper is None else decimal(ceil_decimal(self.upper)),
+            "width": None if self.width is None else decimal(ceil_decimal(self.width)),
             "certified": self.certified,
             "lower_from": self.lower_from,
             "argmax": [decimal(v) if (v * 10**DIGITS).denominator == 1 else str(v) for v in self.argmax],

@@ -369,3 +369,16 @@ def test_a_temperature_is_an_exponent_and_has_its_limit(capsys, no_work, argv, f
     code = main(argv)
     _, err = capsys.readouterr()
     assert code == 2 and fragment in one_line(err), err
+
+
+def test_a_tiny_alpha_gets_a_bracket_rounded_outward_not_an_internal_error(capsys):
+    """At alpha = 1e-99 the exact bracket has more than 12 decimals; it is printed rounded outward
+    (lower down, upper up), so it still contains c* (it was 'internal error: ValueError')."""
+    import json
+    from fractions import Fraction
+    code = main(["tightness", "--alpha", "1e-99", "--anchor", "1/2,1/2", "--json"])
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    bracket = data["brackets"][0] if "brackets" in data else data
+    assert code == 0 and "internal error" not in err
+    assert Fraction(bracket["lower"]) <= Fraction(bracket["upper"]) and Fraction(bracket["lower"]) <= 1
