@@ -215,15 +215,26 @@ def _first(op: Operator, name: str, definedness, deadline: Deadline) -> AuditRes
 
 
 def _undefined(name: str, code: str, d: Definedness, seconds: float, steps: tuple[str, ...] = ()) -> AuditResult:
-    """Closure refuted at the exact point where definedness failed: the output is no distribution there."""
+    """The axiom refuted at the exact point where definedness failed (closure: the output is no
+    distribution there; continuity on the open simplex: T is not even defined there)."""
     return AuditResult(name, code, REFUTED, d.scope, "definedness", seconds, d.witness,
                        f"T is undefined at the witness ({d.condition})", steps=d.steps + steps)
 
 
 def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResult:
-    """Definedness as an obligation of every verdict: closure is refuted at an exact point where the
-    operator is undefined; any other proof carries the restriction to where it is defined."""
-    interior = result.code != "C" and axiom(result.axiom, op).spec.interior
+    """Definedness as an obligation of every verdict: closure, and an axiom whose statement includes
+    definedness (continuity on the open simplex, ``undefined_violates``), is refuted at an exact
+    point of its premise where the operator is undefined; any other proof carries the restriction
+    to where it is defined."""
+    spec = axiom(result.axiom, op).spec if result.code != "C" else None
+    interior = spec is not None and spec.interior
+    if spec is not None and spec.undefined_violates and result.verdict != REFUTED:
+        d = definedness(interior)  # continuity on the open simplex: an undefined point there violates it
+        if d.verdict == DISAGREEMENT:
+            return replace(result, verdict=DISAGREEMENT, reason=d.reason)
+        if d.verdict == REFUTED:
+            return _undefined(result.axiom, result.code, d, result.seconds,
+                              (f"{result.route}: {result.verdict} where the operator is defined",))
     if result.axiom == CLOSURE:
         d = definedness(False)
         if d.verdict == DISAGREEMENT:

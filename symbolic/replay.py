@@ -17,7 +17,9 @@ holds.  A point is a *witness* against it only if
 :func:`replay` returns a :class:`Replay`: ``VIOLATED`` (the only outcome that refutes),
 ``HOLDS``, ``UNDECIDED`` (a sign that cannot be certified), ``OUTSIDE_PREMISE`` or ``UNDEFINED``,
 the last two with the reason.  An ``UNDEFINED`` point is not a violation of the conclusion; it is
-kept distinct because it is evidence of another kind (the operator is partial there).
+kept distinct because it is evidence of another kind (the operator is partial there).  The axiom
+decides what it means: for closure and continuity on the open simplex (``undefined_violates``)
+it is a violation (:meth:`kdaxioms.symbolic.axioms.Axiom.replay`).
 """
 
 from __future__ import annotations

@@ -125,3 +125,15 @@ def test_continuity_is_refuted_where_the_operator_is_undefined_not_a_disagreemen
     assert result.verdict == "refuted", result.reason
     assert result.witness.n == 4 and set(result.witness.inputs["p"]) == {Fraction(1, 4)}
     assert axiom("continuity", op).replay(result.witness).violated
+
+
+@pytest.mark.parametrize("component, normalize", [("p[i]/(tau - 1)", False), ("p[i]*sqrt(n - 3)", True)])
+def test_continuity_is_refuted_wherever_the_operator_is_undefined_in_the_open_simplex(component, normalize):
+    """Undefinedness that depends only on a parameter (tau = 1) or on n (sqrt(n - 3) at n = 2) is
+    treated as undefinedness at an input is: continuity on the open simplex fails there.  Before,
+    these were 'proved where the operator is defined', which is vacuous for the second."""
+    op = operator_from_data({"name": "partial", "kind": "softening", "component": component,
+                             "normalize": normalize, "parameters": {"tau": "tau > 0"}})
+    [result] = audit_operator(op, ["continuity"], max_n=3, timeout_ms=10000)
+    assert result.verdict == "refuted", result.reason
+    assert axiom("continuity", op).replay(result.witness).violated
