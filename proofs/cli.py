@@ -293,10 +293,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KdaxiomsError as err:  # 2 for bad input, 1 for a failed run (LaTeX, contradicting evidence)
         print(f"kdaxioms: error: {_one_line(err)}", file=sys.stderr)
         return err.exit_status
-    except BrokenPipeError:  # the reader went away (e.g. '| head'): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
+    except BrokenPipeError:  # the reader went away (e.g. '| head'): stop quietly, but never report success,
+        devnull = os.open(os.devnull, os.O_WRONLY)  # since the verdicts may not all have been read
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        return 1
     except KeyboardInterrupt:  # workers and solvers are stopped and reaped by now
         return interrupted()
     except Exception as err:  # a bug (RecursionError and MemoryError included): one line, exit 1

@@ -266,7 +266,8 @@ STEM_LENGTH = 60
 def file_stem(name: str) -> str:
     """``name`` as one safe part of a file name: letters, digits, ``_``, ``-`` and inner dots kept,
     every other character (``/``, ``\\``, spaces, control characters) replaced by ``_``, no leading
-    dot (so never ``..`` or a hidden file), at most :data:`STEM_LENGTH` characters."""
+    dot (so never ``..`` or a hidden file), at most :data:`STEM_LENGTH` characters.  Distinct names
+    may share a stem (``α`` and ``β`` are both ``_``): emit each operator into its own folder."""
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:STEM_LENGTH].lstrip(".")
     return stem or "unnamed"
 

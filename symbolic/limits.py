@@ -59,15 +59,15 @@ def digits(value: int) -> int:
 _NUMBER_SHOWN = 16
 
 
-def check_rational(numerator: int, denominator: int, shown: str) -> None:
+def check_rational(numerator: int, denominator: int, shown: str, fix: str = "rescale or use a parameter") -> None:
     """Refuse a rational whose numerator or denominator has more than :data:`MAX_DIGITS` digits."""
     top, bottom = digits(numerator), digits(denominator)
     head = shown if len(shown) <= _NUMBER_SHOWN else shown[:_NUMBER_SHOWN - 1] + "…"
     if top > MAX_DIGITS:
-        raise InputError(f"number '{head}' is too large: {top} digits, at most {MAX_DIGITS}; rescale or use a parameter")
+        raise InputError(f"number '{head}' is too large: {top} digits, at most {MAX_DIGITS}; {fix}")
     if bottom > MAX_DIGITS:
         raise InputError(f"number '{head}' is too small: its denominator has {bottom} digits, at most {MAX_DIGITS}; "
-                         "rescale or use a parameter")
+                         f"{fix}")
 
 
 #: How to fix an oversized number of an operator file (a typed command value says less).
@@ -97,7 +97,7 @@ def decimal_literal(text: str, fix: str = _FORMULA_FIX) -> Fraction:
         raise InputError(f"number {excerpt(text)} is too small: its denominator has about {-scale} digits, at most "
                          f"{MAX_DIGITS}; {fix}")
     result = Fraction(value, 10 ** -scale) if scale < 0 else Fraction(value * 10 ** scale)
-    check_rational(result.numerator, result.denominator, text)
+    check_rational(result.numerator, result.denominator, text, fix)
     return result
 
 
@@ -119,13 +119,13 @@ def exact_number(text: str) -> Fraction:
     if int(bottom) == 0:
         raise InputError(f"{excerpt(text)} divides by zero; write a number such as 3/10")
     value = Fraction(int(top) * (-1 if ratio.group(1) == "-" else 1), int(bottom))
-    check_rational(value.numerator, value.denominator, text)
+    check_rational(value.numerator, value.denominator, text, "give it with fewer digits")
     return value
 
 
 #: The forms :func:`exact_number` reads: a decimal (``-2.5e-3``) or a ratio of integers (``-1/3``).
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_RATIO = re.compile(r"([+-]?)(\d+)/(\d+)")
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_RATIO = re.compile(r"([+-]?)(\d+)/(\d+)", re.ASCII)
 
 
 def power_digits(base: Fraction, exponent: Fraction) -> int:

@@ -71,6 +71,8 @@ class Input:
             raise InputError(f"{self.name} has an empty value; give e.g. {self.name}=1/2")
         if self.kind == "integer":
             try:
+                if not text.isascii():  # int() reads other scripts' digits too
+                    raise ValueError(text)
                 number = int(text)
             except ValueError:
                 raise InputError(f"{self.name}={excerpt(text)} is not an integer") from None
