@@ -19,7 +19,7 @@ one (time infinite).
   {2, 3}; each input a flat-Dirichlet point of the simplex rounded to fractions of denominator
   at most 1000 and rescaled exactly to sum 1; each parameter uniformly from the rationals
   ``lo + (hi - lo) k / 1000`` of its domain, except parameters in an exponent (temperatures)
-  and unbounded ones, which take the audit's own grid (``kdaxioms.smt.audit.GRID``).
+  and unbounded ones, which take the audit's own grid (``kdaxioms.symbolic.domains.EXPONENT_GRID``).
   ``interior`` keeps every input in the open simplex (the uniform distribution on the simplex;
   a draw that rounds to a zero entry is drawn again); ``faces`` puts each input that the axiom
   allows on the boundary on a random face with probability 0.3 (``numeric.sampling.boundary``,

@@ -34,7 +34,7 @@ import sympy as sp
 
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, AXIOMS, Axiom, axiom
 from kdaxioms.symbolic.budget import Deadline
-from kdaxioms.symbolic.domains import sample_value
+from kdaxioms.symbolic.domains import grid_values
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.model import Operator, real
 from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, Outcome, unknown
@@ -47,10 +47,6 @@ from .domain import check_domain
 #: The verdict of an axiom that does not apply to the operator (A3 without weights): neither
 #: proved nor unknown, and no failure.
 NOT_APPLICABLE = "not applicable"
-#: Rationals tried for a parameter in an exponent, in order (kept if inside its domain).
-GRID = tuple(Fraction(x) for x in ("1/3", "1/2", "1", "2", "3", "1/4", "2/3", "3/4"))
-#: At most this many grid values per instantiated parameter.
-GRID_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -92,16 +88,11 @@ def _exponent_symbols(expr: sp.Basic) -> set[sp.Symbol]:
 
 
 def _grid(op: Operator, symbol: sp.Symbol) -> list[sp.Rational]:
-    """The rationals of :data:`GRID` inside the symbol's domain (at most :data:`GRID_SIZE`); when
-    none is, sample values of the parameter's own domain (a grid never silently empties)."""
-    domain = next((p.domain for p in op.parameters if p.symbol == symbol), AUXILIARY_DOMAINS.get(symbol, symbol > 0))
-    values = [sp.Rational(v.numerator, v.denominator) for v in GRID]
-    inside = [v for v in values if domain.xreplace({symbol: v}) is sp.true][:GRID_SIZE]
-    if inside:
-        return inside
+    """The values substituted for ``symbol`` (:func:`~kdaxioms.symbolic.domains.grid_values` in the
+    domain of the parameter, or of the auxiliary symbol)."""
     param = next((p for p in op.parameters if p.symbol == symbol), None)
-    samples = [sample_value(param, k) for k in range(3)] if param is not None else []
-    return list(dict.fromkeys(v for v in samples if v is not None and domain.xreplace({symbol: v}) is sp.true))
+    domain = param.domain if param is not None else AUXILIARY_DOMAINS.get(symbol, symbol > 0)
+    return grid_values(symbol, domain, param)
 
 
 def _shrink(point: Point, replay: Callable[[Point], bool | None]) -> Point:

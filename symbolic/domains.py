@@ -129,18 +129,24 @@ def _interval_samples(param: Parameter) -> list[sp.Rational]:
 
 
 #: The values the audit's whole-vector route substitutes for a parameter that occurs in an
-#: exponent, in this order (``GRID`` and ``GRID_SIZE`` of :mod:`kdaxioms.smt.audit`, kept equal by
-#: a test): the first :data:`EXPONENT_GRID_SIZE` inside the domain, else :func:`sample_value`.
+#: exponent, in this order: the first :data:`EXPONENT_GRID_SIZE` inside the domain, else
+#: :func:`sample_value` (one definition, used by the audit and by the loader's exponent limits).
 EXPONENT_GRID = tuple(sp.Rational(x) for x in ("1/3", "1/2", "1", "2", "3", "1/4", "2/3", "3/4"))
 EXPONENT_GRID_SIZE = 5
 
 
-def exponent_grid(param: Parameter) -> list[sp.Rational]:
-    """The values the audit substitutes for ``param`` where it occurs in an exponent."""
+def grid_values(symbol: sp.Symbol, domain: sp.Basic, param: Parameter | None = None) -> list[sp.Rational]:
+    """The rationals of :data:`EXPONENT_GRID` inside ``domain`` (at most :data:`EXPONENT_GRID_SIZE`);
+    when none is, sample values of ``param``'s own domain (a grid never silently empties)."""
     def inside(v: sp.Rational) -> bool:
-        return param.domain.xreplace({param.symbol: v}) is sp.true
+        return domain.xreplace({symbol: v}) is sp.true
     values = [v for v in EXPONENT_GRID if inside(v)][:EXPONENT_GRID_SIZE]
-    if values:
+    if values or param is None:
         return values
     samples = [sample_value(param, k) for k in range(3)]
     return list(dict.fromkeys(v for v in samples if v is not None and inside(v)))
+
+
+def exponent_grid(param: Parameter) -> list[sp.Rational]:
+    """The values the audit substitutes for ``param`` where it occurs in an exponent."""
+    return grid_values(param.symbol, param.domain, param)
