@@ -74,12 +74,26 @@ def run(process, start: np.ndarray, steps: int, rng: np.random.Generator | None 
     _record(path, series, statistics, 0, start)
     carry = None
     for t in range(steps):
-        q, carry = process.next(history, carry, rng, t)
+        with np.errstate(all="ignore"):  # a non-finite value is reported below, as one error
+            q, carry = process.next(history, carry, rng, t)
+        _finite(q, history[0], t)
         history = (q,) + history[:-1]
         _record(path, series, statistics, t + 1, q)
         if progress is not None:
             progress(t + 1)
     return Run(path, history[0], series, steps)
+
+
+def _finite(q: np.ndarray, previous: np.ndarray, t: int) -> None:
+    """Every coordinate of generation ``t + 1`` is a finite number, or an :class:`InputError` that
+    names the chain and the point it came from (the operator is undefined or overflows there)."""
+    bad = ~np.isfinite(q).all(axis=-1)
+    if bad.any():
+        chain = int(np.flatnonzero(bad)[0])
+        point = ", ".join(f"{x:.6g}" for x in previous[chain][:6]) + (", ..." if previous.shape[-1] > 6 else "")
+        raise InputError(f"the operator is not finite at generation {t + 1} of chain {chain} (from q = ({point})): "
+                         "it is undefined or overflows there, e.g. a division by zero at the boundary; "
+                         "audit it with 'kdaxioms audit FILE --axiom closure'")
 
 
 def _record(path, series, statistics, t: int, q: np.ndarray) -> None:

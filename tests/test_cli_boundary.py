@@ -382,3 +382,14 @@ def test_a_tiny_alpha_gets_a_bracket_rounded_outward_not_an_internal_error(capsy
     bracket = data["brackets"][0] if "brackets" in data else data
     assert code == 0 and "internal error" not in err
     assert Fraction(bracket["lower"]) <= Fraction(bracket["upper"]) and Fraction(bracket["lower"]) <= 1
+
+
+def test_an_iteration_through_an_undefined_point_is_one_line_not_nan(capsys, tmp_path):
+    """``1/q[i]`` is undefined at the boundary starts: the run stops with one line naming the chain,
+    the generation and the point, instead of numpy warnings and a table of nan."""
+    op = tmp_path / "inverse.toml"
+    op.write_text('name = "inverse"\nkind = "meta"\ncomponent = "alpha*p[i] + (1 - alpha)/q[i]"\nnormalize = true\n'
+                  '[parameters]\nalpha = "0 < alpha <= 1"\n[roles]\nanchor_weight = "alpha"\n')
+    code = main(["iterate", str(op), "--steps", "5", "--chains", "3", "--n", "3"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "not finite at generation 1" in one_line(err) and "Warning" not in err
