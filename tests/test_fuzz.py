@@ -202,7 +202,8 @@ def _compose(children):
     summed = st.tuples(children, st.sampled_from(["(j, 1, n)", "(j, 1, n)", "(i, 1, n)", "(j, 0, n)", "j"])).map(
         lambda t: f"Sum({t[0]}, {t[1]})")
     power = st.tuples(children, st.sampled_from(["64", "65", "-64", "10**60", "1/tau", "10**60/tau", "tau", "alpha",
-                                                 "(1/2)", "n", "1e400"])).map(lambda t: f"({t[0]})**({t[1]})")
+                                                 "(1/2)", "n", "1e400", "1/(n-2)", "n-2", "1/(i-1)", "n-i", "1/n",
+                                                 "i/n"])).map(lambda t: f"({t[0]})**({t[1]})")
     return st.one_of(binary, unary, call, summed, power)
 
 
