@@ -234,6 +234,6 @@ def select(claims: Mapping[str, Claim], names: list[str]) -> list[Claim]:
         if not hits:
             prefixes = sorted({cid.split(".")[0] for cid in claims}, key=lambda c: (len(c), c))
             raise UnknownNameError("claim", name, prefixes,
-                                   hint="or a full id such as C2.kl; 'kdaxioms check' lists every id")
+                                   hint="or a full id such as C2.kl; 'kdaxioms list claims' lists every id")
         chosen.update((c.id, c) for c in hits)
     return list(chosen.values())

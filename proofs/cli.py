@@ -36,7 +36,7 @@ from kdaxioms.symbolic.verdict import Scope, Verdict
 from kdaxioms.symbolic.errors import ECHO_LIMIT, InputError, KdaxiomsError, excerpt
 from kdaxioms.smt.solve import limit_process
 
-from . import iterate_cmd, tightness_cmd
+from . import iterate_cmd, list_cmd, tightness_cmd
 from .claims import by_family, registry, select
 from .interrupt import interrupted
 from .progress import progress_bar, wanted
@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--latex", action="store_true", help="print the LaTeX of the expression only")
     iterate_cmd.register(sub)
     tightness_cmd.register(sub)
+    list_cmd.register(sub)
     for command in (parser, *sub.choices.values()):  # --debug before or after the command
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                              help="on an internal error, print the traceback too")
@@ -231,6 +232,8 @@ def _run(argv: Sequence[str]) -> int:
         return iterate_cmd.run(args)
     if args.command == "tightness":
         return tightness_cmd.run(args)
+    if args.command == "list":
+        return list_cmd.run(args)
     settings = _settings(args)
     output = output_folder(args.output, "-o") if args.command == "report" else None
     for path in getattr(args, "operator", []):

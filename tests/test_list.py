@@ -1,0 +1,65 @@
+"""``kdaxioms list``: every name it prints is one its command accepts, and nothing is missing."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import pytest
+
+from kdaxioms.proofs.claims import registry, select
+from kdaxioms.proofs.cli import main
+from kdaxioms.symbolic.axioms import AXIOMS
+from kdaxioms.symbolic.derivations import DERIVATIONS, derivation
+from kdaxioms.symbolic.families import FAMILIES, family
+
+
+@pytest.fixture(scope="module")
+def listed():
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["list", "--json"]) == 0
+    return json.loads(out.getvalue())
+
+
+def test_every_section_is_complete(listed):
+    assert [e["name"] for e in listed["families"]] == list(FAMILIES)
+    assert {e["name"] for e in listed["axioms"]} == {name for table in AXIOMS.values() for name in table}
+    assert [e["id"] for e in listed["claims"]] == list(registry())
+    assert [e["name"] for e in listed["derivations"]] == list(DERIVATIONS)
+    assert all(e["description"] for section in listed.values() for e in section)
+
+
+def test_every_listed_name_is_accepted_by_its_command(listed):
+    for entry in listed["families"]:
+        assert family(entry["name"]).name
+    claims = registry()
+    for entry in listed["claims"]:
+        assert [c.id for c in select(claims, [entry["id"]])] == [entry["id"]]
+    for entry in listed["derivations"]:
+        assert derivation(entry["name"]).name == entry["name"]
+    kinds = {kind.value: table for kind, table in AXIOMS.items()}
+    for entry in listed["axioms"]:
+        assert all(entry["name"] in kinds[k] for k in entry["kinds"])
+        assert entry["codes"] == [kinds[k][entry["name"]].code for k in entry["kinds"]]
+
+
+def test_one_section_as_text(capsys):
+    assert main(["list", "derivations"]) == 0
+    out, _ = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0] == f"derivations ({len(DERIVATIONS)})" and len(lines) == 1 + len(DERIVATIONS)
+    assert any(line.split()[0] == "linear-trajectory" for line in lines[1:])
+
+
+def test_an_unknown_section_is_one_line_exit_2(capsys):
+    assert main(["list", "operators"]) == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "invalid choice: 'operators'" in err
+
+
+def test_an_unknown_claim_points_to_the_list(capsys):
+    assert main(["check", "C99"]) == 2
+    _, err = capsys.readouterr()
+    assert "'kdaxioms list claims'" in err
