@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-_EXPORTS = {"Claim": ".claims", "registry": ".claims", "select": ".claims", "ClaimResult": ".runner",
+_EXPORTS = {"Claim": ".claim_model", "registry": ".claims", "select": ".claims", "ClaimResult": ".runner",
             "run_claim": ".runner", "run_claims": ".runner", "Settings": ".settings"}
 
 __all__ = list(_EXPORTS)

@@ -54,8 +54,11 @@ SIZES = (2, 3)
 SEARCH_ROUNDS, SEARCH_CAP_SECONDS, COVER_CELLS = 30, 20.0, 3000
 
 
-def _log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_ROUNDS,
-               cells: int = COVER_CELLS, deadline: Deadline | None = None) -> AuditResult:
+def log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_ROUNDS,
+              cells: int = COVER_CELLS, deadline: Deadline | None = None) -> AuditResult:
+    """A logarithmic axiom by certified arithmetic: a seeded certified search per size (refutes),
+    then an interval cover at the first size (proves, within ``cells`` cells); shared by the audit
+    and by the check's C11 interval routes."""
     deadline = deadline or Deadline.unbounded()
     start = time.perf_counter()
     name, code = ax.spec.name, ax.spec.code
@@ -155,7 +158,7 @@ def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], 
     if deadline.expired:
         return _out_of_time(result, deadline, "the symbolic routes")
     if ax.spec.undecided:
-        return _log_route(ax, seed, sizes, deadline=deadline) if ax.spec.vector is not None else result
+        return log_route(ax, seed, sizes, deadline=deadline) if ax.spec.vector is not None else result
     return _searched(ax, result, seed, rounds, deadline)
 
 

@@ -32,7 +32,8 @@ from kdaxioms.symbolic.monotone import prove_by_derivative
 from kdaxioms.symbolic.outcome import AGREES, DISAGREES, PROVED, REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
-from .claims import CROSS_CHECK, FAILS, HOLDS, OPEN, PROVER, Claim, Route, defined
+from .audit import log_route
+from .claim_model import CROSS_CHECK, FAILS, HOLDS, OPEN, PROVER, Claim, Route, defined
 from .latex import escape
 from .settings import Settings
 
@@ -155,10 +156,8 @@ def _jump_sequence(op: Operator) -> Outcome:
 def _intervals(op: Operator, name: str) -> Route:
     """Logarithmic axioms at n = 2: certified search, then an interval cover (proofs/audit.py),
     with a small cell budget in the check (the audit command spends more)."""
-    from .audit import _log_route
-
     def run(settings: Settings) -> Outcome:
-        r = _log_route(axiom(name, op), settings.seed, (2,), rounds=20, cells=300)
+        r = log_route(axiom(name, op), settings.seed, (2,), rounds=20, cells=300)
         if r.verdict in (REFUTED, PROVED):  # the covered box stays in the scope's parameters
             return Outcome(r.verdict, r.scope, r.steps, r.witness, parameters=r.parameters, conditions=r.conditions)
         return unknown(r.reason, *r.steps)

@@ -1,14 +1,15 @@
 """The claim registry: each claim of THEORY.md section 4, with the routes that apply.
 
-A claim is an id (``C2.kl``), its statement, the verdict the theory expects, and its routes:
-provers (symbolic, SMT) that can prove or refute, and cross-checks (numeric) that can only
-agree or disagree.  Claims are built on demand from the operator families; the registry is
-a function, not module state.
+A claim (:mod:`.claim_model`) is an id (``C2.kl``), its statement, the verdict the theory
+expects, and its routes: provers (symbolic, SMT) that can prove or refute, and cross-checks
+(numeric) that can only agree or disagree.  This module builds the contraction, trajectory
+and existence claims and assembles the registry from the other claim modules, which build on
+:mod:`.claim_model` only (no import cycle).  Claims are built on demand from the operator
+families; the registry is a function, not module state.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 import sympy as sp
@@ -16,7 +17,6 @@ import sympy as sp
 from kdaxioms.numeric.checks import contraction_check, trajectory_check
 from kdaxioms.smt.audit import coordinate_route, vector_route
 from kdaxioms.smt.decide import decide_obligations, decide_vectors
-from kdaxioms.smt.definedness import Definedness, decide_definedness, restrict, size_bound
 from kdaxioms.symbolic.replay import Replay, Status
 from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.contraction import prove_by_convexity, prove_identity
@@ -24,34 +24,14 @@ from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.errors import UnknownNameError
 from kdaxioms.symbolic.families import FAMILIES, family
 from kdaxioms.symbolic.model import Kind, Operator
-from kdaxioms.symbolic.outcome import PROVED, UNKNOWN, Outcome
 from kdaxioms.symbolic.recursion import prove_envelope, prove_fixed_point, prove_trajectory, trajectory
 from kdaxioms.symbolic.statements import Contraction, Relation
-from kdaxioms.symbolic.verdict import CROSS_CHECK, PROVER
 
-from .settings import Settings
-
-#: What the theory expects; OPEN marks a question the theory leaves to the tool.
-HOLDS, FAILS, OPEN = "holds", "fails", "open"
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str
-    role: str
-    run: Callable[[Settings], Outcome]
-
-
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    statement: str
-    latex: str
-    expected: str
-    family: str
-    routes: tuple[Route, ...]
-    forms: Callable[[], tuple[tuple[str, str], ...]] = field(default=lambda: ())
-
+from .axiom_claims import axiom_claims
+from .claim_model import CROSS_CHECK, FAILS, HOLDS, PROVER, Claim, Route, defined  # noqa: F401 (re-exported)
+from .derived_claims import derivation_claims
+from .fixed_point_claims import fixed_point_claims
+from .interval_claims import c2_kl_interval_n3_route, c2_kl_interval_route
 
 # -- routes ---------------------------------------------------------------------------------
 
@@ -64,31 +44,6 @@ def _smt_coordinate(statement) -> Route:
 def _smt_vector(statement) -> Route:
     return Route("smt-vector", PROVER, lambda s: decide_vectors(statement, range(2, s.max_n + 1), s.timeout_ms,
                                                                     deadline=s.deadline))
-
-
-#: The largest support size at which definedness is decided for a proof that covers every n.
-DEFINED_MAX_N = 4
-
-
-def defined(op: Operator, routes: tuple[Route, ...], interior: bool = False) -> tuple[Route, ...]:
-    """``routes`` with every proof restricted to where ``op`` is defined: a proof whose support
-    sizes the definedness obligation does not cover carries the condition in its scope
-    (:mod:`kdaxioms.smt.definedness`), so no proof silently covers only the defined points."""
-    def wrap(route: Route) -> Route:
-        if route.role != PROVER:
-            return route
-
-        def run(settings: Settings) -> Outcome:
-            out = route.run(settings)
-            if out.verdict != PROVED:
-                return out
-            bound = size_bound(out.scope, min(DEFINED_MAX_N, settings.max_n))
-            deadline = settings.deadline
-            if deadline.expired:  # no time left to decide definedness: the proof says so
-                return restrict(out, Definedness(UNKNOWN, reason=deadline.reason("the proof")))
-            return restrict(out, decide_definedness(op, bound, settings.timeout_ms, interior, deadline))
-        return Route(route.name, route.role, run)
-    return tuple(wrap(r) for r in routes)
 
 
 # -- claim builders -------------------------------------------------------------------------
@@ -190,7 +145,6 @@ def registry() -> dict[str, Claim]:
     """Every registered claim, keyed by id, in report order."""
     f1 = family("linear-anchor")
     (alpha,) = f1.parameter_symbols
-    from .interval_claims import c2_kl_interval_n3_route, c2_kl_interval_route  # build on this module's Route
     claims: list[Claim] = existence_claims()
     kl = Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, strict=True)
     claims += [
@@ -201,9 +155,6 @@ def registry() -> dict[str, Claim]:
         contraction_claim("C2.h2", Contraction(f1, divergence("h2"), 1 - alpha, Relation.LE, strict=True)),
     ]
     claims += trajectory_claims(f1)
-    from .axiom_claims import axiom_claims  # these modules build on this module's Claim
-    from .derived_claims import derivation_claims
-    from .fixed_point_claims import fixed_point_claims
     claims += derivation_claims() + fixed_point_claims() + axiom_claims()
     claims.sort(key=lambda c: int(c.id[1:].split(".")[0]))  # by claim number; stable within one
     return {c.id: c for c in claims}

@@ -18,7 +18,7 @@ from kdaxioms.symbolic.derivations.base import Derivation
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, Outcome, unknown
 
-from .claims import CROSS_CHECK, HOLDS, PROVER, Claim, Route
+from .claim_model import CROSS_CHECK, HOLDS, PROVER, Claim, Route
 from .interval_claims import c6_kl_factor_claim
 from .tightness_claims import c4_exact_factor_claim
 

@@ -22,7 +22,7 @@ from kdaxioms.symbolic.outcome import PROVED, Outcome, unknown
 from .axiom_claims import _derived
 from kdaxioms.numeric.crosscheck import capacity_fixed_point_check, softened_fixed_point_check
 
-from .claims import CROSS_CHECK, HOLDS, PROVER, Claim, Route
+from .claim_model import CROSS_CHECK, HOLDS, PROVER, Claim, Route
 from .settings import Settings
 
 #: F6 instance of the cross-check: alpha, features Phi (n x d), anchor p.

@@ -25,7 +25,7 @@ from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.outcome import PROVED, Outcome
 from kdaxioms.symbolic.statements import Contraction, Relation
 
-from .claims import FAILS, PROVER, Claim, Route
+from .claim_model import FAILS, PROVER, Claim, Route
 from .tightness_claims import ANCHORS as TIGHTNESS_ANCHORS
 
 #: The α box of the n = 2 interval proof of C2.kl in the check (a wider one is in docs/intervals.md).

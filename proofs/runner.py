@@ -23,7 +23,7 @@ from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, unknown
 from kdaxioms.symbolic.verdict import Combined, RouteResult, combine
 
-from .claims import FAILS, HOLDS, OPEN, Claim
+from .claim_model import FAILS, HOLDS, OPEN, Claim
 from .interrupt import sigint_blocked, stop_pool, stop_resource_tracker, worker_init
 from .settings import Settings
 

@@ -25,7 +25,7 @@ from kdaxioms.numeric.ratio_search import propose
 from kdaxioms.numeric.tightness import bracket, boundary_below, local_limit, problem
 from kdaxioms.symbolic.outcome import AGREES, DISAGREES, PROVED, Outcome, unknown
 
-from .claims import CROSS_CHECK, HOLDS, PROVER, Claim, Route
+from .claim_model import CROSS_CHECK, HOLDS, PROVER, Claim, Route
 from .latex import escape
 
 #: ``α`` and the anchors of the check (the report's n = 2 and n = 3 anchors).

@@ -63,3 +63,25 @@ def test_an_unknown_claim_points_to_the_list(capsys):
     assert main(["check", "C99"]) == 2
     _, err = capsys.readouterr()
     assert "'kdaxioms list claims'" in err
+
+
+def test_the_claim_modules_import_each_other_without_a_cycle():
+    """The claim modules build on :mod:`kdaxioms.proofs.claim_model`; only :mod:`.claims`, which
+    assembles the registry, imports the others, and no function hides an import to dodge a cycle."""
+    import ast
+    from pathlib import Path
+    folder = Path(__file__).resolve().parent.parent / "proofs"
+    modules = {p.stem: p for p in folder.glob("*.py") if p.stem.endswith("claims") or p.stem == "claim_model"}
+    graph = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text())
+        graph[name] = {node.module for node in ast.walk(tree)
+                       if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in modules}
+        hidden = [node.module for fn in ast.walk(tree) if isinstance(fn, ast.FunctionDef)
+                  for node in ast.walk(fn) if isinstance(node, ast.ImportFrom) and node.level == 1]
+        assert not hidden, (name, hidden)
+    assert all("claims" not in deps for name, deps in graph.items() if name != "claims")
+
+    def reaches(start, goal, seen=()):
+        return any(d == goal or (d not in seen and reaches(d, goal, seen + (d,))) for d in graph[start])
+    assert not any(reaches(name, name) for name in graph)

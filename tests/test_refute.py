@@ -15,7 +15,7 @@ from kdaxioms.numeric.plenclose import cegar
 from kdaxioms.numeric.prove import Diagonal, prove
 from kdaxioms.numeric.refute import certify, refute
 from kdaxioms.proofs import cli
-from kdaxioms.proofs.audit import _log_route
+from kdaxioms.proofs.audit import log_route
 from kdaxioms.proofs.interval_claims import c2_kl_interval_n3_route
 from kdaxioms.symbolic.axioms import axiom
 from kdaxioms.symbolic.divergences import divergence
@@ -112,7 +112,7 @@ def test_audit_proves_m4_in_kl_by_jensen_and_the_interval_route_agrees_at_n2(cap
     assert code == 0
     (result,) = json.loads(capsys.readouterr().out)["results"]
     assert result["verdict"] == "proved" and result["route"] == "symbolic-coordinate" and result["scope"] == "all-n"
-    r = _log_route(axiom("remainder-nonexpansive-kl", family("linear-anchor")), 0, (2,))
+    r = log_route(axiom("remainder-nonexpansive-kl", family("linear-anchor")), 0, (2,))
     assert r.verdict == PROVED and r.route == "intervals" and r.scope.startswith("n=2")
 
 
