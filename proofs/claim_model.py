@@ -27,6 +27,9 @@ HOLDS, FAILS, OPEN = "holds", "fails", "open"
 
 @dataclass(frozen=True)
 class Route:
+    """A named way to decide a claim: ``role`` is PROVER (may prove or refute) or CROSS_CHECK (may
+    only agree or disagree); ``run`` gives its :class:`~kdaxioms.symbolic.outcome.Outcome`."""
+
     name: str
     role: str
     run: Callable[[Settings], Outcome]
@@ -34,6 +37,10 @@ class Route:
 
 @dataclass(frozen=True)
 class Claim:
+    """A claim of THEORY.md: its id (``C2.kl``), statement (text and LaTeX), what the theory
+    expects (HOLDS, FAILS or OPEN), the family it is about, its routes and, optionally, the
+    derived forms the report prints beside it."""
+
     id: str
     statement: str
     latex: str
