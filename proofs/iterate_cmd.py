@@ -47,7 +47,8 @@ from kdaxioms.numeric.observables import divergences_to, sampled_statistics
 from kdaxioms.numeric.processes import student_lag
 from kdaxioms.numeric.rates import FLOOR, fit_rate, largest_ratio
 from kdaxioms.numeric.sampling import starts
-from kdaxioms.symbolic.derivations.base import MAX_MEMORY, assignments
+from kdaxioms.symbolic.derivations.base import (MAX_MEMORY, assignments, integer_value, matrix_value,
+                                                 scalar_value, vector_value)
 from kdaxioms.symbolic.derivations.sampling import MAX_ACCUMULATION_T
 from kdaxioms.symbolic.errors import InputError, ModelError, excerpt
 from kdaxioms.symbolic.families import ALPHA, FAMILIES
@@ -55,7 +56,7 @@ from kdaxioms.symbolic.limits import check_exponents_at
 from kdaxioms.symbolic.model import Kind, Operator, real
 from kdaxioms.symbolic.opfile import load_operator
 from kdaxioms.symbolic.outcome import AGREES, Outcome
-from kdaxioms.symbolic.points import distribution, fraction
+from kdaxioms.symbolic.points import distribution
 
 from . import limits
 from .paths import output_file
@@ -87,42 +88,6 @@ MAX_TEACHERS = 100
 #: Bytes a run holds besides its recorded series: copies of the ``(chains, n)`` state per remembered
 #: student plus this many temporaries of the same size (a generous estimate of numpy's).
 WORKING_COPIES = 16
-
-
-# -- parsing --------------------------------------------------------------------------------
-
-_assignments = assignments  # one rule for repeated --set across derive, iterate and tightness
-
-
-def _scalar(name: str, text: str) -> Fraction:
-    if "," in text or ";" in text:
-        raise InputError(f"{name} takes one number, not {text!r}")
-    return fraction(text)
-
-
-def _vector(name: str, text: str) -> tuple[Fraction, ...]:
-    if ";" in text:
-        raise InputError(f"{name} takes a vector such as 1/2,1/2, not a matrix")
-    return tuple(fraction(x) for x in text.split(","))
-
-
-def _matrix(name: str, text: str) -> tuple[tuple[Fraction, ...], ...]:
-    rows = tuple(tuple(fraction(x) for x in row.split(",")) for row in text.split(";"))
-    if len({len(r) for r in rows}) != 1:
-        raise InputError(f"{name}: every row of the matrix needs the same length (rows are separated by ';')")
-    return rows
-
-
-def _integer(name: str, text: str, low: int, high: int) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise InputError(f"{name}={excerpt(text)} is not an integer") from None
-    if number < low:
-        raise InputError(f"{name}={number} must be at least {low}")
-    if number > high:
-        raise InputError(f"{name}={excerpt(text)} is above the limit {high}; use a smaller {name}")
-    return number
 
 
 # -- the setting ----------------------------------------------------------------------------
@@ -172,7 +137,7 @@ def _operator(target: str, values: Mapping[str, str]) -> tuple[Operator, str | N
         meta = ", ".join(f"{name} ({s.code})" for name, s in FAMILIES.items() if s.build().kind is Kind.META)
         raise InputError(f"unknown family {target!r}; choose one of: {meta}, or give an operator file (.toml)")
     signature = inspect.signature(spec.build).parameters
-    structure = {key: len(_vector(group, values[group])) for key, group in GROUPS.items()
+    structure = {key: len(vector_value(group, values[group])) for key, group in GROUPS.items()
                  if key in signature and group in values}
     for key, most in (("k", MAX_MEMORY), ("m", MAX_TEACHERS)):
         if structure.get(key, 0) > most:
@@ -199,9 +164,9 @@ def _parameters(op: Operator, values: Mapping[str, str]) -> dict[str, Fraction]:
     for p in op.parameters:
         g = _group(p.name)
         if p.name in values:
-            out[p.name] = _scalar(p.name, values[p.name])
+            out[p.name] = scalar_value(p.name, values[p.name])
         elif g is not None and g[0] in values:
-            vec = distribution(_vector(g[0], values[g[0]]), g[0]) if members[g[0]] > 1 else _vector(g[0], values[g[0]])
+            vec = distribution(vector_value(g[0], values[g[0]]), g[0]) if members[g[0]] > 1 else vector_value(g[0], values[g[0]])
             if len(vec) != members[g[0]]:
                 raise InputError(f"{g[0]} has {len(vec)} entries; {op.name} has {members[g[0]]} weights")
             out[p.name] = vec[g[1] - 1]
@@ -259,7 +224,7 @@ def _process(family: str | None, values: Mapping[str, str], accumulate: bool) ->
 def _support(values: Mapping[str, str], vectors: Mapping[str, tuple], args_n: int | None) -> int:
     sizes = {name: len(v) for name, v in vectors.items()}
     if "Phi" in values:
-        sizes["Phi"] = len(_matrix("Phi", values["Phi"]))
+        sizes["Phi"] = len(matrix_value("Phi", values["Phi"]))
     if args_n is not None:
         if args_n < 2:
             raise InputError(f"--n {args_n}: the simplex needs n >= 2")
@@ -355,15 +320,15 @@ def derived_rate(family: str | None, params: Mapping[str, Fraction]) -> float | 
 
 def resolve(args: argparse.Namespace) -> Setting:
     """Parse and validate the command line into a :class:`Setting` (exact values)."""
-    values = _assignments(args.assignments)
+    values = assignments(args.assignments)  # one rule for repeated --set across derive and iterate
     op, family = _operator(args.target, values)
     if op.kind is not Kind.META:
         raise InputError(f"{op.name} is a {op.kind.value} operator; iterate takes a meta-teacher family (F0-F7)")
     process = _process(family, values, args.accumulate)
     fixed_names = [x for x in op.inputs if student_lag(x) is None]
-    vectors = {x: distribution(_vector(x, values[x]), x, interior=True) for x in fixed_names if x in values}
+    vectors = {x: distribution(vector_value(x, values[x]), x, interior=True) for x in fixed_names if x in values}
     if "q0" in values:
-        vectors["q0"] = distribution(_vector("q0", values["q0"]), "q0")
+        vectors["q0"] = distribution(vector_value("q0", values["q0"]), "q0")
     n = _support(values, vectors, args.n)
     if args.accumulate and "alpha" not in values:
         values = {**values, "alpha": "0"}
@@ -381,8 +346,8 @@ def resolve(args: argparse.Namespace) -> Setting:
     rng = streams(args.seed)[0]
     fixed = {x: vectors.get(x) or random_anchor(rng, n) for x in fixed_names}
     sampling = process in ("multinomial", "accumulate")
-    size = _integer("N", values["N"], 1, MAX_SAMPLES) if "N" in values else (DEFAULT_SIZE if sampling else None)
-    phi = _matrix("Phi", values["Phi"]) if "Phi" in values else (
+    size = integer_value("N", values["N"], MAX_SAMPLES, low=1) if "N" in values else (DEFAULT_SIZE if sampling else None)
+    phi = matrix_value("Phi", values["Phi"]) if "Phi" in values else (
         tuple((Fraction(i),) for i in range(1, n + 1)) if process == "projection" else None)
     label = label_of(family, args.target)
     check_size(label, mode, *_steps_and_chains(args, mode, params, size, None), n, family, len(op.inputs))

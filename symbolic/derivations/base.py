@@ -70,31 +70,54 @@ class Input:
         if not text:
             raise InputError(f"{self.name} has an empty value; give e.g. {self.name}=1/2")
         if self.kind == "integer":
-            try:
-                if not text.isascii():  # int() reads other scripts' digits too
-                    raise ValueError(text)
-                number = int(text)
-            except ValueError:
-                raise InputError(f"{self.name}={excerpt(text)} is not an integer") from None
-            if number > self.limit:
-                raise InputError(f"{self.name}={excerpt(text)} is above the limit {self.limit} of this derivation; "
-                                 f"use a smaller {self.name}")
-            return number
+            return integer_value(self.name, text, self.limit, limit_of=" of this derivation")
         if self.kind == "scalar":
-            if "," in text or ";" in text:
-                raise InputError(f"{self.name} takes one number, not {excerpt(text)}")
-            return fraction(text)
+            return scalar_value(self.name, text)
         entries = text.count(",") + text.count(";") + 1
         if entries > self.limit:
             raise InputError(f"{self.name} has {entries} entries, above the limit {self.limit} of this derivation")
         if self.kind == "vector":
-            if ";" in text:
-                raise InputError(f"{self.name} takes a vector such as 1/2,1/2, not a matrix")
-            return tuple(fraction(x) for x in text.split(","))
-        rows = [tuple(fraction(x) for x in row.split(",")) for row in text.split(";")]
-        if len({len(r) for r in rows}) != 1:
-            raise InputError(f"{self.name}: every row of the matrix needs the same length")
-        return tuple(rows)
+            return vector_value(self.name, text)
+        return matrix_value(self.name, text)
+
+
+# -- typed values (``--set NAME=VALUE`` of derive and iterate) --------------------------------
+
+def integer_value(name: str, text: str, high: int, low: int | None = None, limit_of: str = "") -> int:
+    """An integer written in ASCII digits, at least ``low`` (when given) and at most ``high``."""
+    try:
+        if not text.isascii():  # int() reads other scripts' digits too
+            raise ValueError(text)
+        number = int(text)
+    except ValueError:
+        raise InputError(f"{name}={excerpt(text)} is not an integer") from None
+    if low is not None and number < low:
+        raise InputError(f"{name}={number} must be at least {low}")
+    if number > high:
+        raise InputError(f"{name}={excerpt(text)} is above the limit {high}{limit_of}; use a smaller {name}")
+    return number
+
+
+def scalar_value(name: str, text: str) -> Fraction:
+    """One exact number (:func:`~kdaxioms.symbolic.points.fraction`)."""
+    if "," in text or ";" in text:
+        raise InputError(f"{name} takes one number, not {excerpt(text)}")
+    return fraction(text)
+
+
+def vector_value(name: str, text: str) -> tuple[Fraction, ...]:
+    """Exact numbers separated by commas (``9/10,1/10``)."""
+    if ";" in text:
+        raise InputError(f"{name} takes a vector such as 1/2,1/2, not a matrix")
+    return tuple(fraction(x) for x in text.split(","))
+
+
+def matrix_value(name: str, text: str) -> tuple[tuple[Fraction, ...], ...]:
+    """Rows of exact numbers, rows separated by ``;`` (``1,0;0,1``), every row of one length."""
+    rows = tuple(tuple(fraction(x) for x in row.split(",")) for row in text.split(";"))
+    if len({len(r) for r in rows}) != 1:
+        raise InputError(f"{name}: every row of the matrix needs the same length (rows are separated by ';')")
+    return rows
 
 
 def assignments(items: Sequence[str]) -> dict[str, str]:
