@@ -47,6 +47,18 @@ MAX_EXP_ARGUMENT = 230
 _LOG2_10 = math.log2(10)
 
 
+def exponent_fits(number) -> bool:
+    """A rational (SymPy) whose numerator and denominator are at most :data:`MAX_EXPONENT` in
+    absolute value: the test every number in, or value of, an exponent passes."""
+    return abs(number.p) <= MAX_EXPONENT and number.q <= MAX_EXPONENT
+
+
+def exp_argument_fits(argument) -> bool:
+    """``exp(argument)`` stays within ``10**MAX_DIGITS``: a constant argument is at most
+    :data:`MAX_EXP_ARGUMENT` in absolute value (a non-constant one is not bounded here)."""
+    return not argument.is_number or abs(complex(argument.evalf(15))) <= MAX_EXP_ARGUMENT
+
+
 def digits(value: int) -> int:
     """Decimal digits of ``|value|`` (exact below 4,300 digits, an upper estimate above)."""
     value = abs(value)
@@ -186,8 +198,8 @@ MAX_EXPONENT_TRIALS = 4096
 def check_exponent_values(expr, parameters, shown: str) -> None:
     """Every exponent of ``expr`` that depends on parameters (or on ``n``, ``i``, ``j``) stays
     within :data:`MAX_EXPONENT` (numerator and denominator) at every value the audit substitutes:
-    :func:`~kdaxioms.symbolic.domains.exponent_grid` for a parameter, 1 to 16 for ``n``, ``i``,
-    ``j``.  So a parameter cannot carry a huge exponent past the literal limit
+    :func:`~kdaxioms.symbolic.domains.exponent_grid` for a parameter, ``2 .. MAX_SUPPORT`` for
+    ``n`` and ``1 .. n`` for ``i``, ``j``.  So a parameter cannot carry a huge exponent past the literal limit
     (``p[i]**(1/tau)`` with ``0 < tau <= 1/1000`` is refused; with ``tau > 0`` it is accepted,
     as the audit substitutes ``tau`` in 1/3, 1/2, 1, 2, 3).  An exponent that depends on ``n``,
     ``i`` or ``j`` must also be defined and non-zero at every ``n >= 2`` and ``i, j <= n``
@@ -230,7 +242,7 @@ def check_exponent_values(expr, parameters, shown: str) -> None:
                 raise InputError(f"formula {excerpt(shown)}: exponent {excerpt(exponent)} is {what} at {at}; an exponent "
                                  "that depends on n, i or j must be defined and non-zero for every n >= 2")
             if isinstance(value, sp.Rational):
-                too_big = abs(value.p) > MAX_EXPONENT or value.q > MAX_EXPONENT
+                too_big = not exponent_fits(value)
             elif value.is_number and not value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 try:
                     too_big = not abs(complex(value.evalf(15, maxn=60))) <= MAX_EXPONENT
@@ -255,7 +267,7 @@ def check_exponents_at(expr, values, shown: str) -> None:
         if not power.exp.free_symbols & set(values):
             continue
         value = power.exp.xreplace(values)
-        if isinstance(value, sp.Rational) and (abs(value.p) > MAX_EXPONENT or value.q > MAX_EXPONENT):
+        if isinstance(value, sp.Rational) and not exponent_fits(value):
             at = ", ".join(f"{s}={v}" for s, v in values.items() if s in power.exp.free_symbols)
             raise InputError(f"{excerpt(shown)}: exponent {excerpt(power.exp)} is {excerpt(value)} at {at}; exponents have "
                              f"numerator and denominator at most {MAX_EXPONENT}")

@@ -120,7 +120,7 @@ class _Builder:
     def exponent(self, node: ast.AST, value: sp.Basic) -> None:
         """Every number inside an exponent has numerator and denominator at most ``MAX_EXPONENT``."""
         for number in value.atoms(sp.Rational):
-            if abs(number.p) > _MAX_EXPONENT or number.q > _MAX_EXPONENT:
+            if not limits.exponent_fits(number):
                 raise self.fail(node, f"exponent {excerpt(self.segment(node))} contains the number {excerpt(number)}; numbers in "
                                       f"exponents have numerator and denominator at most {_MAX_EXPONENT}")
         if value.is_number and not isinstance(value, sp.Rational) and abs(complex(value.evalf(15))) > _MAX_EXPONENT:
@@ -227,7 +227,7 @@ class _Builder:
             wanted = "at least one argument" if name in _VARIADIC else "exactly one argument"
             raise self.fail(node, f"{name} takes {wanted}, got {count}")
         args = [self(a) for a in node.args]
-        if name == "exp" and args[0].is_number and abs(complex(args[0].evalf(15))) > limits.MAX_EXP_ARGUMENT:
+        if name == "exp" and not limits.exp_argument_fits(args[0]):
             raise self.fail(node, f"{excerpt(self.segment(node))}: the argument of exp is larger than "
                                   f"{limits.MAX_EXP_ARGUMENT} in absolute value; rescale the formula")
         if name == "log" and args[0] == 0:
@@ -339,14 +339,14 @@ def _check_result(text: str, expr: sp.Basic) -> sp.Basic:
             raise ParseError(f"formula {excerpt(text)}: {err}") from None
     for power in expr.atoms(sp.Pow):
         for number in power.exp.atoms(sp.Rational):
-            if abs(number.p) > _MAX_EXPONENT or number.q > _MAX_EXPONENT:
+            if not limits.exponent_fits(number):
                 raise ParseError(f"formula {excerpt(text)}: exponent {excerpt(power.exp)} contains the number "
                                  f"{excerpt(number)} (after simplification); numbers in exponents have numerator and "
                                  f"denominator at most {_MAX_EXPONENT}")
         if power.base.is_number and power.base.is_negative and not power.exp.is_integer:
             raise ParseError(f"formula {excerpt(text)} is not real-valued ({excerpt(power)})")
     for e in expr.atoms(sp.exp):
-        if e.args[0].is_number and abs(complex(e.args[0].evalf(15))) > limits.MAX_EXP_ARGUMENT:
+        if not limits.exp_argument_fits(e.args[0]):
             raise ParseError(f"formula {excerpt(text)}: {excerpt(e)} has an argument larger than "
                              f"{limits.MAX_EXP_ARGUMENT} in absolute value; rescale the formula")
     return expr

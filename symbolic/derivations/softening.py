@@ -61,7 +61,7 @@ import sympy as sp
 from ..certify import certified_sign
 from ..divergences import divergence
 from ..errors import InputError, ModelError, TranslationError, excerpt
-from ..limits import MAX_EXPONENT
+from ..limits import MAX_EXPONENT, exponent_fits
 from ..families import ALPHA, TAU, linear_smoothing, power_softening, softened_anchor
 from ..model import INDEX, SUM_INDEX, SUPPORT, coordinate_symbol, vector_symbols
 from ..points import Point
@@ -108,7 +108,7 @@ def _tau(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
     if "tau" not in values:
         return {}
     tau = in_interval("tau", values["tau"], 0, None, True, True)
-    if abs(tau.p) > MAX_EXPONENT or tau.q > MAX_EXPONENT:
+    if not exponent_fits(tau):
         raise InputError(f"tau={excerpt(tau)}: 1/tau is an exponent, so tau's numerator and denominator are at most "
                          f"{MAX_EXPONENT}; e.g. tau=1/64 or tau=64")
     return {TAU: tau}
