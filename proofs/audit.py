@@ -231,15 +231,10 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
     to where it is defined."""
     spec = axiom(result.axiom, op).spec if result.code != "C" else None
     interior = spec is not None and spec.interior
-    if spec is not None and spec.undefined_violates and result.verdict != REFUTED:
-        d = definedness(interior)  # continuity on the open simplex: an undefined point there violates it
-        if d.verdict == DISAGREEMENT:
-            return replace(result, verdict=DISAGREEMENT, reason=d.reason)
-        if d.verdict == REFUTED:
-            return _undefined(result.axiom, result.code, d, result.seconds,
-                              (f"{result.route}: {result.verdict} where the operator is defined",))
-    if result.axiom == CLOSURE:
-        d = definedness(False)
+    # closure (the output must be a distribution) and undefined_violates (continuity on the open
+    # simplex, unless already refuted otherwise): an undefined point of the premise refutes them
+    if result.axiom == CLOSURE or (spec is not None and spec.undefined_violates and result.verdict != REFUTED):
+        d = definedness(interior)
         if d.verdict == DISAGREEMENT:
             return replace(result, verdict=DISAGREEMENT, reason=d.reason)
         if d.verdict == REFUTED:
