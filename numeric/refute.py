@@ -36,7 +36,7 @@ from kdaxioms.symbolic.points import Point
 from .formula_intervals import FormulaEnclosure
 from .intervals import Interval, arb_of
 from .logclaims import LogClaim
-from .search import margin  # the violation margin, shared with the exact-replay search
+from .search import margin_function  # the violation margin, shared with the exact-replay search
 
 #: Denominators tried, smallest first, when a proposal is made exact.
 DENOMINATORS = (10, 100, 1000, 10**4, 10**6)
@@ -58,8 +58,7 @@ class _Space:
         self.names = list(claim.inputs)
         self.params = list(claim.parameters)
         args = [s for name in self.names for s in claim.inputs[name]] + self.params
-        expr = margin(claim.formula).xreplace(dict(claim.dependent))
-        self._f = sp.lambdify(args, expr, modules="numpy")
+        self._f = margin_function(claim.formula.xreplace(dict(claim.dependent)), args)
         self.lo = np.array([float(claim.box[s][0]) for s in self.params])
         self.hi = np.array([float(claim.box[s][1]) for s in self.params])
 

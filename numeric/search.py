@@ -12,7 +12,8 @@ the *violation margin* ``m`` is a real function that is positive exactly where `
 to 1, has ``m(F) = 0`` where it holds, and the minimum would hide every violation.)
 
 ``m`` is lambdified once (numpy) and evaluated on many seeded random points at once: inputs from
-a flat-or-sparse Dirichlet (small coordinates matter near the boundary), parameters uniform in
+a flat-or-sparse Dirichlet (small coordinates matter near the boundary), a share of them on
+faces of the simplex (exact zeros) where the axiom allows the boundary, parameters uniform in
 their domains (unbounded ones log-uniform on ``[1/4, 4]``).  The points with the largest positive
 margin are rounded to rationals (each input rescaled exactly onto the simplex) at growing
 denominators and replayed exactly by :meth:`Axiom.violated_at`.  Only a replayed point is a
@@ -40,6 +41,8 @@ DENOMINATORS = (10, 100, 1000)
 PARAMETER_DENOMINATOR = 100
 #: Dirichlet concentrations of the drawn inputs: flat, and sparse (mass near the boundary).
 CONCENTRATIONS = (1.0, 0.3)
+#: Share of the drawn points of a boundary-allowed input put on a face of the simplex.
+FACE_SHARE = 0.3
 #: A premise whose float margin is at most this counts as holding.
 PREMISE_SLACK = 1e-12
 #: Float margins at or below this are treated as noise, not proposals.
@@ -47,20 +50,42 @@ NOISE = 1e-9
 
 
 def margin(formula: sp.Basic) -> sp.Expr:
-    """The violation margin of ``formula`` (see the module docstring)."""
+    """The violation margin of ``formula`` (see the module docstring) as one SymPy expression."""
+    return _margin(formula, lambda premise, conclusion: sp.Piecewise((conclusion, premise <= PREMISE_SLACK),
+                                                                       (-premise, True)))
+
+
+#: ``Implies``'s margin as an opaque function for :func:`margin_function` (SymPy's NumPy printer
+#: simplifies every Piecewise condition, which takes seconds on an axiom's whole-vector formula).
+_IMPLIES = sp.Function("implies_margin")
+
+
+def _implies(premise: np.ndarray, conclusion: np.ndarray) -> np.ndarray:
+    return np.where(premise <= PREMISE_SLACK, conclusion, -premise)
+
+
+def margin_function(formula: sp.Basic, args: list[sp.Symbol]):
+    """The margin of ``formula`` as a NumPy function of ``args`` (in order).  The arguments are
+    renamed to plain identifiers first and Max, Min and Implies are built unevaluated, so that
+    neither SymPy's evaluation nor lambdify's own renaming rebuilds the formula."""
+    plain = {s: sp.Symbol(f"x{k}", real=True) for k, s in enumerate(args)}
+    body = _margin(formula.xreplace(plain), _IMPLIES)
+    return sp.lambdify([plain[s] for s in args], body, modules=[{"implies_margin": _implies}, "numpy"], dummify=False)
+
+
+def _margin(formula: sp.Basic, implies) -> sp.Expr:
     if formula is sp.true:
         return sp.Integer(-1)
     if formula is sp.false:
         return sp.Integer(1)
-    if isinstance(formula, sp.And):
-        return sp.Max(*(margin(a) for a in formula.args))
+    if isinstance(formula, sp.And):  # unevaluated: evaluating compares every pair of arguments
+        return sp.Max(*(_margin(a, implies) for a in formula.args), evaluate=False)
     if isinstance(formula, sp.Or):
-        return sp.Min(*(margin(a) for a in formula.args))
+        return sp.Min(*(_margin(a, implies) for a in formula.args), evaluate=False)
     if isinstance(formula, sp.Not):
-        return -margin(formula.args[0])
+        return -_margin(formula.args[0], implies)
     if isinstance(formula, sp.Implies):  # violated where the premise holds and the conclusion fails
-        premise = margin(formula.args[0])
-        return sp.Piecewise((margin(formula.args[1]), premise <= PREMISE_SLACK), (-premise, True))
+        return implies(_margin(formula.args[0], implies), _margin(formula.args[1], implies))
     if isinstance(formula, (sp.LessThan, sp.StrictLessThan)):
         return formula.lhs - formula.rhs
     if isinstance(formula, (sp.GreaterThan, sp.StrictGreaterThan)):
@@ -118,11 +143,14 @@ class _Space:
         self.parameters = [s for s in self.parameters if s not in self.dependent]
         self.domains = {s: _bounds(domains[s]) for s in self.parameters}
         args = [s for name in op.inputs for s in self.inputs[name]] + self.parameters
-        self.function = sp.lambdify(args, margin(formula).xreplace(self.dependent), modules="numpy")
+        self.function = margin_function(formula.xreplace(self.dependent), args)
 
     def draw(self, rng: np.random.Generator, count: int) -> tuple[dict[str, np.ndarray], dict[sp.Symbol, np.ndarray]]:
         alpha = CONCENTRATIONS[int(rng.integers(len(CONCENTRATIONS)))]
         inputs = {name: rng.dirichlet(np.full(self.n, alpha), size=count) for name in self.inputs}
+        for name, points in inputs.items():
+            if name not in self.interior:
+                _faces(rng, points)
         params = {}
         for s, (lo, hi, logarithmic) in self.domains.items():
             u = rng.uniform(size=count)
@@ -134,6 +162,19 @@ class _Space:
         with np.errstate(all="ignore"):
             out = np.broadcast_to(np.asarray(self.function(*args), dtype=float), (len(args[0]),))
         return np.where(np.isfinite(out), out, -np.inf)
+
+
+def _faces(rng: np.random.Generator, points: np.ndarray) -> None:
+    """Put a share :data:`FACE_SHARE` of ``points`` (rows on the simplex) on random faces, in place:
+    each coordinate of a chosen row is zeroed with probability 1/2, its largest one kept, and the
+    row renormalized (so faces of every dimension, vertices included, are drawn)."""
+    count, n = points.shape
+    rows = rng.uniform(size=count) < FACE_SHARE
+    drop = rng.uniform(size=(count, n)) < 0.5
+    drop[np.arange(count), points.argmax(axis=1)] = False
+    drop &= rows[:, None]
+    points[drop] = 0.0
+    points /= points.sum(axis=1, keepdims=True)
 
 
 def _simplex(vec: np.ndarray, denominator: int, positive: bool) -> tuple[Fraction, ...] | None:

@@ -36,7 +36,7 @@ from kdaxioms.numeric.logclaims import axiom_claim
 from kdaxioms.numeric.prove import prove
 from kdaxioms.numeric.refute import refute
 from kdaxioms.numeric.search import search_violation
-from kdaxioms.smt.audit import AuditResult, audit_one, axiom_names
+from kdaxioms.smt.audit import CONTRACTIONS, AuditResult, audit_one, axiom_names, shrink
 from kdaxioms.smt.definedness import Definedness, decide_definedness, restriction
 from kdaxioms.smt.domain import check_domain
 from kdaxioms.symbolic.axioms import AXIOMS, Axiom, axiom
@@ -44,8 +44,11 @@ from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
 from kdaxioms.symbolic.model import Operator
+from kdaxioms.symbolic.coherence import prove_coherence
 from kdaxioms.symbolic.monotone import prove_by_derivative
-from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN
+from kdaxioms.symbolic.power_shape import AXIOMS as POWER_AXIOMS, prove_power_axiom
+from kdaxioms.symbolic.shapes import normalized
+from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, Outcome, unknown
 
 #: Support sizes of the interval routes.
 SIZES = (2, 3)
@@ -98,16 +101,6 @@ def log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_R
     return AuditResult(name, code, UNKNOWN, None, "intervals", time.perf_counter() - start, reason="; ".join(reasons))
 
 
-def _symbolic_route(ax: Axiom, deadline: Deadline | None = None) -> AuditResult | None:
-    """A3 or S3 by a derivative along the parameter path (:mod:`kdaxioms.symbolic.monotone`), when it proves it."""
-    start = time.perf_counter()
-    out = prove_by_derivative(ax, deadline=deadline)
-    if out is None or out.verdict != PROVED:
-        return None
-    return AuditResult(ax.spec.name, ax.spec.code, PROVED, out.scope, "symbolic-derivative",
-                       time.perf_counter() - start, steps=out.steps, conditions=out.conditions)
-
-
 def _jump(ax: Axiom, result: AuditResult) -> AuditResult | None:
     """S2/A4 refuted by exact one-sided limits on the switch set (:mod:`kdaxioms.symbolic.discontinuity`)."""
     start = time.perf_counter()
@@ -140,17 +133,15 @@ def _out_of_time(result: AuditResult, deadline: Deadline, stage: str) -> AuditRe
 
 
 def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int,
-            deadline: Deadline | None = None, symbolic: bool = True) -> AuditResult:
-    """The routes after SMT for an axiom it left ``unknown``: the symbolic derivative route (proves),
-    then the interval routes for logarithmic axioms or the seeded search for the others (refutes).
-    A route is not started once ``deadline`` has run out."""
+            deadline: Deadline | None = None) -> AuditResult:
+    """The routes after SMT for an axiom it left ``unknown`` (the routes that prove for every n ran
+    before SMT, in :func:`_first`): exact one-sided limits for continuity, then the interval routes
+    for logarithmic axioms or the seeded search for the others (refutes).  A route is not started
+    once ``deadline`` has run out."""
     deadline = deadline or Deadline.unbounded()
     ax = axiom(result.axiom, op)
     if deadline.expired:
         return _out_of_time(result, deadline, "the SMT routes")
-    proof = _symbolic_route(ax, deadline) if symbolic else None  # (False: tried before SMT already)
-    if proof is not None:
-        return proof
     if ax.spec.name == "continuity" and not deadline.expired:
         jump = _jump(ax, result)
         if jump is not None:
@@ -162,10 +153,24 @@ def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], 
     return _searched(ax, result, seed, rounds, deadline)
 
 
+def audit_outcome(op: Operator, name: str, max_n: int, timeout_ms: int, seed: int, deadline: Deadline) -> Outcome:
+    """One axiom of ``op`` decided by the audit, as a route outcome of ``kdaxioms check`` (so that
+    a built-in family's axiom claim and ``kdaxioms audit`` of the same operator are one
+    computation); the route that decided is named in ``data["route"]``."""
+    (r,) = audit_operator(op, [name], max_n=max_n, timeout_ms=timeout_ms, seed=seed, deadline=deadline)
+    data = {"route": f"audit/{r.route}"}
+    if r.verdict == DISAGREEMENT:
+        return unknown(r.reason, *r.steps, disagreement=True, **data)
+    if r.verdict not in (PROVED, REFUTED):
+        return unknown(r.reason or str(r.verdict), *r.steps, **data)
+    return Outcome(r.verdict, r.scope, r.steps, r.witness, r.reason, data, parameters=r.parameters,
+                   conditions=r.conditions)
+
+
 def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str | None = None, max_n: int = 4,
                    timeout_ms: int = 5000, emit_dir: Path | None = None, seed: int = 0,
                    sizes: Iterable[int] = SIZES, search_rounds: int = SEARCH_ROUNDS,
-                   budget_s: float | None = None) -> list[AuditResult]:
+                   budget_s: float | None = None, deadline: Deadline | None = None) -> list[AuditResult]:
     """The audit of ``kdaxioms audit`` and of ``kdaxioms report --operator``: per axiom, SMT
     (:func:`kdaxioms.smt.audit.audit_one`), then :func:`_decide` when it leaves the axiom ``unknown``
     (contraction claims with a user factor stay as SMT left them), all within one budget of
@@ -173,48 +178,132 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
     verdict (:func:`_where_defined`).  Every search does a fixed number of rounds, so the same
     seed gives the same verdicts and witnesses (unless the budget stops it)."""
     check_domain(op, timeout_ms)
+    op = normalized(op)  # a typed-out normalization is the same map, normalized
     premises: dict[bool, Definedness] = {}  # decided once per premise; an undecided one is tried again
     results = []
     for name in axiom_names(op, names):
-        deadline = Deadline.after(budget_s)
+        axiom_deadline = deadline or Deadline.after(budget_s)
         start = time.perf_counter()
 
-        def definedness(interior: bool, deadline: Deadline = deadline) -> Definedness:
+        def definedness(interior: bool, deadline: Deadline = axiom_deadline) -> Definedness:
             if interior not in premises:
                 if deadline.expired:
                     return Definedness(UNKNOWN, reason=deadline.reason("the axiom"))
-                found = decide_definedness(op, max_n, timeout_ms, interior, deadline)
+                found = decide_definedness(op, min(DEFINED_MAX_N, max_n), timeout_ms, interior, deadline)
                 if found.verdict != UNKNOWN:
                     premises[interior] = found
                 return found
             return premises[interior]
-        r = _first(op, name, definedness, deadline)
-        if r is None:
-            r = audit_one(op, name, factor, max_n, timeout_ms, emit_dir, deadline)
-            if r.verdict == UNKNOWN and r.code != "C":
-                r = _decided(op, r, seed, sizes, search_rounds, deadline, symbolic=name not in MONOTONE)
+        r = _first(op, name, definedness, axiom_deadline, seed) if name not in CONTRACTIONS else None
+        if r is None or (r.verdict == PROVED and r.scope != "all-n"):
+            early, r = r, audit_one(op, name, factor, max_n, timeout_ms, emit_dir, axiom_deadline)
+            if r.verdict == UNKNOWN and r.code != "C" and early is None:
+                r = _decided(op, r, seed, sizes, search_rounds, axiom_deadline)
+            if early is not None:
+                r = _stronger(early, r)
         r = _where_defined(op, r, definedness)
         results.append(replace(r, seconds=time.perf_counter() - start))  # the whole axiom's wall time
     return results
 
 
+#: The largest support size at which definedness is decided (a proof for larger sizes carries
+#: "where the operator is defined (shown for n<=4 only)").
+DEFINED_MAX_N = 4
 #: Axioms that say the output is a distribution: an undefined output refutes them.
 CLOSURE = "closure"
 #: Monotonicity along a parameter path (A3, S3): the derivative route is their only all-n route.
 MONOTONE = {name for kind in AXIOMS.values() for name, spec in kind.items() if spec.code in ("A3", "S3")}
 
 
-def _first(op: Operator, name: str, definedness, deadline: Deadline) -> AuditResult | None:
-    """The cheap decisive routes before SMT spends the budget: closure refuted at an exact point
-    where the operator is undefined; A3 and S3 by the derivative along the parameter path
-    (a proof for every n), which a budget spent on a grid of SMT queries would otherwise lose."""
+def _first(op: Operator, name: str, definedness, deadline: Deadline, seed: int) -> AuditResult | None:
+    """The cheap decisive routes before SMT spends the budget, each tried when the axiom and the
+    operator's shape fit it (never by the operator's name):
+
+    1. exactly replayed random points, interior and on faces (:func:`_sampled`), which refute
+       the axioms that fail almost everywhere in a fraction of a second;
+    2. closure refuted at an exact point where the operator is undefined;
+    3. the routes that prove for every ``n``: the power shape for S1, S3, S4, S5
+       (:mod:`kdaxioms.symbolic.power_shape`), the per-coordinate ratio for A5
+       (:mod:`kdaxioms.symbolic.coherence`), the derivative along the parameter path for A3 and
+       S3 (:mod:`kdaxioms.symbolic.monotone`), which a budget spent on a grid of SMT queries
+       would otherwise lose."""
+    ax = axiom(name, op)
+    if ax.inapplicable:
+        return None
+    sampled = _sampled(ax, seed, deadline)
+    if sampled is not None:
+        return sampled
     if name == CLOSURE:
         d = definedness(False)
         if d.verdict == REFUTED:
-            return _undefined(name, axiom(name, op).spec.code, d, 0.0)
-    if name in MONOTONE and not axiom(name, op).inapplicable:
-        return _symbolic_route(axiom(name, op), deadline)
-    return None
+            return _undefined(name, ax.spec.code, d, 0.0)
+    bounded = None
+    for route, prove in _ALL_N_ROUTES:
+        if deadline.expired:
+            break
+        start = time.perf_counter()
+        out = prove(ax, deadline)
+        if out is not None and out.verdict == PROVED:
+            found = AuditResult(name, ax.spec.code, PROVED, out.scope, route, time.perf_counter() - start,
+                                steps=out.steps, conditions=out.conditions)
+            if out.scope == "all-n":
+                return found
+            bounded = bounded or found  # for some sizes only: SMT may reach further
+    return bounded
+
+
+def _power(ax: Axiom, deadline: Deadline) -> Outcome | None:
+    return prove_power_axiom(ax.operator, ax.spec.name) if ax.spec.name in POWER_AXIOMS else None
+
+
+def _coherent(ax: Axiom, deadline: Deadline) -> Outcome | None:
+    return prove_coherence(ax.operator) if ax.spec.name == COHERENCE else None
+
+
+def _derivative(ax: Axiom, deadline: Deadline) -> Outcome | None:
+    return prove_by_derivative(ax, deadline=deadline) if ax.spec.name in MONOTONE else None
+
+
+#: The routes that prove an axiom for every n, in the order tried (cheapest first).
+_ALL_N_ROUTES = (("symbolic-power", _power), ("symbolic-coherence", _coherent), ("symbolic-derivative", _derivative))
+#: The aggregation axiom that composes with power softening (A5).
+COHERENCE = "temperature-coherence"
+#: Support sizes, rounds and points per round of the cheap sampling stage: a fixed amount of
+#: work (so the outcome does not depend on the machine), a few hundred milliseconds.
+SAMPLING_SIZES, SAMPLING_ROUNDS, SAMPLING_BATCH = (2, 3, 4), 2, 2048
+
+
+def _sampled(ax: Axiom, seed: int, deadline: Deadline) -> AuditResult | None:
+    """Seeded random points, interior and on faces, replayed exactly
+    (:func:`kdaxioms.numeric.search.search_violation`): a refutation with a shrunk exact witness,
+    or None.  Axioms without a whole-vector formula, or with logarithms (whose exact replay is
+    rarely decidable), are left to the later routes."""
+    if ax.spec.vector is None or ax.spec.undecided or deadline.expired:
+        return None
+    start = time.perf_counter()
+    try:
+        out = search_violation(ax, SAMPLING_SIZES, seed=seed, rounds=SAMPLING_ROUNDS, batch=SAMPLING_BATCH,
+                               candidates=4, budget_s=deadline.cap_seconds(5.0))
+    except KdaxiomsError:
+        return None
+    if out.verdict != REFUTED:
+        return None
+    return AuditResult(ax.spec.name, ax.spec.code, REFUTED, out.scope, "sampling", time.perf_counter() - start,
+                       shrink(out.witness, ax.violated_at), steps=out.steps)
+
+
+def _stronger(early: AuditResult, later: AuditResult) -> AuditResult:
+    """A proof for some sizes (``early``) against what SMT then found (``later``): the proof that
+    covers more, or a ``disagreement`` when SMT refutes at a size the early proof covers."""
+    if later.verdict == REFUTED:
+        at = int(later.scope[2:]) if later.scope and later.scope.startswith("n=") else 0
+        if at <= early.full_scope.size_rank:
+            return replace(later, verdict=DISAGREEMENT,
+                           reason=f"{early.route} proved {early.scope}, {later.route} refuted {later.scope}")
+        return later
+    if later.verdict == PROVED and later.full_scope.rank() > early.full_scope.rank():
+        return later
+    return early
 
 
 def _undefined(name: str, code: str, d: Definedness, seconds: float, steps: tuple[str, ...] = ()) -> AuditResult:
@@ -252,10 +341,10 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
 
 
 def _decided(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int,
-             deadline: Deadline, symbolic: bool = True) -> AuditResult:
+             deadline: Deadline) -> AuditResult:
     """:func:`_decide`, with contradicting evidence (a :class:`DisagreementError`) reported as a
     ``disagreement`` verdict instead of being lost."""
     try:
-        return _decide(op, result, seed, sizes, rounds, deadline, symbolic)
+        return _decide(op, result, seed, sizes, rounds, deadline)
     except DisagreementError as err:
         return replace(result, verdict=DISAGREEMENT, reason=f"contradicting evidence: {err}")

@@ -95,7 +95,7 @@ def _grid(op: Operator, symbol: sp.Symbol) -> list[sp.Rational]:
     return grid_values(symbol, domain, param)
 
 
-def _shrink(point: Point, replay: Callable[[Point], bool | None]) -> Point:
+def shrink(point: Point, replay: Callable[[Point], bool | None]) -> Point:
     """A witness with small denominators that still fails: each candidate goes through the exact
     replay, which checks its premise (simplex, interior, domains) before its conclusion."""
     for bound in (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100):
@@ -147,12 +147,16 @@ def _out_of_budget(outcomes: list[Outcome], deadline: Deadline, total: int, max_
 
 def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None,
              deadline: Deadline | None = None) -> tuple[Outcome, dict[str, list[str]]]:
-    """The whole-vector route, over the grid of exponent parameters when there are any."""
+    """The whole-vector route for ``n = 2..max_n``, over the grid of exponent parameters when there
+    are any.  A size that Z3 does not decide in ``timeout_ms`` (not the budget) ends the sizes
+    tried, at that grid point and at every later one: the route then proves ``n<=K`` for the
+    largest ``K`` decided at every grid point (and says at which size it stopped), or nothing
+    when even ``n = 2`` is undecided somewhere."""
     deadline = deadline or Deadline.unbounded()
     symbols = sorted(_exponent_symbols(ax.vector_formula(2)), key=str)
     grids = [_grid(ax.operator, s) for s in symbols]
     covered: dict[str, list[str]] = {s.name: [] for s in symbols}
-    sizes = range(2, max_n + 1)
+    cap, stopped = max_n, ""
     outcomes = []
     points = list(itertools.product(*grids)) if symbols else [()]
     for values in points:
@@ -160,19 +164,26 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None,
         if any(c.xreplace(fixed) is sp.false for c in ax.operator.constraints):
             continue
         if symbols and deadline.expired:
-            return _out_of_budget(outcomes, deadline, len(points), max_n), covered
+            return _out_of_budget(outcomes, deadline, len(points), cap), covered
         for s, v in fixed.items():
             if str(v) not in covered[s.name]:
                 covered[s.name].append(str(v))
-        out = decide_vectors(ax, sizes, timeout_ms, all_interior=ax.spec.interior, sort=ax.spec.sortable,
+        out = decide_vectors(ax, range(2, cap + 1), timeout_ms, all_interior=ax.spec.interior, sort=ax.spec.sortable,
                              fixed=fixed, emit=emit, deadline=deadline)
         if out.verdict == REFUTED:  # the witness names its parameter values; no grid is claimed
             return out, {}
+        if out.verdict == UNKNOWN and out.scope and not deadline.expired and not out.data.get("disagreement"):
+            cap = int(out.scope.split("<=")[1])  # sizes above the first undecided one are not tried again
+            stopped = out.reason
+            out = Outcome(PROVED, out.scope, out.steps)
         outcomes.append(out)
     if not outcomes:  # no grid point was tried: nothing is proved
         return unknown(f"no grid value of {', '.join(s.name for s in symbols)} lies in the parameter domain"), covered
     if all(o.verdict == PROVED for o in outcomes):
-        return Outcome(PROVED, f"n<={max_n}", tuple(s for o in outcomes for s in o.steps)), covered
+        steps = tuple(s for o in outcomes for s in o.steps)
+        if stopped:
+            steps += (f"$n = {cap + 1}$ undecided within the query timeout: the scope stops at $n = {cap}$",)
+        return Outcome(PROVED, f"n<={cap}", steps), covered
     flagged = [o for o in outcomes if o.data.get("disagreement")]  # contradicting evidence first
     first = (flagged or [o for o in outcomes if o.verdict != PROVED])[0]
     if symbols:  # one grid point's partial sizes are not the grid's
@@ -195,7 +206,7 @@ def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, deadline: De
         return unknown(deadline.reason("the earlier routes; the whole-vector route was not tried"))
     out, covered = _vectors(ax, max_n, timeout_ms, None, deadline)
     if out.witness is not None:
-        out = Outcome(out.verdict, out.scope, out.steps, _shrink(out.witness, ax.violated_at), out.reason)
+        out = Outcome(out.verdict, out.scope, out.steps, shrink(out.witness, ax.violated_at), out.reason)
     if covered:
         grid = "; ".join(f"${sp.latex(real(k))} \\in \\{{{', '.join(v)}\\}}$" for k, v in covered.items())
         out = Outcome(out.verdict, out.scope, out.steps + (f"covered {grid}",), out.witness, out.reason,
@@ -231,7 +242,7 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
             outcome = unknown(str(err))
     witness = outcome.witness
     if witness is not None:
-        witness = _shrink(witness, ax.violated_at)
+        witness = shrink(witness, ax.violated_at)
     return AuditResult(name, code, _verdict(outcome), outcome.scope, route, time.perf_counter() - start,
                        witness, outcome.reason, covered, outcome.steps, outcome.conditions)
 
@@ -300,7 +311,7 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
         outcome = decide_vectors(claim, range(2, max_n + 1), timeout_ms, emit=emit, deadline=deadline)
     witness = outcome.witness
     if witness is not None:
-        witness = _shrink(witness, claim.violated_at)
+        witness = shrink(witness, claim.violated_at)
     return AuditResult(name, "C", _verdict(outcome), outcome.scope, route, time.perf_counter() - start,
                        witness, outcome.reason, {}, outcome.steps)
 

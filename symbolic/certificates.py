@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 import sympy as sp
 
 from .domains import sample_value
+from .shapes import sign_on_domain
 from .model import Operator, vector_symbols
 
 #: Exponents tried for each parameter in the coefficient ``c``.
@@ -142,7 +143,9 @@ class Domain:
             coordinates = {s for name in self.op.inputs for s in vector_symbols(name, len(A))}
             inputs = {s for a in A for s in a.free_symbols if s in coordinates}  # never a parameter, whatever its name
             signs = signed_symbols(self.op, inputs)
-            nonnegative = all(a.xreplace(signs).is_nonnegative is True for a in A)
+            positive = {x: signs[x] for x in inputs}
+            nonnegative = all(a.xreplace(signs).is_nonnegative is True or sign_on_domain(a, self.op, ">=", positive)
+                              for a in A)
             self._distributions[key] = nonnegative and self.is_zero(sp.Add(*A) - 1)
         return self._distributions[key]
 
