@@ -12,6 +12,7 @@ Structural sizes (memory ``k``, number of teachers ``m``) are arguments of the c
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, Mapping
@@ -30,10 +31,6 @@ def _alpha(open_right: bool = False) -> Parameter:
     return Parameter(ALPHA, sp.And(0 < ALPHA, ALPHA < 1) if open_right else sp.And(0 < ALPHA, ALPHA <= 1))
 
 
-def _tau() -> Parameter:
-    return Parameter(TAU, TAU > 0)
-
-
 def _weights(name: str, m: int) -> tuple[tuple[sp.Symbol, ...], tuple[Parameter, ...], sp.Basic]:
     """Weights ``name_1 .. name_m`` in the simplex: each in ``[0, 1]``, summing to one."""
     if m < 1:
@@ -42,31 +39,121 @@ def _weights(name: str, m: int) -> tuple[tuple[sp.Symbol, ...], tuple[Parameter,
     return ws, tuple(Parameter(w, sp.And(0 <= w, w <= 1)) for w in ws), sp.Eq(sp.Add(*ws), 1)
 
 
-def _power_softmax(x: sp.IndexedBase) -> sp.Expr:
-    """``S_tau(x)_i = x_i^{1/tau} / sum_j x_j^{1/tau}`` (power softening, normalized by a Sum)."""
-    return x[_I] ** (1 / TAU) / sp.Sum(x[_J] ** (1 / TAU), (_J, 1, SUPPORT))
+def _weight_data(name: str, m: int) -> tuple[list[str], dict[str, str], list[str]]:
+    """The weights ``name_1 .. name_m`` of an operator file: names, domains ``[0, 1]``, and the
+    constraint that they sum to one."""
+    if not 1 <= m <= 16:
+        raise InputError(f"the number of {name} weights must be from 1 to 16, got {m}")
+    names = [f"{name}_{k}" for k in range(1, m + 1)]
+    return names, {w: f"0 <= {w} <= 1" for w in names}, [" + ".join(names) + " = 1"]
 
 
-def unanchored() -> Operator:
+# -- definitions: each family written once, as the data of an operator file ---------------------
+# (examples/operators/NAME.toml holds the same data; tests/test_examples.py compares them)
+
+def unanchored_data() -> dict:
     """F0, unanchored self-distillation ``T(q) = q``; ``alpha`` is the anchor weight that M3
     asks for (the map ignores it), so that the anchoring axiom can be stated and refuted."""
-    q = sp.IndexedBase("q")
-    return Operator("unanchored", Kind.META, ("p", "q"), q[_I], (_alpha(),), roles={"anchor_weight": ALPHA},
-                    title="F0 unanchored self-distillation")
+    return {"name": "unanchored", "title": "F0 unanchored self-distillation", "kind": "meta", "component": "q[i]",
+            "parameters": {"alpha": "0 < alpha <= 1"}, "roles": {"anchor_weight": "alpha"}}
 
 
-def softened_self() -> Operator:
-    """F0 with softening, ``T(q) = S_tau(q)`` (power softening)."""
-    q = sp.IndexedBase("q")
-    return Operator("softened-self", Kind.META, ("p", "q"), q[_I] ** (1 / TAU), (_tau(),), normalize=True,
-                    roles={"temperature": TAU}, title="F0 softened self-distillation")
-
-
-def linear_anchor() -> Operator:
+def linear_anchor_data() -> dict:
     """F1, the linear anchor ``T(q) = alpha p + (1 - alpha) q`` with ``0 < alpha <= 1``."""
-    p, q = sp.IndexedBase("p"), sp.IndexedBase("q")
-    return Operator("linear-anchor", Kind.META, ("p", "q"), ALPHA * p[_I] + (1 - ALPHA) * q[_I], (_alpha(),),
-                    roles={"anchor_weight": ALPHA}, title="F1 linear anchor")
+    return {"name": "linear-anchor", "title": "F1 linear anchor", "kind": "meta",
+            "component": "alpha*p[i] + (1 - alpha)*q[i]", "parameters": {"alpha": "0 < alpha <= 1"},
+            "roles": {"anchor_weight": "alpha"}}
+
+
+def memory_anchor_data(k: int = 2) -> dict:
+    """F3, ``T = alpha p + (1 - alpha) sum_j beta_j q_{t-j}`` with memory ``k`` and ``beta`` in the
+    simplex; inputs: the anchor ``p``, the current student ``q`` and the older students ``q1 .. q{k-1}``."""
+    betas, domains, constraint = _weight_data("beta", k)
+    students = ["q"] + [f"q{j}" for j in range(1, k)]
+    mix = " + ".join(f"{b}*{s}[i]" for b, s in zip(betas, students))
+    return {"name": "memory-anchor", "title": f"F3 memory-{k} anchor", "kind": "meta", "memory": k,
+            "component": f"alpha*p[i] + (1 - alpha)*({mix})", "parameters": {"alpha": "0 < alpha <= 1", **domains},
+            "constraints": constraint, "roles": {"anchor_weight": "alpha"}}
+
+
+def geometric_anchor_data() -> dict:
+    """F4, ``T(q) ∝ p^alpha q^(1 - alpha)`` (normalized), ``0 < alpha < 1``."""
+    return {"name": "geometric-anchor", "title": "F4 geometric anchor", "kind": "meta",
+            "component": "p[i]**alpha * q[i]**(1 - alpha)", "normalize": True,
+            "parameters": {"alpha": "0 < alpha < 1"}, "roles": {"anchor_weight": "alpha"}}
+
+
+def softened_anchor_data() -> dict:
+    """F5, ``T(q) = alpha p + (1 - alpha) S_tau(q)`` with power softening (normalized by a Sum)."""
+    return {"name": "softened-anchor", "title": "F5 softened anchor", "kind": "meta",
+            "component": "alpha*p[i] + (1 - alpha)*q[i]**(1/tau)/Sum(q[j]**(1/tau), (j, 1, n))",
+            "parameters": {"alpha": "0 < alpha <= 1", "tau": "tau > 0"},
+            "roles": {"anchor_weight": "alpha", "temperature": "tau"}}
+
+
+def power_softening_data() -> dict:
+    """Power softening ``S_tau(p)_i ∝ p_i^{1/tau}`` (softmax of logits over tau)."""
+    return {"name": "power-softening", "title": "power softening", "kind": "softening", "component": "p[i]**(1/tau)",
+            "normalize": True, "parameters": {"tau": "tau > 0"}, "roles": {"temperature": "tau", "identity": "1"}}
+
+
+def linear_smoothing_data() -> dict:
+    """Linear smoothing ``S_tau(p) = p / tau + (1 - 1/tau) u``."""
+    return {"name": "linear-smoothing", "title": "linear smoothing", "kind": "softening",
+            "component": "p[i]/tau + (1 - 1/tau)/n", "parameters": {"tau": "tau > 0"},
+            "roles": {"temperature": "tau", "identity": "1"}}
+
+
+def arithmetic_aggregation_data(m: int = 2) -> dict:
+    """Arithmetic aggregation ``A_w(p1..pm) = sum_k w_k p^k``."""
+    ws, domains, constraint = _weight_data("w", m)
+    return {"name": "arithmetic-aggregation", "title": "arithmetic aggregation", "kind": "aggregation", "teachers": m,
+            "component": " + ".join(f"{w}*p{k}[i]" for k, w in enumerate(ws, 1)), "parameters": domains,
+            "constraints": constraint, "roles": {"weights": ws}}
+
+
+def geometric_aggregation_data(m: int = 2) -> dict:
+    """Geometric aggregation ``A_w(p1..pm) ∝ prod_k (p^k)^{w_k}`` (normalized)."""
+    ws, domains, constraint = _weight_data("w", m)
+    return {"name": "geometric-aggregation", "title": "geometric aggregation", "kind": "aggregation", "teachers": m,
+            "component": " * ".join(f"p{k}[i]**{w}" for k, w in enumerate(ws, 1)), "normalize": True,
+            "parameters": domains, "constraints": constraint, "roles": {"weights": ws}}
+
+
+def _from_data(data: Callable[..., dict]) -> Callable[..., Operator]:
+    """The constructor of a family defined as operator-file data: the same parser as ``kdaxioms audit FILE``."""
+    @functools.lru_cache(maxsize=32)  # a pure function of its arguments, returning an immutable model
+    def parsed(structure: tuple[int, ...], named: tuple[tuple[str, int], ...]) -> Operator:
+        from .opfile import operator_from_data  # (opfile reads files; families only needs its parser)
+        return operator_from_data(data(*structure, **dict(named)), "built-in family")
+
+    def build(*structure: int, **named: int) -> Operator:
+        return parsed(structure, tuple(sorted(named.items())))
+    build.__doc__ = data.__doc__
+    return build
+
+
+unanchored = _from_data(unanchored_data)
+linear_anchor = _from_data(linear_anchor_data)
+geometric_anchor = _from_data(geometric_anchor_data)
+softened_anchor = _from_data(softened_anchor_data)
+power_softening = _from_data(power_softening_data)
+linear_smoothing = _from_data(linear_smoothing_data)
+
+
+memory_anchor = _from_data(memory_anchor_data)
+arithmetic_aggregation = _from_data(arithmetic_aggregation_data)
+geometric_aggregation = _from_data(geometric_aggregation_data)
+
+
+def softened_self_data() -> dict:
+    """F0 with softening, ``T(q) = S_tau(q)`` (power softening)."""
+    return {"name": "softened-self", "title": "F0 softened self-distillation", "kind": "meta",
+            "component": "q[i]**(1/tau)", "normalize": True, "parameters": {"tau": "tau > 0"},
+            "roles": {"temperature": "tau"}}
+
+
+softened_self = _from_data(softened_self_data)
 
 
 def multi_teacher_anchor(m: int = 2, aggregation: str = "arithmetic") -> Operator:
@@ -88,35 +175,6 @@ def multi_teacher_anchor(m: int = 2, aggregation: str = "arithmetic") -> Operato
                     title=f"F2 multi-teacher anchor ({aggregation})")
 
 
-def memory_anchor(k: int = 2) -> Operator:
-    """F3, ``T = alpha p + (1 - alpha) sum_j beta_j q_{t-j}`` with memory ``k`` and ``beta`` in the simplex.
-
-    Inputs: the anchor ``p``, the current student ``q`` and the older students ``q1 .. q{k-1}``."""
-    betas, bparams, total = _weights("beta", k)
-    students = ["q"] + [f"q{j}" for j in range(1, k)]
-    p = sp.IndexedBase("p")
-    mix = sp.Add(*(b * sp.IndexedBase(s)[_I] for b, s in zip(betas, students)))
-    return Operator("memory-anchor", Kind.META, ("p", *students), ALPHA * p[_I] + (1 - ALPHA) * mix,
-                    (_alpha(),) + bparams, roles={"anchor_weight": ALPHA}, constraints=(total,),
-                    title=f"F3 memory-{k} anchor")
-
-
-def geometric_anchor() -> Operator:
-    """F4, ``T(q) ∝ p^alpha q^(1 - alpha)`` (normalized), ``0 < alpha < 1``."""
-    p, q = sp.IndexedBase("p"), sp.IndexedBase("q")
-    return Operator("geometric-anchor", Kind.META, ("p", "q"), p[_I] ** ALPHA * q[_I] ** (1 - ALPHA),
-                    (_alpha(open_right=True),), normalize=True, roles={"anchor_weight": ALPHA},
-                    title="F4 geometric anchor")
-
-
-def softened_anchor() -> Operator:
-    """F5, ``T(q) = alpha p + (1 - alpha) S_tau(q)`` with power softening."""
-    p, q = sp.IndexedBase("p"), sp.IndexedBase("q")
-    return Operator("softened-anchor", Kind.META, ("p", "q"), ALPHA * p[_I] + (1 - ALPHA) * _power_softmax(q),
-                    (_alpha(), _tau()), roles={"anchor_weight": ALPHA, "temperature": TAU},
-                    title="F5 softened anchor")
-
-
 def capacity_anchor() -> Operator:
     """F6, the linear anchor followed by the projection ``Pi_Q`` onto ``Q_Phi`` (see PROCESSES)."""
     op = linear_anchor()
@@ -131,20 +189,6 @@ def sampled_anchor() -> Operator:
                     title="F7 finite-sample anchor")
 
 
-def power_softening() -> Operator:
-    """Power softening ``S_tau(p)_i ∝ p_i^{1/tau}`` (softmax of logits over tau)."""
-    p = sp.IndexedBase("p")
-    return Operator("power-softening", Kind.SOFTENING, ("p",), p[_I] ** (1 / TAU), (_tau(),), normalize=True,
-                    roles={"temperature": TAU, "identity": sp.Integer(1)}, title="power softening")
-
-
-def linear_smoothing() -> Operator:
-    """Linear smoothing ``S_tau(p) = p / tau + (1 - 1/tau) u``."""
-    p = sp.IndexedBase("p")
-    return Operator("linear-smoothing", Kind.SOFTENING, ("p",), p[_I] / TAU + (1 - 1 / TAU) / SUPPORT, (_tau(),),
-                    roles={"temperature": TAU, "identity": sp.Integer(1)}, title="linear smoothing")
-
-
 def top_k_renormalization(k: int = 2) -> Operator:
     """Top-k renormalization: keep the entries of ``p`` that have fewer than ``k`` entries strictly
     above them, and renormalize.  Ties at the k-th largest value are all kept (the rule is
@@ -156,24 +200,6 @@ def top_k_renormalization(k: int = 2) -> Operator:
     above = sp.Sum(sp.Heaviside(p[SUM_INDEX] - p[_I], 0), (SUM_INDEX, 1, SUPPORT))
     return Operator("top-k-renormalization", Kind.SOFTENING, ("p",), sp.Piecewise((p[_I], above < k), (0, True)), (),
                     normalize=True, title=f"top-{k} renormalization")
-
-
-def arithmetic_aggregation(m: int = 2) -> Operator:
-    """Arithmetic aggregation ``A_w(p1..pm) = sum_k w_k p^k``."""
-    ws, wparams, total = _weights("w", m)
-    teachers = tuple(f"p{k}" for k in range(1, m + 1))
-    comp = sp.Add(*(w * sp.IndexedBase(t)[_I] for w, t in zip(ws, teachers)))
-    return Operator("arithmetic-aggregation", Kind.AGGREGATION, teachers, comp, wparams,
-                    roles={"weights": ws}, constraints=(total,), title="arithmetic aggregation")
-
-
-def geometric_aggregation(m: int = 2) -> Operator:
-    """Geometric aggregation ``A_w(p1..pm) ∝ prod_k (p^k)^{w_k}`` (normalized)."""
-    ws, wparams, total = _weights("w", m)
-    teachers = tuple(f"p{k}" for k in range(1, m + 1))
-    comp = sp.Mul(*(sp.IndexedBase(t)[_I] ** w for w, t in zip(ws, teachers)))
-    return Operator("geometric-aggregation", Kind.AGGREGATION, teachers, comp, wparams, normalize=True,
-                    roles={"weights": ws}, constraints=(total,), title="geometric aggregation")
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,14 @@ alpha = "0 < alpha <= 1"
 anchor_weight = "alpha"
 ```
 
+Joint constraints among the parameters are linear equations, ``constraints = ["w_1 + w_2 = 1"]``
+(the domain is the parameters' own domains and the constraints; it must not be empty).
+
 Inputs by kind: softening ``p``; aggregation teachers ``p1 .. pm`` (``teachers = m``, default
 2); meta the anchor ``p``, the student ``q`` and older students ``q1 .. q{k-1}``
 (``memory = k``, default 1).  Roles: ``temperature`` (default ``tau``) and ``identity``
 (default 1) for softening, ``weights`` (one expression per teacher) for aggregation,
-``anchor_weight`` for meta.  Every formula goes through :mod:`kdaxioms.symbolic.parse`.
+``anchor_weight`` (and optionally ``temperature``) for meta.  Every formula goes through :mod:`kdaxioms.symbolic.parse`.
 
 An aggregation without weights (``Max(p1[i], p2[i])``, say) writes ``weights = []``: every
 axiom but weight monotonicity (A3, then "not applicable") is audited.  The empty list must be
@@ -49,13 +52,13 @@ from . import limits
 from .domains import Parameter
 from .errors import InputError, KdaxiomsError, excerpt
 from .model import Kind, Operator, real
-from .parse import FUNCTION_NAMES, ParseError, parse_domain, parse_expression
+from .parse import FUNCTION_NAMES, ParseError, parse_constraint, parse_domain, parse_expression
 
-_KEYS = {"name", "kind", "component", "normalize", "parameters", "roles", "teachers", "memory", "title"}
+_KEYS = {"name", "kind", "component", "normalize", "parameters", "constraints", "roles", "teachers", "memory", "title"}
 _ROLES = {
     Kind.SOFTENING: {"temperature", "identity"},
     Kind.AGGREGATION: {"weights"},
-    Kind.META: {"anchor_weight"},
+    Kind.META: {"anchor_weight", "temperature"},
 }
 
 
@@ -142,6 +145,26 @@ def _check_domain(param: Parameter, text: str) -> None:
                          f"bounds such as 0 < {param.name} <= 1") from None
 
 
+#: Most joint constraints in one operator file.
+MAX_CONSTRAINTS = 16
+
+
+def _constraints(data: Mapping[str, Any], names: set[str]) -> tuple[sp.Eq, ...]:
+    """The joint constraints among the parameters: a list of linear equations such as ``w_1 + w_2 = 1``."""
+    listed = data.get("constraints", [])
+    if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed) or len(listed) > MAX_CONSTRAINTS:
+        raise InputError(f"'constraints' must be a list of at most {MAX_CONSTRAINTS} equations, "
+                         "e.g. [\"w_1 + w_2 = 1\"]")
+    out = []
+    for text in listed:
+        equation = parse_constraint(text, names)
+        if equation is sp.false:
+            raise InputError(f"constraint {excerpt(text)} never holds")
+        if equation is not sp.true:
+            out.append(equation)
+    return tuple(out)
+
+
 def _roles(kind: Kind, data: Mapping[str, Any], names: set[str], inputs: set[str]) -> dict[str, Any]:
     table = data.get("roles", {})
     if not isinstance(table, dict):
@@ -161,8 +184,10 @@ def _roles(kind: Kind, data: Mapping[str, Any], names: set[str], inputs: set[str
             raise InputError(f"roles.weights must list {len(inputs)} expressions, one per teacher, e.g. [\"w\", \"1 - w\"], "
                              "or be [] for an aggregation without weights")
         roles["weights"] = tuple(parse_expression(w, names, set()) for w in weights)
-    elif "anchor_weight" in table:
-        roles["anchor_weight"] = parse_expression(str(table["anchor_weight"]), names, set())
+    else:
+        for role in ("anchor_weight", "temperature"):
+            if role in table:
+                roles[role] = parse_expression(str(table[role]), names, set())
     return roles
 
 
@@ -190,9 +215,10 @@ def operator_from_data(data: Mapping[str, Any], source: str = "operator file") -
         for role in roles.values():
             for expr in role if isinstance(role, tuple) else (role,):
                 limits.check_exponent_values(expr, parameters, str(expr))
+        constraints = _constraints(data, names)
         try:
             return Operator(name, kind, inputs, component, parameters, normalize=normalize, roles=roles,
-                            title=str(data.get("title", name)))
+                            title=str(data.get("title", name)), constraints=constraints)
         except KdaxiomsError as err:  # a model the parser let through (a bug's symptom, still one line)
             raise InputError(str(err)) from None
     except InputError as err:

@@ -382,3 +382,26 @@ def parse_domain(text: str, parameter: str, parameters: set[str]) -> sp.Basic:
             raise ParseError(f"domain of {parameter} {excerpt(text)}: {excerpt(rel)} is not linear in the parameters; "
                              f"write bounds such as 0 < {parameter} <= 1 or {parameter} <= 1 - other")
     return domain
+
+
+def parse_constraint(text: str, parameters: set[str]) -> sp.Eq:
+    """A joint constraint among the parameters, ``lhs = rhs`` (e.g. ``w_1 + w_2 = 1``): both sides
+    linear in the parameters (numbers and parameters only), at least one parameter involved."""
+    if not isinstance(text, str) or text.count("=") != 1 or any(op in text for op in ("<", ">", "!")):
+        raise ParseError(f"constraint {excerpt(text)} must be one equation such as w_1 + w_2 = 1")
+    left, right = text.split("=")
+    try:
+        sides = [parse_expression(side, parameters, set()) for side in (left, right)]
+    except ParseError as err:
+        raise ParseError(f"constraint {excerpt(text)}: {err}") from None
+    difference = sides[0] - sides[1]
+    symbols = sorted(difference.free_symbols, key=str)
+    if not symbols or any(s.name not in parameters for s in symbols):
+        raise ParseError(f"constraint {excerpt(text)} involves no parameter; write e.g. w_1 + w_2 = 1")
+    try:
+        degree = sp.Poly(difference, *symbols).total_degree()
+    except sp.PolynomialError:
+        degree = None
+    if degree != 1:
+        raise ParseError(f"constraint {excerpt(text)} is not linear in the parameters; write e.g. w_1 + w_2 = 1")
+    return sp.Eq(sides[0], sides[1])
