@@ -156,9 +156,9 @@ def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], 
 def audit_outcome(op: Operator, name: str, max_n: int, timeout_ms: int, seed: int, deadline: Deadline) -> Outcome:
     """One axiom of ``op`` decided by the audit, as a route outcome of ``kdaxioms check`` (so that
     a built-in family's axiom claim and ``kdaxioms audit`` of the same operator are one
-    computation); the route that decided is named in ``data["route"]``."""
+    computation); the route that decided is named in ``data["decided_by"]``."""
     (r,) = audit_operator(op, [name], max_n=max_n, timeout_ms=timeout_ms, seed=seed, deadline=deadline)
-    data = {"route": f"audit/{r.route}"}
+    data = {"decided_by": f"audit/{r.route}"}
     if r.verdict == DISAGREEMENT:
         return unknown(r.reason, *r.steps, disagreement=True, **data)
     if r.verdict not in (PROVED, REFUTED):

@@ -116,7 +116,7 @@ def _route_results(claim: Claim, settings: Settings) -> tuple[RouteResult, ...]:
             outcome = replace(outcome, reason=deadline.reason(f"{route.name}: {outcome.reason}"))
         seconds = time.perf_counter() - start
         log.debug("%s via %s: %s (%.2f s)", claim.id, route.name, outcome.verdict, seconds)
-        results.append(RouteResult(outcome.data.get("route", route.name), outcome, seconds, route.role))
+        results.append(RouteResult(outcome.data.get("decided_by", route.name), outcome, seconds, route.role))
     return tuple(results)
 
 

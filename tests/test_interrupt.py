@@ -22,6 +22,7 @@ import z3
 from kdaxioms.smt import solve
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "operators"
+HARD = Path(__file__).resolve().parent / "operators" / "hard-coherence.toml"
 SCRIPT = Path(sys.executable).with_name("kdaxioms")
 #: Seconds from SIGINT to exit that the issue allows ("within a second or two"), with slack for
 #: a loaded machine.
@@ -109,7 +110,7 @@ def test_ctrl_c_on_check_stops_and_reaps_every_worker(again):
 def test_ctrl_c_stops_a_running_z3_query_of_audit():
     """`audit` on a query Z3 does not finish (geometric aggregation's temperature coherence) with
     a 120 s timeout: before, Z3 swallowed SIGINT and the run went on; now it stops at once."""
-    argv = _command("audit", str(EXAMPLES / "geometric-aggregation.toml"), "--axiom", "temperature-coherence",
+    argv = _command("audit", str(HARD), "--axiom", "temperature-coherence",
                     "--max-n", "3", "--timeout", "120")
     seconds, out, err, code = _interrupt(argv, lambda pids: len(pids) >= 1, 6.0)
     _assert_one_line(seconds, out, err, code)

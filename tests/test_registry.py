@@ -181,13 +181,13 @@ def _raise(error):
 
 @pytest.mark.parametrize("error", [ModelError("a step failed"), KdaxiomsError("engine limit")])
 def test_a_prover_that_raises_is_unknown_not_proved(error):
-    claim = _routes("C10.power.S5", symbolic=_raise(error))
+    claim = _routes("C10.power.S5", audit=_raise(error))
     r = _run(claim)
     assert r.verdict == Verdict.UNKNOWN and not r.as_expected and exit_status([r]) == 0
 
 
 def test_a_route_that_detects_a_contradiction_makes_a_loud_disagreement():
-    claim = _routes("C10.power.S5", symbolic=_raise(DisagreementError("intervals certify the opposite")))
+    claim = _routes("C10.power.S5", audit=_raise(DisagreementError("intervals certify the opposite")))
     r = _run(claim)
     assert r.verdict == Verdict.DISAGREEMENT and r.contradicts and exit_status([r]) == 1
     assert r.to_json()["disagreement"] is True
@@ -202,29 +202,44 @@ def test_a_cross_check_cannot_prove():
 
 # -- mutations of the engines behind the proofs ----------------------------------------------
 
-def test_power_softening_ranking_that_fails_proves_nothing(monkeypatch):
+def test_power_softening_ranking_that_fails_proves_nothing_for_every_n(monkeypatch):
+    from kdaxioms.symbolic import power_shape
     from kdaxioms.symbolic.derivations import softening
-    monkeypatch.setitem(softening.AXIOM_PROOFS, "S1", lambda: (False, ("mutated",)))
+    monkeypatch.setattr(power_shape, "_ranking", lambda *a: unknown("mutated"))
     r = _run(registry()["C10.power.S1"])
-    symbolic = next(x for x in r.routes if x.route == "symbolic")
-    assert symbolic.verdict == Verdict.UNKNOWN
+    assert r.routes[0].route != "audit/symbolic-power"
     assert r.verdict != Verdict.PROVED or r.combined.scope.sizes != "all-n" or not r.combined.scope.unrestricted
     with pytest.raises(ModelError):
         softening.power_softening_axioms({})
 
 
 def test_power_softening_boundary_that_raises_leaves_s5_unknown(monkeypatch):
-    from kdaxioms.symbolic.derivations import softening
-    monkeypatch.setitem(softening.AXIOM_PROOFS, "S5", _raise(ModelError("limit not computed")))
+    from kdaxioms.symbolic import power_shape
+    monkeypatch.setattr(power_shape, "_boundary", _raise(ModelError("limit not computed")))
     assert _run(registry()["C10.power.S5"]).verdict == Verdict.UNKNOWN
 
 
-def test_z3_that_never_answers_proves_and_refutes_nothing(monkeypatch):
+def test_a_power_shape_that_is_not_recognized_proves_s5_by_nothing_else(monkeypatch):
+    from kdaxioms.symbolic import power_shape
+    monkeypatch.setattr(power_shape, "power_weight", lambda op: None)
+    assert _run(registry()["C10.power.S5"]).verdict == Verdict.UNKNOWN
+
+
+def test_z3_that_never_answers_proves_nothing_and_refutes_only_by_replayed_points(monkeypatch):
     from kdaxioms.smt import decide, solve
     monkeypatch.setattr(decide, "check", lambda *a, **k: solve.Answer(solve.UNKNOWN, reason="mutated"))
-    for claim_id in ("C1.linear-anchor.M1", "C1.unanchored.M3"):
-        r = _run(registry()[claim_id])
-        assert r.verdict == Verdict.UNKNOWN, claim_id
+    assert _run(registry()["C1.linear-anchor.M1"]).verdict == Verdict.UNKNOWN
+    r = _run(registry()["C1.unanchored.M3"])  # sampling needs no solver: its witness is replayed exactly
+    assert r.verdict != Verdict.PROVED
+    if r.verdict == Verdict.REFUTED:
+        assert r.routes[0].route == "audit/sampling" and r.combined.witness is not None
+
+
+def test_sampling_that_finds_nothing_leaves_refutations_to_the_solver(monkeypatch):
+    from kdaxioms.numeric import search
+    monkeypatch.setattr(search, "_replays", lambda ax, point: False)
+    r = _run(registry()["C1.unanchored.M3"])
+    assert r.verdict == Verdict.REFUTED and r.routes[0].route == "audit/smt-coordinate"
 
 
 def test_exact_replay_that_cannot_decide_refutes_nothing(monkeypatch):
@@ -246,8 +261,7 @@ def test_limits_that_cannot_be_told_apart_refute_no_continuity(monkeypatch):
     from kdaxioms.symbolic import discontinuity
     monkeypatch.setattr(discontinuity, "certified_sign", lambda e: None)
     r = _run(registry()["C10.topk.S2"])
-    exact = next(x for x in r.routes if x.route == "exact-limits")
-    assert exact.verdict == Verdict.UNKNOWN and r.verdict != Verdict.REFUTED
+    assert r.routes[0].route != "audit/exact-limits" and r.verdict != Verdict.REFUTED
 
 
 def test_memory_bounds_that_fail_at_one_order_prove_nothing(monkeypatch):

@@ -64,7 +64,9 @@ from ..errors import InputError, ModelError, TranslationError, excerpt
 from ..limits import MAX_EXPONENT, exponent_fits
 from ..families import ALPHA, TAU, linear_smoothing, power_softening, softened_anchor
 from ..model import INDEX, SUM_INDEX, SUPPORT, coordinate_symbol, vector_symbols
+from ..outcome import PROVED
 from ..points import Point
+from ..power_shape import EntropyIdentity, entropy_identity, prove_power_axiom
 from .base import DIGITS, Derivation, DerivationSpec, Input, Value, decimal, in_interval, simplex_vector
 
 #: Largest support size of linear-smoothing-closure (one limit per component).
@@ -632,163 +634,25 @@ def softened_limit(values: Mapping[str, Value]) -> Derivation:
 
 # -- C10: power softening -------------------------------------------------------------------
 
-def _positive_indexed() -> tuple[sp.IndexedBase, dict]:
-    """``p`` as a positive IndexedBase and ``tau`` as a positive symbol (for logs and limits)."""
-    base = sp.IndexedBase("p", positive=True)
-    return base, {sp.IndexedBase("p"): base, TAU: sp.Symbol("tau", positive=True)}
-
-
-def ranking() -> tuple[bool, tuple[str, ...]]:
-    """S1: ``x -> x^{1/tau}`` is strictly increasing on ``x > 0`` and the normaliser is common."""
-    x, tau = sp.Symbol("x", positive=True), sp.Symbol("tau", positive=True)
-    op = power_softening()
-    weight = op.unnormalized_coordinate().xreplace({coordinate_symbol("p"): x, TAU: tau})
-    slope = sp.diff(weight, x)
-    holds = sp.ask(sp.Q.positive(slope)) is True and weight.xreplace({x: 0}) == 0
-    return holds, (rf"S1: $\frac{{d}}{{dx}} {sp.latex(weight)} = {sp.latex(slope)} > 0$ for $x, \tau > 0$ "
-                   rf"(and the weight is $0$ at $x = 0$), so $p_i > p_j$ gives a larger weight, "
-                   r"$p_i = p_j$ the same one; all components share the normaliser: ranking " + _word(holds),)
-
-
-def _normalized(subs: dict) -> sp.Expr:
-    raw = power_softening().component.xreplace(subs)
-    return raw / sp.Sum(raw.xreplace({INDEX: SUM_INDEX}), (SUM_INDEX, 1, SUPPORT))
-
-
-def identity() -> tuple[bool, tuple[str, ...]]:
-    """S4: at ``tau = 1`` the component is ``p_i / sum_j p_j = p_i`` on the simplex."""
-    base, subs = _positive_indexed()
-    at_one = _normalized(subs).xreplace({subs[TAU]: 1})
-    simplified = at_one.xreplace({sp.Sum(base[SUM_INDEX], (SUM_INDEX, 1, SUPPORT)): 1})
-    holds = sp.simplify(simplified - base[INDEX]) == 0
-    return holds, (rf"S4: at $\tau = 1$, $S_1(p)_i = {sp.latex(at_one)} = {sp.latex(simplified)}$ since "
-                   r"$\sum_j p_j = 1$: identity " + _word(holds),)
-
-
-def boundary() -> tuple[bool, tuple[str, ...]]:
-    """S5: ``p_i^{1/tau} -> 1`` (``p_i > 0``) and ``0^{1/tau} = 0`` as ``tau -> oo``; with
-    ``r = p_i / max p < 1``, ``r^{1/tau} -> 0`` as ``tau -> 0+``."""
-    x, tau, k = sp.Symbol("x", positive=True), sp.Symbol("tau", positive=True), sp.Symbol("k", positive=True)
-    weight = power_softening().unnormalized_coordinate().xreplace({coordinate_symbol("p"): x, TAU: tau})
-    at_inf = sp.limit(weight, tau, sp.oo)
-    at_zero_mass = weight.xreplace({x: 0})
-    m = sp.Symbol("m", positive=True)
-    rescaled = sp.expand_power_base(weight.xreplace({x: x / m}), force=True)
-    common = sp.simplify(rescaled / weight)
-    r = 1 / (1 + k)
-    below = sp.limit(weight.xreplace({x: r}), tau, 0, "+")
-    tie = sp.limit(weight.xreplace({x: 1}), tau, 0, "+")
-    holds = at_inf == 1 and at_zero_mass == 0 and below == 0 and tie == 1 and not common.has(x)
-    return holds, (
-        rf"S5 ($\tau\to\infty$): $\lim {sp.latex(weight)} = {sp.latex(at_inf)}$ for $x > 0$ and the weight of a zero "
-        rf"coordinate is ${sp.latex(at_zero_mass)}$, so $S_\tau(p) \to$ uniform on $\mathrm{{supp}}(p)$",
-        rf"S5 ($\tau\to 0^+$): dividing every weight by $m^{{1/\tau}}$, $m = \max_j p_j$, changes nothing "
-        rf"(the factor ${sp.latex(common)}$ is common); with $r = p_i/m = 1/(1+k) < 1$, "
-        rf"$\lim_{{\tau\to 0^+}} r^{{1/\tau}} = {sp.latex(below)}$ and $1^{{1/\tau}} \to {sp.latex(tie)}$, so "
-        r"$S_\tau(p) \to$ uniform on $\arg\max p$: boundary " + _word(holds),
-    )
-
-
-def _word(holds: bool) -> str:
-    return "holds" if holds else "NOT established"
-
-
-@dataclass(frozen=True)
-class EntropyIdentity:
-    """``dH(S_tau(p))/d(1/tau)`` as a function of the moments ``M_k = sum_j p_j^beta (log p_j)^k``."""
-
-    derivative: sp.Expr
-    base: sp.IndexedBase
-    moments: tuple[sp.Symbol, sp.Symbol, sp.Symbol]
-    sums: tuple[sp.Expr, sp.Expr, sp.Expr]
-    beta: sp.Symbol
-    steps: tuple[str, ...]
-
-
-def entropy_identity() -> EntropyIdentity:
-    """For every ``n``: ``H = -sum_i S_i log S_i``; the derivative of one summand in
-    ``beta = 1/tau`` is linear in ``p_i^beta (log p_i)^k`` with coefficients free of ``i``, so the
-    sum over ``i`` is a combination of the moments ``M_0, M_1, M_2``."""
-    base, subs = _positive_indexed()
-    beta = sp.Symbol("beta", positive=True)
-    subs[TAU] = 1 / beta
-    raw = power_softening().component.xreplace(subs)
-    moments = (sp.Symbol("M_0", positive=True), sp.Symbol("M_1", real=True), sp.Symbol("M_2", nonnegative=True))
-    sums = tuple(sp.Sum(raw.xreplace({INDEX: SUM_INDEX}) * sp.log(base[SUM_INDEX]) ** k, (SUM_INDEX, 1, SUPPORT))
-                 for k in range(3))
-    share = raw / sums[0]
-    term = sp.diff(-share * sp.log(share), beta).xreplace(dict(zip(sums[:2], moments[:2])))
-    term = sp.expand(sp.expand_log(term, force=True))
-    u, ell = sp.Symbol("U"), sp.Symbol("L")
-    poly = sp.Poly(term.xreplace({raw: u, sp.log(base[INDEX]): ell}), u, ell)
-    if any(du != 1 for du, _ in poly.monoms()):
-        raise ModelError(f"the entropy derivative is not linear in p_i^beta: {term}")
-    derivative = sp.simplify(sum(c * moments[k] for (_, k), c in poly.terms()))
-    variance = moments[2] / moments[0] - (moments[1] / moments[0]) ** 2
-    holds = sp.simplify(derivative + beta * variance) == 0
-    if not holds:
-        raise ModelError(f"dH/dbeta = {derivative} is not -beta Var")
-    steps = (rf"S3: with $\beta = 1/\tau$, $S_i = {sp.latex(share)}$ and $H = -\sum_i S_i \log S_i$; "
-             rf"$\frac{{d}}{{d\beta}}(-S_i \log S_i) = {sp.latex(term)}$ with $M_k = \sum_j p_j^\beta (\log p_j)^k$",
-             rf"summing over $i$ (linear in $p_i^\beta (\log p_i)^k$): $\frac{{dH}}{{d\beta}} = {sp.latex(derivative)} "
-             rf"= -\beta\,\mathrm{{Var}}_{{S_\tau(p)}}(\log p)$ for every $n$",)
-    return EntropyIdentity(derivative, base, moments, sums, beta, steps)
-
-
-def _vector_entropy(n: int, p: Sequence[sp.Expr], beta: sp.Symbol) -> tuple[sp.Expr, sp.Expr]:
-    """``dH/dbeta`` and ``-beta Var(log p)`` from the model's ``n`` components at ``p``."""
-    op = power_softening()
-    subs = dict(zip(vector_symbols("p", n), p)) | {TAU: 1 / beta}
-    shares = [c.xreplace(subs) for c in op.vector(n)]
-    derivative = sp.diff(-sp.Add(*(s * sp.log(s) for s in shares)), beta)
-    logs = [sp.log(x) for x in p]
-    mean = sp.Add(*(s * l for s, l in zip(shares, logs)))
-    variance = sp.Add(*(s * (l - mean) ** 2 for s, l in zip(shares, logs)))
-    return derivative, -beta * variance
-
-
-def vector_entropy_checks(sizes: Sequence[int] = (2, 3)) -> tuple[bool, tuple[str, ...]]:
-    """The identity at ``n = 2, 3`` on generic positive ``p`` from the model's vector form."""
-    beta, steps, holds = sp.Symbol("beta", positive=True), (), True
-    for n in sizes:
-        p = tuple(sp.Symbol(f"p_{k}", positive=True) for k in range(1, n + 1))
-        derivative, target = _vector_entropy(n, p, beta)
-        zero = sp.simplify(sp.expand_log(derivative - target, force=True)) == 0
-        holds = holds and zero
-        outcome = "$0$" if zero else r"$\ne 0$"
-        steps += (rf"$n = {n}$, generic $p$: $\frac{{dH}}{{d\beta}} + \beta\,\mathrm{{Var}}(\log p)$ simplifies to "
-                  + outcome,)
-    return holds, steps
-
-
-def entropy_monotone() -> tuple[bool, tuple[str, ...]]:
-    """S3: ``dH/dbeta = -beta Var(log p)`` for every ``n`` (it raises when the identity fails),
-    checked again on the model's vector form at ``n = 2, 3``; a variance is non-negative."""
-    ident = entropy_identity()
-    checked, vector_steps = vector_entropy_checks()
-    return checked, ident.steps + vector_steps + (
-        r"a variance is $\ge 0$ and $\beta > 0$, so $dH/d\beta \le 0$: $H$ is non-increasing in $1/\tau$, i.e. "
-        r"$dH/d\tau = -\tau^{-2}\, dH/d\beta \ge 0$, non-decreasing in $\tau$",)
-
-
-#: The proof of each softening axiom of power softening: ``() -> (holds, steps)``.
-AXIOM_PROOFS = {"S1": ranking, "S3": entropy_monotone, "S4": identity, "S5": boundary}
+#: The softening axioms of power softening proved here for every n, through the power-shape
+#: route that the audit runs on any operator of that shape.
+AXIOM_NAMES = {"S1": "ranking", "S3": "entropy-monotone", "S4": "identity", "S5": "boundary"}
 
 
 def prove_softening_axiom(code: str) -> tuple[str, ...]:
     """The computed proof of one of S1, S3, S4, S5 for power softening (every ``n``): its steps
     when every step established what it claims; a :class:`ModelError` otherwise."""
-    holds, steps = AXIOM_PROOFS[code]()
-    if holds is not True:
-        raise ModelError(f"{code} of power softening is not established: " + "; ".join(steps))
-    return steps
+    out = prove_power_axiom(power_softening(), AXIOM_NAMES[code])
+    if out.verdict != PROVED:
+        raise ModelError(f"{code} of power softening is not established: {out.reason}")
+    return out.steps
 
 
 def power_softening_axioms(values: Mapping[str, Value]) -> Derivation:
     """Symbolic proofs of S1, S3, S4, S5 for power softening (every ``n``); raises when any fails."""
-    steps = tuple(step for code in AXIOM_PROOFS for step in prove_softening_axiom(code))
+    steps = tuple(step for code in AXIOM_NAMES for step in prove_softening_axiom(code))
     return Derivation("power-softening-axioms", _identity_expression(entropy_identity(), {}), values, steps,
-                      extra={"axioms": {code: "proved (all n)" for code in AXIOM_PROOFS}})
+                      extra={"axioms": {code: "proved (all n)" for code in AXIOM_NAMES}})
 
 
 def _identity_expression(ident: EntropyIdentity, subs: Mapping[sp.Symbol, sp.Expr]) -> sp.Eq:
@@ -802,6 +666,18 @@ def _moments_at(ident: EntropyIdentity, p: Sequence[sp.Rational]) -> sp.Expr:
     beta = ident.beta
     at = {m: sp.Add(*(x ** beta * sp.log(x) ** k for x in p)) for k, m in enumerate(ident.moments)}
     return ident.derivative.xreplace(at).xreplace({beta: 1 / TAU})
+
+
+def _vector_entropy(n: int, p: Sequence[sp.Expr], beta: sp.Symbol) -> tuple[sp.Expr, sp.Expr]:
+    """``dH/dbeta`` and ``-beta Var(log p)`` from the model's ``n`` components at ``p``."""
+    op = power_softening()
+    subs = dict(zip(vector_symbols("p", n), p)) | {TAU: 1 / beta}
+    shares = [c.xreplace(subs) for c in op.vector(n)]
+    derivative = sp.diff(-sp.Add(*(s * sp.log(s) for s in shares)), beta)
+    logs = [sp.log(x) for x in p]
+    mean = sp.Add(*(s * l for s, l in zip(shares, logs)))
+    variance = sp.Add(*(s * (l - mean) ** 2 for s, l in zip(shares, logs)))
+    return derivative, -beta * variance
 
 
 def _direct_check(p: Sequence[sp.Rational], tau: sp.Rational, value: sp.Expr) -> str:
