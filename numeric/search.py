@@ -135,7 +135,9 @@ class _Space:
         domains = {p.symbol: p.interval() for p in op.parameters}
         for symbol, condition in AUXILIARY_DOMAINS.items():
             domains[symbol] = condition.as_set()
-        self.parameters = sorted(formula.free_symbols - coordinates, key=str)
+        # every parameter is drawn (a witness names them all), also one the formula does not use
+        # that a constraint ties to one it does
+        self.parameters = sorted((formula.free_symbols - coordinates) | set(op.parameter_symbols), key=str)
         missing = [s.name for s in self.parameters if s not in domains]
         if missing:
             raise ModelError(f"no domain to draw {missing} from")

@@ -1,28 +1,33 @@
-"""The audit (``kdaxioms audit`` and ``kdaxioms report --operator``): SMT, then the routes that
-decide what SMT leaves ``unknown``.
+"""The one engine: every axiom of every operator -- a user's file or a built-in family -- is
+decided here, by the routes its formula's shape admits (never by its name).
 
-:func:`kdaxioms.smt.audit.audit_file` decides the polynomial axioms, and proves M4 in KL by a
-per-coordinate lemma (Jensen's inequality).  For every axiom it leaves ``unknown``:
+``kdaxioms audit FILE``, ``kdaxioms report --operator`` and the axiom claims of ``kdaxioms check``
+(C1 per family, C10, C11: :func:`audit_outcome`) all call :func:`audit_operator`.  Per axiom,
+cheapest first, each route tried when the axiom and the shape fit it:
 
-* A3 and S3 first go to the symbolic derivative route (:mod:`kdaxioms.symbolic.monotone`), which
-  proves but never refutes;
-* continuity (S2, A4) goes to the exact one-sided limits (:mod:`kdaxioms.symbolic.discontinuity`),
-  which refute but never prove;
-* an axiom with logarithms and a whole-vector formula (A3 and M4 in KL, S3) then goes, for each
-  support size in ``sizes``, to the seeded search with an interval certificate
-  (:func:`kdaxioms.numeric.refute.refute`; a certified point is ``refuted`` with an exact
-  witness), and at the smallest size to the interval branch and bound
-  (:func:`kdaxioms.numeric.prove.prove`; a complete cover is ``proved`` with scope ``n=K; <box>``);
-* any other axiom (a Z3 timeout) goes to the seeded float search with exact replay
-  (:func:`kdaxioms.numeric.search.search_violation`), which can only refute.
+1. **sampling** -- seeded random points, interior and on faces, replayed exactly
+   (:func:`_sampled`): most planted bugs fail almost everywhere and are refuted in a fraction of
+   a second;
+2. **definedness** -- closure refuted at an exact point where the operator is undefined;
+3. **proofs for every n** -- the power shape ``g(x) = c x^e`` for S1, S3, S4, S5
+   (:mod:`kdaxioms.symbolic.power_shape`), the per-coordinate ratio for A5
+   (:mod:`kdaxioms.symbolic.coherence`), the derivative along a weight raise or the temperature
+   for A3 and S3 (:mod:`kdaxioms.symbolic.monotone`; certificates up to
+   :data:`DERIVATIVE_MAX_N`); a proof for some sizes only is kept while SMT tries to reach further;
+4. **SMT** (:func:`kdaxioms.smt.audit.audit_one`) -- per coordinate (every n, with Jensen for
+   convex per-coordinate divergences), then whole vectors for ``n = 2..max_n`` on the exponent grid;
+5. for what SMT leaves ``unknown``: exact one-sided limits on switch sets (continuity), the
+   certified interval routes for logarithmic axioms (:func:`log_route`), the seeded float search
+   with exact replay for the others.
 
-Every search does a fixed number of rounds, so the same seed gives the same result.  Otherwise
-the axiom stays ``unknown`` with the reason of each route.
+A typed-out normalization ``N_i / sum_j N_j`` is recognized first
+(:func:`kdaxioms.symbolic.shapes.normalized`), so that it gets the routes of ``normalize = true``.
+Definedness is an obligation of every verdict (:func:`_where_defined`).  Every search does a
+fixed number of rounds, so the same seed gives the same verdicts and witnesses.
 
 With a budget (``budget_s``), one :class:`~kdaxioms.symbolic.budget.Deadline` per axiom bounds
-all of this: the SMT queries, grid points and sizes, then each later route, search round and
-interval cover; a route that no longer fits is not started, and the axiom is ``unknown`` with
-the budget named (what was decided before it is kept).
+all of this: a route that no longer fits is not started, and the axiom is ``unknown`` with the
+budget named (what was decided before it is kept).
 """
 
 from __future__ import annotations
@@ -194,7 +199,7 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
                     premises[interior] = found
                 return found
             return premises[interior]
-        r = _first(op, name, definedness, axiom_deadline, seed) if name not in CONTRACTIONS else None
+        r = _first(op, name, definedness, axiom_deadline, seed, max_n) if name not in CONTRACTIONS else None
         if r is None or (r.verdict == PROVED and r.scope != "all-n"):
             early, r = r, audit_one(op, name, factor, max_n, timeout_ms, emit_dir, axiom_deadline)
             if r.verdict == UNKNOWN and r.code != "C" and early is None:
@@ -215,7 +220,7 @@ CLOSURE = "closure"
 MONOTONE = {name for kind in AXIOMS.values() for name, spec in kind.items() if spec.code in ("A3", "S3")}
 
 
-def _first(op: Operator, name: str, definedness, deadline: Deadline, seed: int) -> AuditResult | None:
+def _first(op: Operator, name: str, definedness, deadline: Deadline, seed: int, max_n: int) -> AuditResult | None:
     """The cheap decisive routes before SMT spends the budget, each tried when the axiom and the
     operator's shape fit it (never by the operator's name):
 
@@ -242,7 +247,7 @@ def _first(op: Operator, name: str, definedness, deadline: Deadline, seed: int) 
         if deadline.expired:
             break
         start = time.perf_counter()
-        out = prove(ax, deadline)
+        out = prove(ax, deadline, max_n)
         if out is not None and out.verdict == PROVED:
             found = AuditResult(name, ax.spec.code, PROVED, out.scope, route, time.perf_counter() - start,
                                 steps=out.steps, conditions=out.conditions)
@@ -252,16 +257,25 @@ def _first(op: Operator, name: str, definedness, deadline: Deadline, seed: int) 
     return bounded
 
 
-def _power(ax: Axiom, deadline: Deadline) -> Outcome | None:
+def _power(ax: Axiom, deadline: Deadline, max_n: int) -> Outcome | None:
     return prove_power_axiom(ax.operator, ax.spec.name) if ax.spec.name in POWER_AXIOMS else None
 
 
-def _coherent(ax: Axiom, deadline: Deadline) -> Outcome | None:
+def _coherent(ax: Axiom, deadline: Deadline, max_n: int) -> Outcome | None:
     return prove_coherence(ax.operator) if ax.spec.name == COHERENCE else None
 
 
-def _derivative(ax: Axiom, deadline: Deadline) -> Outcome | None:
-    return prove_by_derivative(ax, deadline=deadline) if ax.spec.name in MONOTONE else None
+def _derivative(ax: Axiom, deadline: Deadline, max_n: int) -> Outcome | None:
+    """A3 or S3 by the derivative along the parameter path: for every n (TV), or with exactly
+    checked certificates for each n up to ``max_n`` and at most :data:`DERIVATIVE_MAX_N`."""
+    if ax.spec.name not in MONOTONE:
+        return None
+    return prove_by_derivative(ax, tuple(range(2, max(2, min(DERIVATIVE_MAX_N, max_n)) + 1)), deadline)
+
+
+#: Largest support size of the derivative route's certificates (the exact check grows quickly
+#: with n: about 8 s per teacher at n = 4 for geometric aggregation).
+DERIVATIVE_MAX_N = 3
 
 
 #: The routes that prove an axiom for every n, in the order tried (cheapest first).

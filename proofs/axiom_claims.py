@@ -1,51 +1,38 @@
-"""Claims about axioms of whole operator classes: C1 for F2, C6's failed global attraction,
-C10 (softening) and C11 (aggregation).
+"""The claims about axioms: audits of the families' operators, and the few claims that are not.
 
-Routes, cheapest first: the per-coordinate and whole-vector SMT routes of :mod:`kdaxioms.smt.audit`,
-symbolic proofs (derivations, A5 per coordinate, F2 by reduction to F1), and the seeded search of
-:mod:`kdaxioms.numeric.search`, which refutes with an exactly replayed witness or says nothing.
-Whole-vector SMT is skipped where Z3 is known to time out on every size (roots of geometric
-aggregation beyond n = 2): the claim says so in its notes instead of spending the time.
+:func:`audited` makes the claim that a family's operator satisfies (or violates) an axiom a
+route of the one engine, :func:`kdaxioms.proofs.audit.audit_outcome` -- the same computation as
+``kdaxioms audit`` of the family's example file.  The claims built here otherwise
+(:data:`BUILDERS`) are not single axioms of one operator: linear smoothing's missing limit (a
+derivation), geometric aggregation's closure where it is defined, F2's M1-M6 by reduction to F1
+and the aggregation's A1, A2, and F4's boundary fixed point against global attraction (C6).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from typing import Callable
 
 import numpy as np
 import sympy as sp
 
-from kdaxioms.numeric.search import search_violation
 from kdaxioms.smt.audit import coordinate_route, vector_route
-from kdaxioms.smt.definedness import decide_definedness
 from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.certify import certified_sign
-from kdaxioms.symbolic.coherence import prove_coherence
 from kdaxioms.symbolic.derivations import derivation
-from kdaxioms.symbolic.derivations.softening import prove_softening_axiom
-from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.model import INDEX, Kind, Operator
-from kdaxioms.symbolic.monotone import prove_by_derivative
 from kdaxioms.symbolic.outcome import AGREES, DISAGREES, PROVED, REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
-from .audit import audit_outcome, log_route
+from .audit import audit_outcome
 from .claim_model import CROSS_CHECK, FAILS, HOLDS, OPEN, PROVER, Claim, Route, defined
 from .latex import escape
 from .settings import Settings
 
 Run = Callable[[Settings], Outcome]
-
-
-def _search(op: Operator, name: str, sizes=(2, 3), rounds: int = 20) -> Route:
-    """The seeded search: a fixed number of rounds (the time budget is only a safety cap), so the
-    same seed reports the same outcome on any machine."""
-    ax = axiom(name, op)
-    return Route("search", PROVER, lambda s: search_violation(ax, sizes, seed=s.seed, rounds=rounds,
-                                                                     budget_s=s.deadline.cap_seconds(120.0)))
 
 
 def _coordinate(op: Operator, name: str, route: str = "smt-coordinate") -> Route:
@@ -72,18 +59,6 @@ def _derived(name: str, inputs: dict | None = None) -> Route:
     return Route("symbolic", PROVER, run)
 
 
-def _softening_proof(code: str) -> Route:
-    """The symbolic proof of one softening axiom of power softening (every ``n``, every τ > 0):
-    proved only when each of its steps established what it states; ``unknown`` otherwise."""
-    def run(_settings: Settings) -> Outcome:
-        try:
-            steps = prove_softening_axiom(code)
-        except KdaxiomsError as err:
-            return unknown(f"symbolic proof of {code} failed: {err}")
-        return Outcome(PROVED, "all-n", steps)
-    return Route("symbolic", PROVER, run)
-
-
 def audited(claim_id: str, op: Operator, name: str, expected: str, note: str = "",
             cross_checks: tuple[Route, ...] = ()) -> Claim:
     """The claim that ``op`` satisfies (or violates) axiom ``name``, decided by the audit itself
@@ -93,7 +68,8 @@ def audited(claim_id: str, op: Operator, name: str, expected: str, note: str = "
     def run(settings: Settings) -> Outcome:
         return audit_outcome(op, name, settings.max_n, settings.timeout_ms, settings.seed, settings.deadline)
     route = Route("audit", PROVER, run)
-    return _claim(claim_id, op, name, expected, (route, *cross_checks), note, restrict=False)
+    return dataclasses.replace(_claim(claim_id, op, name, expected, (route, *cross_checks), note, restrict=False),
+                               axiom=name)
 
 
 def _claim(claim_id: str, op: Operator, name: str, expected: str, routes: tuple[Route, ...], note: str = "",
@@ -114,21 +90,11 @@ def _symbol(op: Operator) -> str:
 
 # -- C10: softening ----------------------------------------------------------------------------
 
-def softening_claims() -> list[Claim]:
-    """Power softening satisfies closure and S1-S5; linear smoothing leaves the simplex for tau < 1;
-    top-k renormalization is discontinuous at ties (each an audit of the family's operator)."""
-    power, smooth, topk = family("power-softening"), family("linear-smoothing"), family("top-k-renormalization")
-    claims = [audited(claim_id, power, name, HOLDS) for claim_id, name in (
-        ("C10.power.closure", "closure"), ("C10.power.S1", "ranking"), ("C10.power.S2", "continuity"),
-        ("C10.power.S3", "entropy-monotone"), ("C10.power.S4", "identity"), ("C10.power.S5", "boundary"))]
-    claims.append(audited("C10.smoothing.closure", smooth, "closure", FAILS))
-    claims.append(audited("C10.topk.S2", topk, "continuity", FAILS, note="at ties",
-                          cross_checks=(Route("exact-sequence", CROSS_CHECK, lambda s: _jump_sequence(topk)),)))
-    limit = _derived("linear-smoothing-closure")
-    claims.append(Claim("C10.smoothing.no-limit", "linear smoothing has no τ -> 0+ limit (and leaves Δn for τ < 1)",
-                        r"\lim_{\tau\to 0^+} S_\tau(p) \text{ does not exist}", HOLDS, smooth.name, (limit,),
-                        lambda: ((smooth.title, rf"S_\tau(p)_i = {smooth.latex()}"),)))
-    return claims
+def _no_limit(claim_id: str) -> Claim:
+    smooth = family("linear-smoothing")
+    return Claim(claim_id, "linear smoothing has no τ -> 0+ limit (and leaves Δn for τ < 1)",
+                 r"\lim_{\tau\to 0^+} S_\tau(p) \text{ does not exist}", HOLDS, smooth.name,
+                 (_derived("linear-smoothing-closure"),), lambda: ((smooth.title, rf"S_\tau(p)_i = {smooth.latex()}"),))
 
 
 #: THEORY C10's tie for top-2 at n = 3, and the direction that breaks it.
@@ -158,71 +124,12 @@ def _jump_sequence(op: Operator) -> Outcome:
 
 # -- C11: aggregation --------------------------------------------------------------------------
 
-def _intervals(op: Operator, name: str) -> Route:
-    """Logarithmic axioms at n = 2: certified search, then an interval cover (proofs/audit.py),
-    with a small cell budget in the check (the audit command spends more)."""
-    def run(settings: Settings) -> Outcome:
-        r = log_route(axiom(name, op), settings.seed, (2,), rounds=20, cells=300)
-        if r.verdict in (REFUTED, PROVED):  # the covered box stays in the scope's parameters
-            return Outcome(r.verdict, r.scope, r.steps, r.witness, parameters=r.parameters, conditions=r.conditions)
-        return unknown(r.reason, *r.steps)
-    return Route("intervals", PROVER, run)
-
-
-def _derivative(op: Operator, name: str) -> Route:
-    """A3 or S3 by a derivative along the parameter path (symbolic/monotone.py): exactly checked
-    non-negativity certificates (KL, L2, S3) or the recognised direction of the raise (TV)."""
-    ax = axiom(name, op)
-    return Route("symbolic-derivative", PROVER, lambda s: prove_by_derivative(ax))
-
-
-def _coherence(op: Operator) -> Route:
-    return Route("symbolic", PROVER, lambda s: prove_coherence(op))
-
-
-def aggregation_claims() -> list[Claim]:
-    """A1, A2, A4, A6 for both aggregations; A5 holds for geometric and fails for arithmetic;
-    A3 in L2² holds for arithmetic and fails for geometric; A3 in TV decided per operator.  Each
-    is an audit of the family's operator, except geometric aggregation's A1 where it is defined
-    (its A1 on the whole domain, the audit's closure, fails where it is undefined)."""
-    ar, geo = family("arithmetic-aggregation"), family("geometric-aggregation")
-    return [
-        audited("C11.arithmetic.A1", ar, "closure", HOLDS),
-        audited("C11.arithmetic.A2", ar, "positivity", HOLDS),
-        audited("C11.arithmetic.A4", ar, "continuity", HOLDS),
-        audited("C11.arithmetic.A6", ar, "unanimity", HOLDS),
-        _claim("C11.geometric.A1", geo, "closure", HOLDS, (_coordinate(geo, "closure"), _vector(geo, "closure", 2)),
-               note="where it is defined"),
-        audited("C11.geometric.A2", geo, "positivity", HOLDS),
-        audited("C11.geometric.A4", geo, "continuity", HOLDS),
-        audited("C11.geometric.A6", geo, "unanimity", HOLDS),
-        audited("C11.geometric.A1-everywhere", geo, "closure", FAILS,
-                note="FALSE: 0/0 when the teachers share no support point, 0^0 for a zero weight on a zero entry"),
-        audited("C11.arithmetic.A5", ar, "temperature-coherence", FAILS),
-        audited("C11.geometric.A5", geo, "temperature-coherence", HOLDS),
-        audited("C11.arithmetic.A3-l2", ar, "weight-monotone-l2", HOLDS),
-        audited("C11.geometric.A3-l2", geo, "weight-monotone-l2", FAILS),
-        audited("C11.arithmetic.A3-tv", ar, "weight-monotone-tv", HOLDS),
-        audited("C11.arithmetic.A3-kl", ar, "weight-monotone-kl", HOLDS),
-        audited("C11.arithmetic.A3-kl-reverse", ar, "weight-monotone-kl-reverse", HOLDS),
-        audited("C11.geometric.A3-kl", geo, "weight-monotone-kl", HOLDS),
-        audited("C11.geometric.A3-kl-reverse", geo, "weight-monotone-kl-reverse", HOLDS),
-        audited("C11.geometric.A3-tv", geo, "weight-monotone-tv", OPEN,
-                note="open in the theory, decided here: the raise is an exponential tilt toward the teacher, "
-                     "along which TV cannot increase"),
-    ]
-
-
-def _undefined(op: Operator, settings: Settings) -> Outcome:
-    """Closure refuted where the operator is undefined: an exact input point at which one of its
-    operations is not defined (:mod:`kdaxioms.smt.definedness`)."""
-    d = decide_definedness(op, min(3, settings.max_n), settings.timeout_ms)
-    if d.verdict == REFUTED:
-        return Outcome(REFUTED, d.scope, d.steps + ("the operator is undefined at the witness, so its output is not "
-                                                    "a distribution there",), d.witness)
-    if d.verdict == PROVED:
-        return unknown(f"defined for {d.scope}: no undefined point to refute closure with", *d.steps)
-    return unknown(d.reason, *d.steps)
+def _closure_where_defined(claim_id: str) -> Claim:
+    """Geometric aggregation's A1 where it is defined (its A1 on the whole domain, the audit's
+    closure, fails where it is undefined): per coordinate, then whole vectors at n = 2."""
+    geo = family("geometric-aggregation")
+    return _claim(claim_id, geo, "closure", HOLDS, (_coordinate(geo, "closure"), _vector(geo, "closure", 2)),
+                  note="where it is defined")
 
 
 # -- C1 for F2: reduction to F1 ----------------------------------------------------------------
@@ -261,15 +168,14 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
     return run
 
 
-def multi_teacher_claims() -> list[Claim]:
-    claims = []
-    for name, agg in (("multi-teacher-anchor", "arithmetic-aggregation"), ("multi-teacher-geometric-anchor", "geometric-aggregation")):
+def _multi_teacher(name: str, agg: str) -> Callable[[str], Claim]:
+    def claim(claim_id: str) -> Claim:
         f2, aggregation = family(name), family(agg)
-        claims.append(Claim(f"C1.{name}.M1-M6", f"{f2.title} satisfies M1-M6 (by reduction to F1 and A1, A2 of {agg})",
-                            r"T(q) = \alpha A_w(p^1..p^m) + (1-\alpha) q \text{ satisfies M1--M6}", HOLDS, name,
-                            defined(f2, (Route("reduction", PROVER, _reduction(f2, aggregation)),)),
-                            lambda f2=f2: ((f2.title, rf"T(q)_i = {f2.latex()}"),)))
-    return claims
+        return Claim(claim_id, f"{f2.title} satisfies M1-M6 (by reduction to F1 and A1, A2 of {agg})",
+                     r"T(q) = \alpha A_w(p^1..p^m) + (1-\alpha) q \text{ satisfies M1--M6}", HOLDS, name,
+                     defined(f2, (Route("reduction", PROVER, _reduction(f2, aggregation)),)),
+                     lambda: ((f2.title, rf"T(q)_i = {f2.latex()}"),))
+    return claim
 
 
 # -- C6: no global attraction for the geometric anchor -----------------------------------------
@@ -300,22 +206,22 @@ def _second_fixed_point(settings: Settings) -> Outcome:
     return unknown("no boundary fixed point found among the seeded anchors")
 
 
-def attraction_claims() -> list[Claim]:
-    return [Claim("C6.global-attraction", "geometric anchor: q_t -> p for every start q_0 in Δn (FALSE at boundary starts)",
-                  r"q_t \to p \quad \forall q_0 \in \Delta_n", FAILS, "geometric-anchor",
-                  (Route("exact", PROVER, _second_fixed_point),),
-                  lambda: (("F4", rf"T(q)_i = {family('geometric-anchor').latex()}"),))]
+def _attraction(claim_id: str) -> Claim:
+    return Claim(claim_id, "geometric anchor: q_t -> p for every start q_0 in Δn (FALSE at boundary starts)",
+                 r"q_t \to p \quad \forall q_0 \in \Delta_n", FAILS, "geometric-anchor",
+                 (Route("exact", PROVER, _second_fixed_point),),
+                 lambda: (("F4", rf"T(q)_i = {family('geometric-anchor').latex()}"),))
 
 
-def kl_remainder_claims() -> list[Claim]:
-    """C1, M4 measured in KL for F1 and F3 (k = 2), by the audit: per coordinate, Jensen's
-    inequality for the convex term ``x log(x/y)`` (every n)."""
-    name = "remainder-nonexpansive-kl"
-    return [audited("C1.linear-anchor.M4-kl", family("linear-anchor"), name, HOLDS),
-            audited("C1.memory-anchor.M4-kl", family("memory-anchor", k=2), name, HOLDS)]
-
-
-def axiom_claims() -> list[Claim]:
-    """Every claim of this module, in report order."""
-    return (kl_remainder_claims() + multi_teacher_claims() + attraction_claims() + softening_claims()
-            + aggregation_claims())
+#: The claims of this module that are not audits, by builder key: claim id -> claim (the ids are
+#: in :mod:`.catalogue`; the audits of the families' axioms are built there with :func:`audited`).
+BUILDERS: dict[str, Callable[[str], Claim]] = {
+    "smoothing-no-limit": _no_limit,
+    "topk-continuity": lambda cid: audited(cid, family("top-k-renormalization"), "continuity", FAILS, note="at ties",
+                                           cross_checks=(Route("exact-sequence", CROSS_CHECK, lambda s: _jump_sequence(
+                                               family("top-k-renormalization"))),)),
+    "geometric-closure-where-defined": _closure_where_defined,
+    "reduction-arithmetic": _multi_teacher("multi-teacher-anchor", "arithmetic-aggregation"),
+    "reduction-geometric": _multi_teacher("multi-teacher-geometric-anchor", "geometric-aggregation"),
+    "second-fixed-point": _attraction,
+}

@@ -48,6 +48,9 @@ class Claim:
     family: str
     routes: tuple[Route, ...]
     forms: Callable[[], tuple[tuple[str, str], ...]] = field(default=lambda: ())
+    #: The axiom when the claim is an audit of the family's operator (``kdaxioms audit`` of the
+    #: family's example file must then give the same verdict and scope); "" otherwise.
+    axiom: str = ""
 
 
 #: The largest support size at which definedness is decided for a proof that covers every n.

@@ -27,10 +27,11 @@ from kdaxioms.symbolic.model import Kind, Operator
 from kdaxioms.symbolic.recursion import prove_envelope, prove_fixed_point, prove_trajectory, trajectory
 from kdaxioms.symbolic.statements import Contraction, Relation
 
-from .axiom_claims import audited, axiom_claims
+from .axiom_claims import BUILDERS as axiom_builders
+from .catalogue import CATALOGUE
 from .claim_model import CROSS_CHECK, FAILS, HOLDS, PROVER, Claim, Route, defined  # noqa: F401 (re-exported)
-from .derived_claims import derivation_claims
-from .fixed_point_claims import fixed_point_claims
+from .derived_claims import BUILDERS as derived_builders
+from .fixed_point_claims import BUILDERS as fixed_point_builders
 from .interval_claims import c2_kl_interval_n3_route, c2_kl_interval_route
 
 # -- routes ---------------------------------------------------------------------------------
@@ -86,75 +87,75 @@ class _Trajectory:
         return Replay(Status.UNDECIDED, "the trajectory obligations have no whole-statement replay")
 
 
-def trajectory_claims(op: Operator) -> list[Claim]:
-    """C3: closed form, KL envelope, unique attracting fixed point."""
+def _trajectory_parts(op: Operator):
     (alpha,) = op.parameter_symbols
     numeric = Route("numeric", CROSS_CHECK, lambda s: trajectory_check(trajectory(op), s.sampling, s.trajectory_steps))
+    return alpha, numeric, _trajectory_forms(op)
+
+
+def _smt_induction(op: Operator, attraction: bool) -> Route:
+    return Route("smt-coordinate", PROVER, lambda s: decide_obligations(
+        op, _Trajectory(op, attraction).obligations(), None, s.timeout_ms, deadline=s.deadline))
+
+
+def _closed_form(claim_id: str) -> Claim:
+    """C3: the closed form of F1's trajectory."""
+    op = family("linear-anchor")
+    _, numeric, forms = _trajectory_parts(op)
+    return Claim(claim_id, "q_t = p + (1-α)^t (q_0 - p) for every start q_0 in Δn", r"q_t = p + (1-\alpha)^t (q_0 - p)",
+                 HOLDS, op.name, (Route("symbolic", PROVER, lambda s: prove_trajectory(op)), _smt_induction(op, False),
+                                  numeric), forms)
+
+
+def _envelope(claim_id: str) -> Claim:
+    """C3: the KL envelope of F1's trajectory."""
+    op = family("linear-anchor")
+    alpha, numeric, forms = _trajectory_parts(op)
     envelope = Contraction(op, divergence("kl"), 1 - alpha, Relation.LE)
-    forms = _trajectory_forms(op)
-    return [
-        Claim("C3.trajectory", "q_t = p + (1-α)^t (q_0 - p) for every start q_0 in Δn",
-              r"q_t = p + (1-\alpha)^t (q_0 - p)", HOLDS, op.name,
-              (Route("symbolic", PROVER, lambda s: prove_trajectory(op)),
-               Route("smt-coordinate", PROVER, lambda s: decide_obligations(op, _Trajectory(op, False).obligations(), None, s.timeout_ms,
-                                                                                deadline=s.deadline)),
-               numeric), forms),
-        Claim("C3.kl-envelope", "KL(q_t||p) <= (1-α)^t KL(q_0||p)",
-              r"\mathrm{KL}(q_t \,\|\, p) \le (1-\alpha)^t\, \mathrm{KL}(q_0 \,\|\, p)", HOLDS, op.name,
-              (Route("symbolic", PROVER, lambda s: prove_envelope(envelope)), numeric), forms),
-        Claim("C3.fixed-point", "p is the unique fixed point and attracts every q_0 in Δn, boundary included",
-              r"T(q) = q \iff q = p, \quad q_t \to p \ \ \forall q_0 \in \Delta_n", HOLDS, op.name,
-              (Route("symbolic", PROVER, lambda s: prove_fixed_point(op)),
-               Route("smt-coordinate", PROVER, lambda s: decide_obligations(op, _Trajectory(op, True).obligations(), None, s.timeout_ms,
-                                                                                deadline=s.deadline)),
-               numeric), forms),
-    ]
+    return Claim(claim_id, "KL(q_t||p) <= (1-α)^t KL(q_0||p)",
+                 r"\mathrm{KL}(q_t \,\|\, p) \le (1-\alpha)^t\, \mathrm{KL}(q_0 \,\|\, p)", HOLDS, op.name,
+                 (Route("symbolic", PROVER, lambda s: prove_envelope(envelope)), numeric), forms)
 
 
-#: C1: F1 and F3 satisfy M1-M6 (M4 in TV and L2 here; in KL in :mod:`.axiom_claims`); F4 violates
-#: M3 and M5, F5 (tau != 1) M2, F0 M3.  Each is an audit of the family's operator.
-EXISTENCE = (
-    ("C1.linear-anchor.M1", "linear-anchor", "closure", HOLDS),
-    ("C1.linear-anchor.M2", "linear-anchor", "anchor-fixed-point", HOLDS),
-    ("C1.linear-anchor.M3", "linear-anchor", "anchoring", HOLDS),
-    ("C1.linear-anchor.M5", "linear-anchor", "positivity", HOLDS),
-    ("C1.linear-anchor.M6", "linear-anchor", "label-symmetry", HOLDS),
-    ("C1.linear-anchor.M4-tv", "linear-anchor", "remainder-nonexpansive-tv", HOLDS),
-    ("C1.linear-anchor.M4-l2", "linear-anchor", "remainder-nonexpansive-l2", HOLDS),
-    ("C1.memory-anchor.M1", "memory-anchor", "closure", HOLDS),
-    ("C1.memory-anchor.M2", "memory-anchor", "anchor-fixed-point", HOLDS),
-    ("C1.memory-anchor.M3", "memory-anchor", "anchoring", HOLDS),
-    ("C1.memory-anchor.M5", "memory-anchor", "positivity", HOLDS),
-    ("C1.memory-anchor.M6", "memory-anchor", "label-symmetry", HOLDS),
-    ("C1.memory-anchor.M4-tv", "memory-anchor", "remainder-nonexpansive-tv", HOLDS),
-    ("C1.memory-anchor.M4-l2", "memory-anchor", "remainder-nonexpansive-l2", HOLDS),
-    ("C1.geometric-anchor.M3", "geometric-anchor", "anchoring", FAILS),
-    ("C1.geometric-anchor.M5", "geometric-anchor", "positivity", FAILS),
-    ("C1.softened-anchor.M2", "softened-anchor", "anchor-fixed-point", FAILS),
-    ("C1.unanchored.M3", "unanchored", "anchoring", FAILS),
-)
+def _attracting(claim_id: str) -> Claim:
+    """C3: F1's unique, globally attracting fixed point."""
+    op = family("linear-anchor")
+    _, numeric, forms = _trajectory_parts(op)
+    return Claim(claim_id, "p is the unique fixed point and attracts every q_0 in Δn, boundary included",
+                 r"T(q) = q \iff q = p, \quad q_t \to p \ \ \forall q_0 \in \Delta_n", HOLDS, op.name,
+                 (Route("symbolic", PROVER, lambda s: prove_fixed_point(op)), _smt_induction(op, True), numeric), forms)
 
 
-def existence_claims() -> list[Claim]:
-    """C1 for single-teacher families (:data:`EXISTENCE`)."""
-    return [audited(claim_id, family(name), axiom_name, expected) for claim_id, name, axiom_name, expected in EXISTENCE]
+def _contraction(name: str, factor: Callable[[sp.Symbol], sp.Expr], relation: Relation, reverse: bool = False,
+                 strict: bool = False, vector: bool = False, intervals: bool = False) -> Callable[[str], Claim]:
+    """C2 for F1 in the divergence ``name``: ``D(Tq, p) relation factor(alpha) D(q, p)``."""
+    def claim(claim_id: str) -> Claim:
+        f1 = family("linear-anchor")
+        (alpha,) = f1.parameter_symbols
+        c = Contraction(f1, divergence(name), factor(alpha), relation, reverse=reverse, strict=strict)
+        extra = (c2_kl_interval_route(c), c2_kl_interval_n3_route(c)) if intervals else ()
+        return contraction_claim(claim_id, c, vector=vector, extra=extra)
+    return claim
+
+
+#: The claims of this module, by builder key: claim id -> claim (the ids are in :mod:`.catalogue`).
+BUILDERS: dict[str, Callable[[str], Claim]] = {
+    "contraction-tv": _contraction("tv", lambda a: 1 - a, Relation.EQ, vector=True),
+    "contraction-chi2": _contraction("chi2", lambda a: (1 - a) ** 2, Relation.EQ, vector=True),
+    "contraction-kl": _contraction("kl", lambda a: 1 - a, Relation.LE, strict=True, intervals=True),
+    "contraction-kl-reverse": _contraction("kl", lambda a: 1 - a, Relation.LE, reverse=True, strict=True),
+    "contraction-h2": _contraction("h2", lambda a: 1 - a, Relation.LE, strict=True),
+    "trajectory": _closed_form,
+    "kl-envelope": _envelope,
+    "fixed-point": _attracting,
+}
 
 
 def registry() -> dict[str, Claim]:
-    """Every registered claim, keyed by id, in report order."""
-    f1 = family("linear-anchor")
-    (alpha,) = f1.parameter_symbols
-    claims: list[Claim] = existence_claims()
-    kl = Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, strict=True)
-    claims += [
-        contraction_claim("C2.tv", Contraction(f1, divergence("tv"), 1 - alpha, Relation.EQ), vector=True),
-        contraction_claim("C2.chi2", Contraction(f1, divergence("chi2"), (1 - alpha) ** 2, Relation.EQ), vector=True),
-        contraction_claim("C2.kl", kl, extra=(c2_kl_interval_route(kl), c2_kl_interval_n3_route(kl))),
-        contraction_claim("C2.kl-reverse", Contraction(f1, divergence("kl"), 1 - alpha, Relation.LE, reverse=True, strict=True)),
-        contraction_claim("C2.h2", Contraction(f1, divergence("h2"), 1 - alpha, Relation.LE, strict=True)),
-    ]
-    claims += trajectory_claims(f1)
-    claims += derivation_claims() + fixed_point_claims() + axiom_claims()
+    """Every registered claim, keyed by id, in report order: the entries of :mod:`.catalogue`, each
+    built by the audit of a family's axiom or by its builder."""
+    builders = BUILDERS | axiom_builders | derived_builders | fixed_point_builders
+    claims = [entry.build(builders) for entry in CATALOGUE]
     claims.sort(key=lambda c: int(c.id[1:].split(".")[0]))  # by claim number; stable within one
     return {c.id: c for c in claims}
 

@@ -89,73 +89,76 @@ def _numeric(check: Callable[[int], Outcome], name: str = "numeric") -> Route:
 
 
 def _iterated() -> dict[str, tuple[Route, ...]]:
-    """The direct-iteration cross-checks of the C5, C7, C8, C9 and C12 derivations, by claim id."""
+    """The direct-iteration cross-checks of the C5, C7, C8, C9 and C12 derivations, by builder key."""
     from fractions import Fraction as F
 
     from kdaxioms.numeric import crosscheck as cc
     p3, phi, level = (F(1, 2), F(1, 4), F(1, 4)), ((F(1),), (F(2),), (F(3),)), cc.CLAIM_LEVEL
     stationary = {claim: (_numeric(lambda seed, only=only: cc.sampled_stationary_check(
         F(1, 10), 100, p3, chains=2000, seed=seed, level=level, only=(only,))),)
-        for claim, only in (("C9.stationary-l2", "l2"), ("C9.stationary-chi2", "chi2"), ("C9.island-model", "island"))}
+        for claim, only in (("stationary-l2", "l2"), ("stationary-chi2", "chi2"), ("island-model", "island"))}
     return stationary | {
-        "C5.k2-closed-form": (_numeric(lambda seed: cc.memory_rate_check(F(1, 10), (F(1, 2), F(1, 2)), seed=seed)),),
-        "C5.bounds": (_numeric(lambda seed: cc.memory_slowdown_check(F(1, 5), (F(1, 2), F(1, 4), F(1, 4)), seed=seed)),),
-        "C7.limit": (_numeric(lambda seed: cc.softened_limit_check(F(1, 2), (F(9, 10), F(1, 10)))),),
-        "C8.moments": (_numeric(lambda seed: cc.capacity_moments_check(F(1, 10), phi, p3, seed=seed)),),
-        "C9.heterozygosity": (_numeric(lambda seed: cc.heterozygosity_check(100, (F(1, 2), F(1, 2)), seed=seed, level=level)),),
-        "C12.accumulation": (_numeric(lambda seed: cc.accumulation_check(100, p3, seed=seed, level=level)),),
+        "k2-closed-form": (_numeric(lambda seed: cc.memory_rate_check(F(1, 10), (F(1, 2), F(1, 2)), seed=seed)),),
+        "memory-bounds": (_numeric(lambda seed: cc.memory_slowdown_check(F(1, 5), (F(1, 2), F(1, 4), F(1, 4)), seed=seed)),),
+        "softened-limit": (_numeric(lambda seed: cc.softened_limit_check(F(1, 2), (F(9, 10), F(1, 10)))),),
+        "capacity-moments": (_numeric(lambda seed: cc.capacity_moments_check(F(1, 10), phi, p3, seed=seed)),),
+        "heterozygosity": (_numeric(lambda seed: cc.heterozygosity_check(100, (F(1, 2), F(1, 2)), seed=seed, level=level)),),
+        "accumulation": (_numeric(lambda seed: cc.accumulation_check(100, p3, seed=seed, level=level)),),
     }
 
 
-def _with_cross_checks(claims: list[Claim]) -> list[Claim]:
-    extra = _iterated()
-    return [replace(c, routes=c.routes + extra.get(c.id, ())) for c in claims]
+def _checked(key: str, build: Callable[[str], Claim]) -> Callable[[str], Claim]:
+    """``build`` with the direct-iteration cross-checks of ``key`` appended to its routes."""
+    def claim(claim_id: str) -> Claim:
+        c = build(claim_id)
+        return replace(c, routes=c.routes + _iterated().get(key, ()))
+    return claim
 
 
-def derivation_claims() -> list[Claim]:
-    """C4, C5, C6, C7, C8, C9 and C12 statements checked against their derivations (C5, C7, C8,
-    C9 and C12 also cross-checked by direct iteration)."""
-    return _with_cross_checks([
-        derived_claim("C4.local-ratio", "lim_{q->p} KL(Tq||p)/KL(q||p) = (1-α)²",
+#: C4, C5, C6, C7, C8, C9 and C12 statements checked against their derivations (C5, C7, C8, C9
+#: and C12 also cross-checked by direct iteration), by builder key: claim id -> claim (the ids
+#: are in :mod:`.catalogue`).
+BUILDERS: dict[str, Callable[[str], Claim]] = {key: _checked(key, build) for key, build in {
+        "local-ratio": lambda cid: derived_claim(cid, "lim_{q->p} KL(Tq||p)/KL(q||p) = (1-α)²",
                       r"\lim_{q \to p} \frac{\mathrm{KL}(Tq\|p)}{\mathrm{KL}(q\|p)} = (1-\alpha)^2",
                       "linear-anchor", "local-kl-ratio", "(1 - alpha)**2"),
-        derived_claim("C4.supremum", "sup KL(Tq||p)/KL(q||p) = 1-α, approached at q = δ1, p1 -> 0",
+        "supremum": lambda cid: derived_claim(cid, "sup KL(Tq||p)/KL(q||p) = 1-α, approached at q = δ1, p1 -> 0",
                       r"\sup_{p,q} \frac{\mathrm{KL}(Tq\|p)}{\mathrm{KL}(q\|p)} = 1-\alpha",
                       "linear-anchor", "kl-ratio-supremum", "1 - alpha"),
-        c4_exact_factor_claim(),
-        derived_claim("C5.k2-closed-form", "ρ = ((1-α)γ + sqrt((1-α)²γ² + 4(1-α)(1-γ)))/2 for k = 2",
+        "exact-factor": c4_exact_factor_claim,
+        "k2-closed-form": lambda cid: derived_claim(cid, "ρ = ((1-α)γ + sqrt((1-α)²γ² + 4(1-α)(1-γ)))/2 for k = 2",
                       r"\rho = \tfrac12\big((1-\alpha)\gamma + \sqrt{(1-\alpha)^2\gamma^2 + 4(1-\alpha)(1-\gamma)}\big)",
                       "memory-anchor", "memory-rate",
                       "((1 - alpha)*gamma + sqrt((1 - alpha)**2*gamma**2 + 4*(1 - alpha)*(1 - gamma)))/2"),
-        Claim("C5.bounds", "1-α <= ρ < 1, with equality iff β = (1,0,...,0) (memory k = 2, 3, 5)",
+        "memory-bounds": lambda cid: Claim(cid, "1-α <= ρ < 1, with equality iff β = (1,0,...,0) (memory k = 2, 3, 5)",
               r"1-\alpha \le \rho(\alpha,\beta) < 1", HOLDS, "memory-anchor",
               (_memory_bounds_route(MEMORY_ORDERS),)),
-        derived_claim("C6.hilbert", "dH(Tq, p) = (1-α) dH(q, p) for the geometric anchor",
+        "hilbert": lambda cid: derived_claim(cid, "dH(Tq, p) = (1-α) dH(q, p) for the geometric anchor",
                       r"d_H(Tq, p) = (1-\alpha)\, d_H(q, p)", "geometric-anchor", "geometric-hilbert", "1 - alpha",
                       pick=lambda d: d.extra["factor"]),
-        c6_kl_factor_claim(),
-        derived_claim("C7.limit", "q* -> α p + (1-α) u as τ -> ∞",
+        "geometric-kl-factor": c6_kl_factor_claim,
+        "softened-limit": lambda cid: derived_claim(cid, "q* -> α p + (1-α) u as τ -> ∞",
                       r"q^* \to \alpha p + (1-\alpha) u \quad (\tau \to \infty)", "softened-anchor", "softened-limit",
                       "alpha*pi + (1 - alpha)/n", aliases={"pi": "p[i]"}, pick=lambda d: d.expression.rhs),
-        derived_claim("C8.moments", "μ_t = m + (1-α)^t (μ_0 - m), m = Φᵀp (from μ_{t+1} = α Φᵀp + (1-α) μ_t)",
+        "capacity-moments": lambda cid: derived_claim(cid, "μ_t = m + (1-α)^t (μ_0 - m), m = Φᵀp (from μ_{t+1} = α Φᵀp + (1-α) μ_t)",
                       r"\mu_t = \Phi^\top p + (1-\alpha)^t (\mu_0 - \Phi^\top p)", "capacity-anchor", "capacity-moments",
                       "m + (1 - alpha)**t*(mu0 - m)", aliases={"m": "m_k", "mu0": r"\mu_{0,k}"}),
-        derived_claim("C9.stationary-l2", "E||q - p||² = (1 - ||p||²)/(N - (1-α)²(N-1)) at stationarity",
+        "stationary-l2": lambda cid: derived_claim(cid, "E||q - p||² = (1 - ||p||²)/(N - (1-α)²(N-1)) at stationarity",
                       r"\mathbb{E}\|q-p\|^2 = \frac{1-\|p\|^2}{N - (1-\alpha)^2(N-1)}", "sampled-anchor",
                       "sampled-stationary", "(1 - pp)/(N - (1 - alpha)**2*(N - 1))", aliases={"pp": r"\|p\|^2"}),
-        derived_claim("C9.stationary-chi2", "E χ²(q||p) = (n-1)/(N - (1-α)²(N-1)) at stationarity",
+        "stationary-chi2": lambda cid: derived_claim(cid, "E χ²(q||p) = (n-1)/(N - (1-α)²(N-1)) at stationarity",
                       r"\mathbb{E}\chi^2(q\|p) = \frac{n-1}{N - (1-\alpha)^2(N-1)}", "sampled-anchor",
                       "sampled-stationary-chi2", "(n - 1)/(N - (1 - alpha)**2*(N - 1))"),
-        derived_claim("C9.island-model", "F* = (1-α)²/(N - (N-1)(1-α)²), the island-model fixed point",
+        "island-model": lambda cid: derived_claim(cid, "F* = (1-α)²/(N - (N-1)(1-α)²), the island-model fixed point",
                       r"F^* = \frac{(1-\alpha)^2}{N - (N-1)(1-\alpha)^2}", "sampled-anchor", "island-model",
                       "(1 - alpha)**2/(N - (N - 1)*(1 - alpha)**2)"),
-        derived_claim("C9.heterozygosity", "unanchored: E[1 - ||q_t||²] = (1 - 1/N)^t (1 - ||q_0||²)",
+        "heterozygosity": lambda cid: derived_claim(cid, "unanchored: E[1 - ||q_t||²] = (1 - 1/N)^t (1 - ||q_0||²)",
                       r"\mathbb{E}[1-\|q_t\|^2] = (1-\tfrac1N)^t (1-\|q_0\|^2)", "sampled-anchor",
                       "unanchored-heterozygosity", "(1 - 1/N)**t*h0", aliases={"h0": "h_0"}),
-        derived_claim("C9.anchor-floor", "E χ²(p||p0) = (n-1)/N0 for an anchor estimated from N0 samples",
+        "anchor-floor": lambda cid: derived_claim(cid, "E χ²(p||p0) = (n-1)/N0 for an anchor estimated from N0 samples",
                       r"\mathbb{E}\chi^2(p\|p_0) = \frac{n-1}{N_0}", "sampled-anchor", "anchor-floor",
                       "(n - 1)/N0", aliases={"N0": "N_0"}),
-        derived_claim("C12.accumulation", "E||q_t - p||² <= ((1 - ||p||²)/N) Σ 1/s² < (π²/6)(1 - ||p||²)/N",
+        "accumulation": lambda cid: derived_claim(cid, "E||q_t - p||² <= ((1 - ||p||²)/N) Σ 1/s² < (π²/6)(1 - ||p||²)/N",
                       r"\mathbb{E}\|q_t-p\|^2 \le \frac{1-\|p\|^2}{N}\sum_{s\le t}\frac1{s^2} < \frac{\pi^2}{6}\frac{1-\|p\|^2}{N}",
                       "sampled-anchor", "accumulation-bound", "pi**2/6*(1 - pp)/N", aliases={"pp": r"\|p\|^2"}),
-    ])
+    }.items()}

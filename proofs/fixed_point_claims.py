@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Callable
 
 import sympy as sp
 
@@ -47,19 +48,20 @@ def _biased(_settings: Settings) -> Outcome:
     return unknown("q* = p could not be excluded with certified arithmetic", *steps)
 
 
-def fixed_point_claims() -> list[Claim]:
-    params = r"\alpha = \tfrac12,\ \tau = 2,\ p = (\tfrac{9}{10}, \tfrac{1}{10})"
-    return [
-        Claim("C7.biased-fixed-point", "softened anchor, τ != 1, p not uniform: the unique fixed point q* differs "
-              "from p (at α = 1/2, τ = 2, p = (9/10, 1/10))", rf"q^* = \alpha p + (1-\alpha) S_\tau(q^*) \ne p \quad ({params})",
+#: The parameters of C7's instance, as printed in its statement.
+PARAMS = r"\alpha = \tfrac12,\ \tau = 2,\ p = (\tfrac{9}{10}, \tfrac{1}{10})"
+#: By builder key: claim id -> claim (the ids are in :mod:`.catalogue`).
+BUILDERS: dict[str, Callable[[str], Claim]] = {
+    "biased-fixed-point": lambda cid: Claim(cid, "softened anchor, τ != 1, p not uniform: the unique fixed point q* differs "
+              "from p (at α = 1/2, τ = 2, p = (9/10, 1/10))", rf"q^* = \alpha p + (1-\alpha) S_\tau(q^*) \ne p \quad ({PARAMS})",
               HOLDS, "softened-anchor", (Route("symbolic", PROVER, _biased),
                                          Route("numeric", CROSS_CHECK, lambda s: softened_fixed_point_check(
                                              BIASED_AT["alpha"], BIASED_AT["tau"], BIASED_AT["p"], seed=s.seed)))),
-        Claim("C8.fixed-point", "capacity anchor: the unique, globally attractive fixed point is q† = Π_Q(p)",
+    "capacity-fixed-point": lambda cid: Claim(cid, "capacity anchor: the unique, globally attractive fixed point is q† = Π_Q(p)",
               r"q_t \to q^\dagger = \Pi_Q(p)", HOLDS, "capacity-anchor",
               (_derived("capacity-fixed-point"),
                Route("numeric", CROSS_CHECK, lambda s: capacity_fixed_point_check(*CAPACITY_AT, seed=s.seed)))),
-        Claim("C8.bias", "capacity anchor: KL(p||q†) = min_Q KL(p||q) (Pythagorean identity)",
+    "capacity-bias": lambda cid: Claim(cid, "capacity anchor: KL(p||q†) = min_Q KL(p||q) (Pythagorean identity)",
               r"\mathrm{KL}(p\|q_t) = \mathrm{KL}(p\|q^\dagger) + \mathrm{KL}(q^\dagger\|q_t)", HOLDS, "capacity-anchor",
               (_derived("capacity-bias"),)),
-    ]
+}

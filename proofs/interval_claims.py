@@ -74,7 +74,7 @@ def c2_kl_interval_n3_route(contraction: Contraction, alpha_box=C2_N3_ALPHA_BOX)
     return Route("interval-n3", PROVER, run)
 
 
-def c6_kl_factor_claim() -> Claim:
+def c6_kl_factor_claim(claim_id: str) -> Claim:
     c = geometric_kl_factor()
     (alpha,) = c.operator.parameter_symbols
 
@@ -85,7 +85,7 @@ def c6_kl_factor_claim() -> Claim:
     def pl(settings):
         return cegar(contraction_claim(c, 2, anchor=CEGAR_ANCHOR), {alpha: CEGAR_ALPHA})
 
-    return Claim("C6.kl-factor", c.text() + " for the geometric anchor (FALSE in the theory)",
+    return Claim(claim_id, c.text() + " for the geometric anchor (FALSE in the theory)",
                  c.latex(), FAILS, c.operator.name,
                  (search(2), search(3), Route("z3-pl-cegar-n2", PROVER, pl)),
                  lambda: (("operator", rf"T(q)_i = {c.operator.latex()}"),))

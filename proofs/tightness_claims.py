@@ -85,8 +85,8 @@ def _numeric(settings) -> Outcome:
     return Outcome(verdict, steps=tuple(facts), reason="" if ok else "a float maximum outside [(1-α)², 1-α) or on a face")
 
 
-def c4_exact_factor_claim() -> Claim:
-    return Claim("C4.exact-factor",
+def c4_exact_factor_claim(claim_id: str) -> Claim:
+    return Claim(claim_id,
                  "for fixed p, (1-α)² <= c*(α,p) < 1-α, attained in the interior (certified bracket)",
                  r"(1-\alpha)^2 \le c^*(\alpha, p) = \max_{q \ne p} \frac{\mathrm{KL}(Tq\|p)}{\mathrm{KL}(q\|p)} < 1-\alpha",
                  HOLDS, "linear-anchor",

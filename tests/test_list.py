@@ -85,3 +85,21 @@ def test_the_claim_modules_import_each_other_without_a_cycle():
     def reaches(start, goal, seen=()):
         return any(d == goal or (d not in seen and reaches(d, goal, seen + (d,))) for d in graph[start])
     assert not any(reaches(name, name) for name in graph)
+
+
+def test_every_claim_id_is_written_in_the_catalogue_only():
+    """The ids of ``kdaxioms check`` are literals of :mod:`kdaxioms.proofs.catalogue` (never built by
+    an f-string, never written in a claim module), each once."""
+    import re
+    from pathlib import Path
+
+    from kdaxioms.proofs.catalogue import CATALOGUE
+    folder = Path(__file__).resolve().parent.parent / "proofs"
+    literal = re.compile(r"""f?["']C\d+\.|f["']C\{""")
+    for path in folder.glob("*.py"):
+        if path.stem != "catalogue":
+            assert not literal.search(path.read_text()), path.name
+    text = (folder / "catalogue.py").read_text()
+    ids = [e.id for e in CATALOGUE]
+    assert len(ids) == len(set(ids)) == len(registry())
+    assert all(text.count(f'"{i}"') == 1 for i in ids)

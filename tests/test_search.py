@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from kdaxioms.numeric.search import _simplex, margin, search_violation
-from kdaxioms.proofs.axiom_claims import axiom_claims
+from kdaxioms.proofs import registry
 from kdaxioms.proofs.runner import run_claim
 from kdaxioms.proofs.settings import Settings
 from kdaxioms.symbolic.axioms import axiom
@@ -55,7 +55,7 @@ def test_coherence_is_proved_for_geometric_and_not_for_arithmetic_aggregation():
 
 
 def test_f2_reduction_and_second_fixed_point_claims():
-    claims = {c.id: c for c in axiom_claims()}
+    claims = registry()
     for cid in ("C1.multi-teacher-anchor.M1-M6", "C6.global-attraction", "C11.geometric.A5"):
         result = run_claim(claims[cid], Settings())
         assert result.as_expected, (cid, result.verdict, [r.outcome.reason for r in result.routes])

@@ -166,8 +166,8 @@ def test_cli_bad_input_exits_2_with_one_line(capsys, args, message):
 def test_c4_exact_factor_claim_is_proved_at_the_report_anchors_and_cross_checked():
     from kdaxioms.proofs.runner import run_claim
     from kdaxioms.proofs.settings import Settings
-    from kdaxioms.proofs.tightness_claims import c4_exact_factor_claim
-    result = run_claim(c4_exact_factor_claim(), Settings())
+    from kdaxioms.proofs import registry
+    result = run_claim(registry()["C4.exact-factor"], Settings())
     assert result.verdict == "proved" and result.combined.confirmed and not result.combined.disagreement
     scope = result.combined.scope
     assert scope.sizes == "n<=3" and scope.parameters == {"alpha": ("1/2",)}
