@@ -37,6 +37,7 @@ import z3
 from kdaxioms.smt.solve import watched_check
 from kdaxioms.smt.translate import Z3Translator
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
+from kdaxioms.symbolic.points import on_simplex
 
 from .intervals import Interval, IntervalProgram, arb_of, fraction_of, precision
 from .logclaims import LogClaim
@@ -174,9 +175,10 @@ def cegar(claim: LogClaim, fixed: dict[sp.Symbol, Fraction], floor: Fraction = F
         model = solver.model()
         inputs = {}
         for name, syms in claim.inputs.items():
-            raw = [_value(model, variables[s]).limit_denominator(10**6) for s in syms]
-            total = sum(raw)
-            inputs[name] = tuple(x / total for x in raw)
+            vec = on_simplex([_value(model, variables[s]) for s in syms], 10**6, positive=True)
+            if vec is None:
+                return unknown(f"Z3's model of {name} has no rational point nearby", seconds=time.perf_counter() - start)
+            inputs[name] = vec
         point = claim.point(inputs, dict(fixed))
         cert = certify(claim, point)
         history.append(Round(point.to_json(), cert is not None, sum(len(g.breakpoints) for g in tr.logs.values())))

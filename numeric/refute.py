@@ -31,7 +31,7 @@ import sympy as sp
 
 from kdaxioms.symbolic.errors import DisagreementError, InputError, KdaxiomsError, ModelError
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
-from kdaxioms.symbolic.points import Point
+from kdaxioms.symbolic.points import Point, on_simplex
 
 from .formula_intervals import FormulaEnclosure
 from .intervals import Interval, arb_of
@@ -93,13 +93,11 @@ class _Space:
         n, claim = self.claim.n, self.claim
         inputs = {}
         for k, name in enumerate(self.names):
-            head = [Fraction(float(v)).limit_denominator(denominator) for v in row[k * n:(k + 1) * n]]
             # every entry positive (not only interior inputs): logarithms of 0 certify nothing
-            head = [max(v, Fraction(1, denominator)) for v in head]
-            total = sum(head)
-            if total <= 0:
+            vec = on_simplex(row[k * n:(k + 1) * n], denominator, positive=True)
+            if vec is None:
                 return None
-            inputs[name] = tuple(v / total for v in head)
+            inputs[name] = vec
         p0 = len(self.names) * n
         params = {}
         for j, s in enumerate(self.params):

@@ -32,7 +32,7 @@ import sympy as sp
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
-from kdaxioms.symbolic.points import Point
+from kdaxioms.symbolic.points import Point, on_simplex
 
 #: Denominators tried, smallest first, when a float proposal is made exact (kept small: SymPy
 #: reduces rational powers of rationals by factoring, which is slow for large denominators).
@@ -179,35 +179,10 @@ def _faces(rng: np.random.Generator, points: np.ndarray) -> None:
     points /= points.sum(axis=1, keepdims=True)
 
 
-def _simplex(vec: np.ndarray, denominator: int, positive: bool) -> tuple[Fraction, ...] | None:
-    """``vec`` rounded to multiples of ``1/denominator`` that sum to 1 exactly (largest remainders
-    get the spare units), so every coordinate keeps the small denominator; ``positive`` keeps
-    each coordinate at least ``1/denominator``."""
-    scaled = np.clip(np.asarray(vec, dtype=float), 0, None) * denominator
-    units = np.floor(scaled).astype(int)
-    if positive:
-        units = np.maximum(units, 1)
-    spare = denominator - int(units.sum())
-    order = np.argsort(-(scaled - np.floor(scaled)))
-    if spare < 0:
-        order = np.argsort(units)[::-1]
-    k = 0
-    while spare != 0 and k < 10 * len(units):
-        i = order[k % len(units)]
-        step = 1 if spare > 0 else -1
-        if units[i] + step >= (1 if positive else 0):
-            units[i] += step
-            spare -= step
-        k += 1
-    if spare != 0:
-        return None
-    return tuple(Fraction(int(u), denominator) for u in units)
-
-
 def _exact(space: _Space, inputs, params, k: int, denominator: int) -> Point | None:
     vectors = {}
     for name, arr in inputs.items():
-        vec = _simplex(arr[k], denominator, name in space.interior)
+        vec = on_simplex(arr[k], denominator, name in space.interior)
         if vec is None:
             return None
         vectors[name] = vec

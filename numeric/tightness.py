@@ -48,7 +48,7 @@ from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.errors import InputError
 from kdaxioms.symbolic.families import linear_anchor
 from kdaxioms.symbolic.model import vector_symbols
-from kdaxioms.symbolic.points import distribution
+from kdaxioms.symbolic.points import distribution, on_simplex
 
 from .branch import Cover, Dependent, Region, certify_nonnegative
 from .intervals import Interval, IntervalProgram, XLogX, fraction_of, precision
@@ -131,14 +131,10 @@ def decimal(x: Fraction, digits: int = DIGITS) -> str:
 
 
 def exact_point(q: np.ndarray, anchor: Sequence[Fraction], denominator: int = DENOMINATOR) -> tuple[Fraction, ...]:
-    """A rational point of the simplex near ``q`` (free coordinates rounded, last ``1 - sum``),
+    """A rational point of the simplex near ``q`` (:func:`~kdaxioms.symbolic.points.on_simplex`),
     every entry ``>= 0`` and the point different from the anchor (moved off it by one unit of the
     last decimal if rounding lands on it)."""
-    free = [Fraction(max(round(float(x) * denominator), 0), denominator) for x in q[:-1]]
-    while sum(free) > 1:  # rounding pushed the last coordinate below 0: take the excess off the largest
-        k = max(range(len(free)), key=free.__getitem__)
-        free[k] -= min(free[k], sum(free) - 1)
-    point = tuple(free) + (1 - sum(free),)
+    point = on_simplex(q, denominator)
     if point == tuple(anchor):  # the search ran into p (supremum only approached there): step off it
         step = min(Fraction(1, denominator), min(anchor) / 2)
         point = (point[0] + step,) + point[1:-1] + (point[-1] - step,)

@@ -38,7 +38,7 @@ from kdaxioms.symbolic.domains import grid_values
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.model import Operator, real
 from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, Outcome, unknown
-from kdaxioms.symbolic.points import Point
+from kdaxioms.symbolic.points import Point, on_simplex
 from kdaxioms.symbolic.verdict import Scope, grid_parameters
 
 from .decide import Emit, decide_obligations, decide_vectors
@@ -99,10 +99,9 @@ def shrink(point: Point, replay: Callable[[Point], bool | None]) -> Point:
     """A witness with small denominators that still fails: each candidate goes through the exact
     replay, which checks its premise (simplex, interior, domains) before its conclusion."""
     for bound in (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100):
-        inputs = {}
-        for name, vec in point.inputs.items():
-            head = [v.limit_denominator(bound) for v in vec[:-1]]
-            inputs[name] = tuple(head) + (1 - sum(head),)
+        inputs = {name: on_simplex(vec, bound) for name, vec in point.inputs.items()}
+        if any(vec is None for vec in inputs.values()):
+            continue
         # a rounded parameter keeps its sign, so that tau = 1/3 is never tried as tau = 0
         params = {k: _rounded(v, bound) for k, v in point.parameters.items()}
         try:

@@ -10,6 +10,7 @@ their domains, the operator defined there) is decided exactly by
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
@@ -31,6 +32,35 @@ def fraction(text: str | int | Fraction | sp.Rational) -> Fraction:
         return Fraction(text)
     except (ValueError, ZeroDivisionError, TypeError):
         raise InputError(f"{text!r} is not an exact number; write it as 3/10 or 0.3") from None
+
+
+def on_simplex(values: Iterable[float | Fraction], denominator: int, positive: bool = False) -> tuple[Fraction, ...] | None:
+    """A point near ``values`` (a float proposal) on the simplex, exactly: every coordinate a
+    multiple of ``1/denominator`` (negative values count as 0), summing to 1 -- each coordinate
+    rounded down, the spare units to the largest remainders (or, when the floors already exceed
+    1, taken from the largest coordinates); ``positive`` keeps every coordinate at least
+    ``1/denominator``.  None when no such point exists (``positive`` with more coordinates than
+    ``denominator``).  The one rounding of a float proposal onto the simplex: the searches, the
+    interval refutations, the tightness search and the shrinking of witnesses all use it."""
+    scaled = [max(Fraction(v), Fraction(0)) * denominator for v in values]
+    least = 1 if positive else 0
+    units = [max(math.floor(x), least) for x in scaled]
+    spare = denominator - sum(units)
+    if spare >= 0:
+        order = sorted(range(len(units)), key=lambda i: scaled[i] - math.floor(scaled[i]), reverse=True)
+    else:
+        order = sorted(range(len(units)), key=lambda i: units[i], reverse=True)
+    k, steps = 0, (abs(spare) + 1) * len(units)  # each pass over the order moves a unit or ends
+    while spare != 0 and order and k < steps:
+        i = order[k % len(units)]
+        step = 1 if spare > 0 else -1
+        if units[i] + step >= least:
+            units[i] += step
+            spare -= step
+        k += 1
+    if spare != 0:
+        return None
+    return tuple(Fraction(u, denominator) for u in units)
 
 
 def distribution(values: Iterable[Fraction], name: str = "distribution", interior: bool = False) -> tuple[Fraction, ...]:

@@ -44,11 +44,13 @@ DEFINITIONS = {
 }
 
 
-def _audit(path: Path) -> dict[str, dict]:
-    """``kdaxioms audit PATH --json --max-n 2``, in this process: axiom -> result."""
+def _audit(path: Path, axioms: list[str] | None = None) -> dict[str, dict]:
+    """``kdaxioms audit PATH --json --max-n 2`` (``--axiom`` each of ``axioms``), in this process:
+    axiom -> result."""
     out = io.StringIO()
+    chosen = [arg for name in axioms or () for arg in ("--axiom", name)]
     with contextlib.redirect_stdout(out):
-        assert main(["audit", str(path), "--json", "--max-n", str(MAX_N)]) == 0
+        assert main(["audit", str(path), "--json", "--max-n", str(MAX_N), *chosen]) == 0
     return {r["axiom"]: r for r in json.loads(out.getvalue())["results"]}
 
 
@@ -170,10 +172,17 @@ def test_a_rewritten_copy_gets_the_verdicts_and_scopes_of_its_family(name, audit
             assert bool(ours["conditions"]) == bool(theirs["conditions"]), axiom_name
 
 
+#: Axioms left out of the three-teacher geometric copy: their certificate's exact check takes
+#: about 90 s with three weights (it proves them, n<=2, like the two-teacher family).
+SLOW = {"geometric-aggregation": ("weight-monotone-kl", "weight-monotone-kl-reverse")}
+
+
 @pytest.mark.parametrize("name", ["arithmetic-aggregation", "geometric-aggregation"])
 def test_three_teachers_get_the_verdicts_and_sizes_of_two(name, audited, tmp_path):
     path = tmp_path / f"three-{name}.toml"
     path.write_text(_toml(DEFINITIONS[name](3)))
-    mine = _audit(path)
-    for axiom_name, theirs in audited[name].items():
+    names = [a for a in audited[name] if a not in SLOW.get(name, ())]
+    mine = _audit(path, names)
+    for axiom_name in names:
+        theirs = audited[name][axiom_name]
         assert (mine[axiom_name]["verdict"], mine[axiom_name]["scope"]) == (theirs["verdict"], theirs["scope"]), axiom_name

@@ -5,7 +5,8 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from kdaxioms.numeric.search import _simplex, margin, search_violation
+from kdaxioms.numeric.search import margin, search_violation
+from kdaxioms.symbolic.points import on_simplex
 from kdaxioms.proofs import registry
 from kdaxioms.proofs.runner import run_claim
 from kdaxioms.proofs.settings import Settings
@@ -26,7 +27,10 @@ def test_margin_is_positive_exactly_where_the_formula_fails():
 
 @pytest.mark.parametrize("denominator", [10, 1000])
 def test_rounded_points_stay_on_the_simplex_with_small_denominators(denominator):
-    vec = _simplex([0.3333, 0.6667, 0.0], denominator, positive=True)
+    assert on_simplex([0.5, 0.5, -0.1], denominator) == (Fraction(1, 2), Fraction(1, 2), 0)
+    assert on_simplex([0.9, 0.9, 0.9], denominator) is not None and sum(on_simplex([0.9, 0.9, 0.9], denominator)) == 1
+    assert on_simplex([1.0, 0.0, 0.0], 2, positive=True) is None
+    vec = on_simplex([0.3333, 0.6667, 0.0], denominator, positive=True)
     assert sum(vec) == 1 and all(v > 0 for v in vec) and all(denominator % v.denominator == 0 for v in vec)
 
 
