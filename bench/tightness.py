@@ -8,7 +8,7 @@ For each anchor (n = 2: ``9/10,1/10``; n = 3: ``1/2,3/10,1/5``) the same run tim
 
 * the baseline: the seeded float multi-start search with its Newton polish
   (:func:`kdaxioms.numeric.ratio_search.propose`), which only *proposes* an argmax;
-* the certified bracket (:func:`kdaxioms.numeric.tightness.bracket`): the same search, the exact
+* the certified bracket (:func:`kdaxioms.certified.tightness.bracket`): the same search, the exact
   argmax and its ``arb`` ratio (lower), and the branch-and-bound cover of the simplex (upper).
 
 Times are the best of ``--repeats`` runs in one process (SymPy's caches warm after the first);
@@ -24,7 +24,7 @@ import time
 from fractions import Fraction as F
 
 from kdaxioms.numeric.ratio_search import propose
-from kdaxioms.numeric.tightness import bracket, decimal
+from kdaxioms.certified.tightness import bracket, decimal
 
 ANCHORS = ((F(9, 10), F(1, 10)), (F(1, 2), F(3, 10), F(1, 5)))
 #: Anchors grouped by their smallest entry (n = 2 first), and the alphas of the conjecture table.

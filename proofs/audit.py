@@ -37,9 +37,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
-from kdaxioms.numeric.logclaims import axiom_claim
-from kdaxioms.numeric.prove import prove
-from kdaxioms.numeric.refute import refute
+from kdaxioms.certified.logclaims import axiom_claim
+from kdaxioms.certified.prove import prove
+from kdaxioms.certified.refute import refute
 from kdaxioms.numeric.search import search_violation
 from kdaxioms.smt.audit import CONTRACTIONS, AuditResult, audit_one, axiom_names, shrink
 from kdaxioms.smt.definedness import Definedness, decide_definedness, restriction

@@ -2,10 +2,10 @@
 
 * ``C6.kl-factor`` (FALSE in the theory): ``KL(Tq||p) <= (1-α) KL(q||p)`` for the geometric
   anchor.  Routes: the seeded search with interval certificate at ``n = 2`` and ``n = 3``
-  (:mod:`kdaxioms.numeric.refute`) and Z3 with piecewise-linear log enclosures in a CEGAR loop
-  at ``n = 2``, ``α = 1/2``, ``p = (1/10, 9/10)`` (:mod:`kdaxioms.numeric.plenclose`).
+  (:mod:`kdaxioms.certified.refute`) and Z3 with piecewise-linear log enclosures in a CEGAR loop
+  at ``n = 2``, ``α = 1/2``, ``p = (1/10, 9/10)`` (:mod:`kdaxioms.certified.plenclose`).
 * the ``interval-n2`` route of ``C2.kl``: a certified cover of ``n = 2``, every anchor and
-  student, ``α`` in :data:`C2_ALPHA_BOX` (:mod:`kdaxioms.numeric.prove`); and the ``interval-n3``
+  student, ``α`` in :data:`C2_ALPHA_BOX` (:mod:`kdaxioms.certified.prove`); and the ``interval-n3``
   route: a cover of ``n = 3``, every student, ``α`` in :data:`C2_N3_ALPHA_BOX`, at the
   three-point anchors of the report (those of C4's tightness claim).
 
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from kdaxioms.numeric.logclaims import contraction_claim
-from kdaxioms.numeric.plenclose import cegar
-from kdaxioms.numeric.prove import Diagonal, prove
-from kdaxioms.numeric.refute import refute
+from kdaxioms.certified.logclaims import contraction_claim
+from kdaxioms.certified.plenclose import cegar
+from kdaxioms.certified.prove import Diagonal, prove
+from kdaxioms.certified.refute import refute
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.outcome import PROVED, Outcome

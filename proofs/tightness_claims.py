@@ -5,11 +5,11 @@
 
 * ``interval`` (prover), at ``α = 1/2`` and the report's anchors ``(9/10, 1/10)`` (n = 2) and
   ``(1/2, 3/10, 1/5)`` (n = 3): the certified bracket ``[lower, upper]``
-  (:func:`kdaxioms.numeric.tightness.bracket`) gives ``(1-α)² <= lower <= c*`` and
+  (:func:`kdaxioms.certified.tightness.bracket`) gives ``(1-α)² <= lower <= c*`` and
   ``c* <= upper < 1-α``; interior attainment follows from ``lower > (1-α)²`` (the ratio's limit
   at ``q = p``, derived symbolically by ``local-kl-ratio``, so the supremum is not approached at
   ``p``) and a certified cover of every face showing the ratio ``< lower`` there
-  (:func:`~kdaxioms.numeric.tightness.boundary_below`): the ratio is continuous on the compact
+  (:func:`~kdaxioms.certified.tightness.boundary_below`): the ratio is continuous on the compact
   simplex minus a neighbourhood of ``p``, where it therefore attains its maximum, off the faces.
 * ``numeric`` (cross-check): the float multi-start search alone (its own seed) finds its best
   ratio inside ``[(1-α)², 1-α)`` at an interior point.  Evidence, never a proof.
@@ -22,7 +22,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from kdaxioms.numeric.ratio_search import propose
-from kdaxioms.numeric.tightness import bracket, boundary_below, local_limit, problem
+from kdaxioms.certified.tightness import bracket, boundary_below, local_limit, problem
 from kdaxioms.symbolic.outcome import AGREES, DISAGREES, PROVED, Outcome, unknown
 
 from .claim_model import CROSS_CHECK, HOLDS, PROVER, Claim, Route

@@ -6,7 +6,7 @@
 exact ``alpha`` in ``(0, 1)`` and an exact interior anchor ``p`` (comma-separated, e.g.
 ``9/10,1/10``).  ``lower`` is certified with ``arb`` at an exact argmax proposed by a seeded
 multi-start search; ``upper`` by an interval branch-and-bound cover of the whole simplex
-(see :mod:`kdaxioms.numeric.tightness`).  Both are exact decimals (lower rounded down, upper
+(see :mod:`kdaxioms.certified.tightness`).  Both are exact decimals (lower rounded down, upper
 rounded up); the width is at most 1e-6.  Exit status 0 with a certified bracket, 1 when the
 cover ran out of budget (no upper bound is claimed), 2 for bad input.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from kdaxioms.numeric.tightness import bracket
+from kdaxioms.certified.tightness import bracket
 from kdaxioms.symbolic.errors import InputError, excerpt
 from kdaxioms.symbolic.points import fraction
 

@@ -1,6 +1,8 @@
 """kdaxioms.symbolic: the operator model, divergences, statements and SymPy derivations.
 
-This is the one layer where formulas are written; the SMT and numeric layers translate it.
+This is the one layer where formulas are written; the SMT and numeric layers translate it.  The
+built-in families are operator-file data (:mod:`.families`), parsed like a user's file; the
+shapes that proving routes recognize are in :mod:`.shapes` and :mod:`.power_shape`.
 """
 
 from .divergences import DIVERGENCES, Divergence, divergence

@@ -13,6 +13,7 @@ import flint
 import sympy as sp
 
 from .errors import TranslationError, UndefinedError
+from kdaxioms.certified.precision import precision  # the one precision context of arb
 
 _PRECISIONS = (64, 256, 1024)
 
@@ -66,12 +67,8 @@ def certified_sign(expr: sp.Expr) -> int | None:
     if expr.free_symbols:
         raise TranslationError("arb", expr, "free symbols remain; the point is not exact")
     for bits in _PRECISIONS:
-        old = flint.ctx.prec
-        try:
-            flint.ctx.prec = bits
+        with precision(bits):
             ball = _arb(expr)
-        finally:
-            flint.ctx.prec = old
         if ball > 0:
             return 1
         if ball < 0:

@@ -7,7 +7,7 @@ import flint
 import pytest
 import sympy as sp
 
-from kdaxioms.numeric.intervals import Interval, IntervalProgram, mul, precision
+from kdaxioms.certified.intervals import Interval, IntervalProgram, mul, precision
 
 
 @pytest.mark.parametrize("c", [Fraction(3, 7), Fraction(-3, 7), Fraction(0)])

@@ -1,4 +1,4 @@
-"""Certified refutations and interval proofs of claims with logarithms (numeric/refute, prove, plenclose)."""
+"""Certified refutations and interval proofs of claims with logarithms (certified/refute, prove, plenclose)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import mpmath
 import pytest
 import sympy as sp
 
-from kdaxioms.numeric.logclaims import contraction_claim
-from kdaxioms.numeric.plenclose import cegar
-from kdaxioms.numeric.prove import Diagonal, prove
-from kdaxioms.numeric.refute import certify, refute
+from kdaxioms.certified.logclaims import contraction_claim
+from kdaxioms.certified.plenclose import cegar
+from kdaxioms.certified.prove import Diagonal, prove
+from kdaxioms.certified.refute import certify, refute
 from kdaxioms.proofs import cli
 from kdaxioms.proofs.audit import log_route
 from kdaxioms.proofs.interval_claims import c2_kl_interval_n3_route

@@ -11,8 +11,8 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from kdaxioms.numeric.intervals import Interval, IntervalProgram, precision
-from kdaxioms.numeric.tightness import (GAP, bracket, boundary_below, certify_upper, gap_function, problem,
+from kdaxioms.certified.intervals import Interval, IntervalProgram, precision
+from kdaxioms.certified.tightness import (GAP, bracket, boundary_below, certify_upper, gap_function, problem,
                                         ratio_enclosure)
 from kdaxioms.proofs.cli import main
 
@@ -192,6 +192,6 @@ def test_benchmark_script_runs_on_a_tiny_case():
 
 
 def test_an_argmax_rounded_onto_the_anchor_is_moved_off_it():
-    from kdaxioms.numeric.tightness import exact_point
+    from kdaxioms.certified.tightness import exact_point
     point = exact_point(np.array([0.5, 0.5]), (HALF, HALF))
     assert point != (HALF, HALF) and sum(point) == 1 and min(point) > 0

@@ -49,14 +49,15 @@ models in :mod:`kdaxioms.symbolic.families`.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterator, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import flint
 import mpmath
 import sympy as sp
+
+from kdaxioms.certified.precision import precision  # the one precision context of arb
 
 from ..certify import certified_sign
 from ..divergences import divergence
@@ -217,16 +218,6 @@ def contraction_bound(s: Setting) -> tuple[sp.Expr, bool, tuple[str, ...]]:
 
 
 # -- certified numbers ----------------------------------------------------------------------
-
-@contextmanager
-def _arb_precision(bits: int) -> Iterator[None]:
-    old = flint.ctx.prec
-    flint.ctx.prec = bits
-    try:
-        yield
-    finally:
-        flint.ctx.prec = old
-
 
 def _ball(expr: sp.Expr, env: Mapping[sp.Symbol, flint.arb]) -> flint.arb:
     """Enclose ``expr`` when its symbols range over the balls of ``env`` (table-driven, strict)."""
@@ -467,7 +458,7 @@ def krawczyk(res: Sequence[sp.Expr], qs: Sequence[sp.Symbol], centre: Sequence[m
     jac = sp.Matrix(res).jacobian(qs)
     with mpmath.workdps(_NEWTON_DIGITS):
         inverse = mpmath.inverse(mpmath.matrix(sp.lambdify(qs, jac, "mpmath")(*centre)))
-    with _arb_precision(_ARB_BITS):
+    with precision(_ARB_BITS):
         y = [[_dyadic(inverse[a, b]) for b in range(n)] for a in range(n)]
         c = [_dyadic(x) for x in centre]
         box = [x + flint.arb(0, _ball(_BOX, {}).upper()) * abs(x) for x in c]
@@ -485,7 +476,7 @@ def numeric(s: Setting, kappa: sp.Expr, below: bool) -> FixedPoint:
     centre = newton(s, start)
     res, qs = residuals(s)
     balls = krawczyk(res, qs, centre)
-    with _arb_precision(_ARB_BITS):
+    with precision(_ARB_BITS):
         point = tuple(certified_float(b) for b in balls)
         positive = all(b > 0 for b in balls)
         biased = any(not b.overlaps(_ball(x, {})) for b, x in zip(balls, s.p))
@@ -553,7 +544,7 @@ def _bias_value(found: FixedPoint, s: Setting) -> sp.Expr:
     kl = divergence("kl")
     if found.exact:
         return kl.total(s.p, found.point)
-    with _arb_precision(_ARB_BITS):
+    with precision(_ARB_BITS):
         balls = dict(zip(vector_symbols("q", s.n), found.balls))
         return certified_float(_ball(kl.total(s.p, vector_symbols("q", s.n)), balls))
 

@@ -53,7 +53,7 @@ from kdaxioms.symbolic.points import distribution, on_simplex
 from .branch import Cover, Dependent, Region, certify_nonnegative
 from .intervals import Interval, IntervalProgram, XLogX, fraction_of, precision
 from .lemmas import SegmentConvexity
-from .ratio_search import Proposal, RatioFunctions, polish, propose, ratio_functions
+from kdaxioms.numeric.ratio_search import Proposal, RatioFunctions, polish, propose, ratio_functions
 from .xlogx_form import xlogx_form
 
 #: Decimals of the reported bounds (lower rounded down, upper rounded up).

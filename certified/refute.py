@@ -36,7 +36,7 @@ from kdaxioms.symbolic.points import Point, on_simplex
 from .formula_intervals import FormulaEnclosure
 from .intervals import Interval, arb_of
 from .logclaims import LogClaim
-from .search import margin_function  # the violation margin, shared with the exact-replay search
+from kdaxioms.numeric.search import margin_function  # the violation margin, shared with the exact-replay search
 
 #: Denominators tried, smallest first, when a proposal is made exact.
 DENOMINATORS = (10, 100, 1000, 10**4, 10**6)

@@ -27,31 +27,17 @@ straight-line program, table-driven and strict: a node without a rule raises
 
 from __future__ import annotations
 
-import contextlib
 from fractions import Fraction
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import flint
 import sympy as sp
 
 from kdaxioms.symbolic.errors import TranslationError
 
+from .precision import DEFAULT_BITS, precision  # noqa: F401 (re-exported)
+
 BACKEND = "intervals"
-#: Working precision (bits) of the arb operations unless a caller asks for more.
-DEFAULT_BITS = 64
-
-
-@contextlib.contextmanager
-def precision(bits: int) -> Iterator[None]:
-    """Run a block with ``flint.ctx.prec = bits`` and restore the previous precision after."""
-    old = flint.ctx.prec
-    flint.ctx.prec = bits
-    try:
-        yield
-    finally:
-        flint.ctx.prec = old
-
-
 class XLogX(sp.Function):
     """``x log x`` on ``x >= 0``, continuously extended by ``0 log 0 = 0``.
 
