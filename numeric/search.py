@@ -22,6 +22,7 @@ witness: the floats never decide anything, so the search can refute but never pr
 
 from __future__ import annotations
 
+import math
 import time
 from fractions import Fraction
 from typing import Iterable
@@ -30,6 +31,7 @@ import numpy as np
 import sympy as sp
 
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
+from kdaxioms.symbolic.domains import grid_values
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point, on_simplex
@@ -238,3 +240,89 @@ def search_violation(ax: Axiom, sizes: Iterable[int] = (2, 3), seed: int = 0, ro
     capped = " (stopped by the time cap, so the count depends on the machine)" if drawn < rounds * batch * len(sizes) else ""
     return unknown(f"no violation found in {drawn} seeded float points{capped} (n in {sizes}, seed {seed}); "
                    "a search that finds nothing proves nothing")
+
+
+# -- the exact stage: a few exact points, replayed one by one -------------------------------------
+
+#: Denominators of the exact stage's coordinates and parameters, small first: a witness found
+#: early is readable as it is (no shrinking needed).
+EXACT_DENOMINATORS = (10, 100, 1000)
+
+
+def _exponent_symbols(op) -> set[sp.Symbol]:
+    """Parameters inside non-rational exponents of the component: drawn from the audit's grid, so
+    that exact powers stay small."""
+    return {s for p in op.component.atoms(sp.Pow) if not p.exp.is_Rational for s in p.exp.free_symbols}
+
+
+def _exact_value(rng: np.random.Generator, domain: sp.Interval, denominator: int) -> Fraction:
+    """A rational of ``domain`` with denominator ``denominator`` (log-uniform on ``[1/4, 4]`` scale
+    for a half-line), drawn until it lies inside (open ends)."""
+    lo, hi, logarithmic = _bounds(domain)
+    start = Fraction(str(domain.start)) if domain.start.is_finite else None
+    end = Fraction(str(domain.end)) if domain.end.is_finite else None
+    for _ in range(100):
+        u = rng.uniform()
+        x = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo))) if logarithmic else lo + u * (hi - lo)
+        value = Fraction(round(x * denominator), denominator)
+        above = start is None or value > start or (value == start and not domain.left_open)
+        below = end is None or value < end or (value == end and not domain.right_open)
+        if above and below:
+            return value
+    raise ModelError(f"no rational of denominator {denominator} found inside {domain}")
+
+
+def sample_exact(ax: Axiom, sizes: Iterable[int], seed: int = 0, draws: int = 24) -> Outcome:
+    """``refuted`` when one of ``draws`` seeded exact points violates ``ax`` in exact replay
+    (:meth:`Axiom.violated_at`, which checks the premise first); ``unknown`` otherwise.
+
+    Each draw takes the next size of ``sizes`` and the next denominator of
+    :data:`EXACT_DENOMINATORS` (small first); each input is a flat-Dirichlet point made exact by
+    :func:`~kdaxioms.symbolic.points.on_simplex`, put on a random face (coordinates zeroed) with
+    probability :data:`FACE_SHARE` where the axiom allows the boundary; each parameter is a rational
+    of its domain (exponent parameters from the audit's grid, dependent ones solved from the
+    constraints), auxiliary symbols of the axiom (a raise share, a softening temperature) from
+    their domains.  Most planted bugs are violated almost everywhere: this finds them in a few
+    milliseconds, before any float search or solver."""
+    op = ax.operator
+    rng = np.random.default_rng(seed)
+    sizes = list(sizes)
+    interior = set(op.inputs) if ax.spec.interior else set(op.interior_inputs)
+    auxiliary = sorted(set(AUXILIARY_DOMAINS) & ax.vector_formula(sizes[0]).free_symbols, key=str)
+    dependent = solve_constraints(op.constraints, list(op.parameter_symbols))
+    gridded = _exponent_symbols(op)
+    drawn = [p for p in op.parameters if p.symbol not in dependent]
+    intervals = {p.symbol: p.interval() for p in drawn} | {s: AUXILIARY_DOMAINS[s].as_set() for s in auxiliary}
+    grids = {p.symbol: grid_values(p.symbol, p.domain, p) for p in drawn if p.symbol in gridded}
+    for k in range(draws):
+        n, denominator = sizes[k % len(sizes)], EXACT_DENOMINATORS[min(k // len(sizes), len(EXACT_DENOMINATORS) - 1)]
+        values: dict[sp.Symbol, Fraction] = {}
+        for p in drawn:
+            grid = grids.get(p.symbol)
+            if grid:
+                v = grid[int(rng.integers(len(grid)))]
+                values[p.symbol] = Fraction(int(v.p), int(v.q))
+            else:
+                values[p.symbol] = _exact_value(rng, intervals[p.symbol], denominator)
+        exact = {s: sp.Rational(v.numerator, v.denominator) for s, v in values.items()}
+        for s, expr in dependent.items():
+            v = sp.Rational(expr.xreplace(exact))
+            values[s] = Fraction(int(v.p), int(v.q))
+        for s in auxiliary:
+            values[s] = _exact_value(rng, intervals[s], denominator)
+        inputs = {}
+        for name in op.inputs:
+            vec = rng.dirichlet(np.ones(n))
+            if name not in interior and rng.uniform() < FACE_SHARE:
+                vec = vec * (rng.uniform(size=n) >= 0.5)
+                if vec.sum() == 0:
+                    vec[int(rng.integers(n))] = 1.0
+            inputs[name] = on_simplex(vec / vec.sum(), denominator, name in interior)
+        if any(v is None for v in inputs.values()):
+            continue
+        point = Point(inputs, {s.name: v for s, v in values.items()})
+        if _replays(ax, point):
+            steps = (rf"exact sampling (seed {seed}): {k + 1} exact points at $n \in \{{{', '.join(map(str, sizes))}\}}$ "
+                     r"replayed; the witness fails the axiom in exact arithmetic",)
+            return Outcome(REFUTED, f"n={n}", steps, point, data={"drawn": k + 1})
+    return unknown(f"no violation among {draws} exact points (seed {seed}); a search that finds nothing proves nothing")

@@ -6,8 +6,9 @@ decided here, by the routes its formula's shape admits (never by its name).
 cheapest first, each route tried when the axiom and the shape fit it:
 
 1. **sampling** -- seeded random points, interior and on faces, replayed exactly
-   (:func:`_sampled`): most planted bugs fail almost everywhere and are refuted in a fraction of
-   a second;
+   (:func:`_sampled`): most planted bugs fail almost everywhere and are refuted in milliseconds
+   (such a refutation needs no other route, and its witness shows the parameter domain
+   non-empty, which every other route needs shown first);
 2. **definedness** -- closure refuted at an exact point where the operator is undefined;
 3. **proofs for every n** -- the power shape ``g(x) = c x^e`` for S1, S3, S4, S5
    (:mod:`kdaxioms.symbolic.power_shape`), the per-coordinate ratio for A5
@@ -40,7 +41,7 @@ from typing import Iterable
 from kdaxioms.certified.logclaims import axiom_claim
 from kdaxioms.certified.prove import prove
 from kdaxioms.certified.refute import refute
-from kdaxioms.numeric.search import search_violation
+from kdaxioms.numeric.search import EXACT_DENOMINATORS, sample_exact, search_violation
 from kdaxioms.smt.audit import CONTRACTIONS, AuditResult, audit_one, axiom_names, shrink
 from kdaxioms.smt.definedness import Definedness, decide_definedness, restriction
 from kdaxioms.smt.domain import check_domain
@@ -182,13 +183,22 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
     ``budget_s`` seconds per axiom (default: none); then definedness as an obligation of every
     verdict (:func:`_where_defined`).  Every search does a fixed number of rounds, so the same
     seed gives the same verdicts and witnesses (unless the budget stops it)."""
-    check_domain(op, timeout_ms)
+    names = axiom_names(op, names)
     op = normalized(op)  # a typed-out normalization is the same map, normalized
     premises: dict[bool, Definedness] = {}  # decided once per premise; an undecided one is tried again
+    domain_checked = False  # an exactly replayed witness shows the domain non-empty; any other route needs it shown
     results = []
-    for name in axiom_names(op, names):
+    for name in names:
         axiom_deadline = deadline or Deadline.after(budget_s)
         start = time.perf_counter()
+        ax = axiom(name, op) if name not in CONTRACTIONS else None
+        r = _sampled(ax, seed, axiom_deadline) if ax is not None and not ax.inapplicable else None
+        if r is not None:
+            results.append(replace(r, seconds=time.perf_counter() - start))
+            continue
+        if not domain_checked:
+            check_domain(op, timeout_ms)
+            domain_checked = True
 
         def definedness(interior: bool, deadline: Deadline = axiom_deadline) -> Definedness:
             if interior not in premises:
@@ -221,13 +231,11 @@ MONOTONE = {name for kind in AXIOMS.values() for name, spec in kind.items() if s
 
 
 def _first(op: Operator, name: str, definedness, deadline: Deadline, seed: int, max_n: int) -> AuditResult | None:
-    """The cheap decisive routes before SMT spends the budget, each tried when the axiom and the
-    operator's shape fit it (never by the operator's name):
+    """The cheap decisive routes before SMT spends the budget (after the sampling stage), each
+    tried when the axiom and the operator's shape fit it (never by the operator's name):
 
-    1. exactly replayed random points, interior and on faces (:func:`_sampled`), which refute
-       the axioms that fail almost everywhere in a fraction of a second;
-    2. closure refuted at an exact point where the operator is undefined;
-    3. the routes that prove for every ``n``: the power shape for S1, S3, S4, S5
+    1. closure refuted at an exact point where the operator is undefined;
+    2. the routes that prove for every ``n``: the power shape for S1, S3, S4, S5
        (:mod:`kdaxioms.symbolic.power_shape`), the per-coordinate ratio for A5
        (:mod:`kdaxioms.symbolic.coherence`), the derivative along the parameter path for A3 and
        S3 (:mod:`kdaxioms.symbolic.monotone`), which a budget spent on a grid of SMT queries
@@ -235,9 +243,6 @@ def _first(op: Operator, name: str, definedness, deadline: Deadline, seed: int, 
     ax = axiom(name, op)
     if ax.inapplicable:
         return None
-    sampled = _sampled(ax, seed, deadline)
-    if sampled is not None:
-        return sampled
     if name == CLOSURE:
         d = definedness(False)
         if d.verdict == REFUTED:
@@ -285,25 +290,35 @@ COHERENCE = "temperature-coherence"
 #: Support sizes, rounds and points per round of the cheap sampling stage: a fixed amount of
 #: work (so the outcome does not depend on the machine), a few hundred milliseconds.
 SAMPLING_SIZES, SAMPLING_ROUNDS, SAMPLING_BATCH = (2, 3, 4), 2, 2048
+#: Exact points replayed one by one before the float search.
+EXACT_DRAWS = 12
 
 
 def _sampled(ax: Axiom, seed: int, deadline: Deadline) -> AuditResult | None:
-    """Seeded random points, interior and on faces, replayed exactly
-    (:func:`kdaxioms.numeric.search.search_violation`): a refutation with a shrunk exact witness,
-    or None.  Axioms without a whole-vector formula, or with logarithms (whose exact replay is
-    rarely decidable), are left to the later routes."""
+    """Random points, interior and on faces, replayed exactly: first a few seeded exact points one
+    by one (:func:`kdaxioms.numeric.search.sample_exact`, milliseconds for a bug that is violated
+    almost everywhere), then a seeded float search over many points at once whose best
+    candidates are made exact and replayed (:func:`kdaxioms.numeric.search.search_violation`,
+    for thinner violation sets).  A refutation with an exact witness (shrunk to small
+    denominators), or None.  Axioms without a whole-vector formula, or with logarithms (whose
+    exact replay is rarely decidable), are left to the later routes."""
     if ax.spec.vector is None or ax.spec.undecided or deadline.expired:
         return None
     start = time.perf_counter()
     try:
-        out = search_violation(ax, SAMPLING_SIZES, seed=seed, rounds=SAMPLING_ROUNDS, batch=SAMPLING_BATCH,
-                               candidates=4, budget_s=deadline.cap_seconds(5.0))
+        out = sample_exact(ax, SAMPLING_SIZES, seed=seed, draws=EXACT_DRAWS)
+        if out.verdict != REFUTED:
+            out = search_violation(ax, SAMPLING_SIZES, seed=seed, rounds=SAMPLING_ROUNDS, batch=SAMPLING_BATCH,
+                                   candidates=4, budget_s=deadline.cap_seconds(5.0))
     except KdaxiomsError:
         return None
     if out.verdict != REFUTED:
         return None
+    witness = out.witness
+    if max(v.denominator for vec in witness.inputs.values() for v in vec) > min(EXACT_DENOMINATORS):
+        witness = shrink(witness, ax.violated_at)
     return AuditResult(ax.spec.name, ax.spec.code, REFUTED, out.scope, "sampling", time.perf_counter() - start,
-                       shrink(out.witness, ax.violated_at), steps=out.steps)
+                       witness, steps=out.steps)
 
 
 def _stronger(early: AuditResult, later: AuditResult) -> AuditResult:
@@ -336,7 +351,7 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
     interior = spec is not None and spec.interior
     # closure (the output must be a distribution) and undefined_violates (continuity on the open
     # simplex, unless already refuted otherwise): an undefined point of the premise refutes them
-    if result.axiom == CLOSURE or (spec is not None and spec.undefined_violates and result.verdict != REFUTED):
+    if (result.axiom == CLOSURE or (spec is not None and spec.undefined_violates)) and result.verdict != REFUTED:
         d = definedness(interior)
         if d.verdict == DISAGREEMENT:
             return replace(result, verdict=DISAGREEMENT, reason=d.reason)

@@ -18,13 +18,14 @@ formula (A3 and M4 in KL, S3) are decided by the numeric layer's certified inter
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable
 
 import sympy as sp
 
 from .contraction import convex_in_first
+from .divergences import X, Y, divergence
 from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, internal, vector_symbols
 from .obligations import Obligation, coordinate_box
@@ -176,22 +177,15 @@ def _remainder_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr],
     return obligations
 
 
-def _tv_term(a: sp.Expr, b: sp.Expr) -> sp.Expr:
-    return sp.Abs(a - b) / 2
+def _term(name: str, from_target: bool = False) -> Callable[[sp.Expr, sp.Expr], sp.Expr]:
+    """The per-coordinate term of divergence ``name`` from its one definition
+    (:mod:`kdaxioms.symbolic.divergences`), as ``d(a, b)`` with ``a`` the moving argument;
+    ``from_target`` measures from the fixed target ``b`` to ``a`` instead."""
+    term = divergence(name).term
+    return lambda a, b: term.xreplace({X: b, Y: a} if from_target else {X: a, Y: b})
 
 
-def _l2_term(a: sp.Expr, b: sp.Expr) -> sp.Expr:
-    return (a - b) ** 2
-
-
-def _kl_term(a: sp.Expr, b: sp.Expr) -> sp.Expr:
-    """``KL(a || b)`` per coordinate (the first argument is the one that moves)."""
-    return a * sp.log(a / b)
-
-
-def _kl_from_target(a: sp.Expr, b: sp.Expr) -> sp.Expr:
-    """``KL(b || a)`` per coordinate: the divergence from the fixed target ``b`` to ``a``."""
-    return b * sp.log(b / a)
+_tv_term, _l2_term, _kl_term, _kl_from_target = _term("tv"), _term("l2"), _term("kl"), _term("kl", from_target=True)
 
 
 # -- softening axioms ---------------------------------------------------------------------------
@@ -445,6 +439,8 @@ class Axiom:
 
     spec: AxiomSpec
     operator: Operator
+    #: Whole-vector formulas already built, by support size (every replay of a search needs one).
+    _formulas: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.operator.kind not in self.spec.kinds:
@@ -459,7 +455,9 @@ class Axiom:
     def vector_formula(self, n: int) -> sp.Basic:
         if self.spec.vector is None:
             raise ModelError(f"axiom {self.spec.name}: {self.spec.undecided}")
-        return self.spec.vector(self.operator, n)
+        if n not in self._formulas:
+            self._formulas[n] = self.spec.vector(self.operator, n)
+        return self._formulas[n]
 
     def premise(self) -> Premise:
         """What a point must satisfy before the axiom is evaluated at it: every input in the open

@@ -8,6 +8,7 @@ membership of a rational value.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -53,18 +54,7 @@ class Parameter:
 
     def interval(self) -> sp.Interval:
         """The domain as a real interval (the domain must be univariate)."""
-        if self.domain.free_symbols != {self.symbol}:
-            raise InputError(f"domain of {self.name} ({self.domain}) involves other parameters, not an interval")
-        try:
-            as_set = self.domain.as_set()
-        except (TypeError, ValueError, NotImplementedError) as err:
-            raise InputError(f"domain of {self.name} ({self.domain}) cannot be read as an interval "
-                             f"({type(err).__name__})") from None
-        if as_set is sp.S.EmptySet:
-            raise InputError(f"domain of {self.name} ({self.domain}) is empty (no value satisfies it)")
-        if not isinstance(as_set, sp.Interval):
-            raise InputError(f"domain of {self.name} ({self.domain}) is not an interval")
-        return as_set
+        return _interval(self.symbol, self.domain)
 
     def contains(self, value: Fraction) -> bool:
         """Exact membership of a rational value."""
@@ -76,6 +66,7 @@ class Parameter:
         if not self.contains(value):
             raise InputError(f"parameter {self.name}={value} is outside its domain {self.domain}")
         return value
+
 
     def grid(self, count: int) -> list[Fraction]:
         """``count`` evenly spread rationals inside the domain (open ends avoided; a half-line
@@ -92,6 +83,24 @@ class Parameter:
         if not iv.right_open:
             points[-1] = hi
         return [Fraction(int(x.p), int(x.q)) for x in points]
+
+
+@functools.lru_cache(maxsize=256)  # a pure function of immutable SymPy objects; as_set takes ~30 ms
+def _interval(symbol: sp.Symbol, domain: sp.Basic) -> sp.Interval:
+    """``domain`` (a condition on ``symbol`` alone) as a real interval, or an :class:`InputError`."""
+    name = symbol.name
+    if domain.free_symbols != {symbol}:
+        raise InputError(f"domain of {name} ({domain}) involves other parameters, not an interval")
+    try:
+        as_set = domain.as_set()
+    except (TypeError, ValueError, NotImplementedError) as err:
+        raise InputError(f"domain of {name} ({domain}) cannot be read as an interval "
+                         f"({type(err).__name__})") from None
+    if as_set is sp.S.EmptySet:
+        raise InputError(f"domain of {name} ({domain}) is empty (no value satisfies it)")
+    if not isinstance(as_set, sp.Interval):
+        raise InputError(f"domain of {name} ({domain}) is not an interval")
+    return as_set
 
 
 def joint_assumptions(parameters: tuple[Parameter, ...]) -> sp.Basic:

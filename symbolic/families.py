@@ -19,24 +19,11 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from .domains import Parameter
 from .errors import InputError, UnknownNameError
 from .model import INDEX, SUM_INDEX, SUPPORT, Kind, Operator, real
 
 ALPHA, TAU = real("alpha"), real("tau")
 _I, _J = INDEX, SUM_INDEX
-
-
-def _alpha(open_right: bool = False) -> Parameter:
-    return Parameter(ALPHA, sp.And(0 < ALPHA, ALPHA < 1) if open_right else sp.And(0 < ALPHA, ALPHA <= 1))
-
-
-def _weights(name: str, m: int) -> tuple[tuple[sp.Symbol, ...], tuple[Parameter, ...], sp.Basic]:
-    """Weights ``name_1 .. name_m`` in the simplex: each in ``[0, 1]``, summing to one."""
-    if m < 1:
-        raise InputError(f"the number of {name} weights must be at least 1, got {m}")
-    ws = tuple(real(f"{name}_{k}") for k in range(1, m + 1))
-    return ws, tuple(Parameter(w, sp.And(0 <= w, w <= 1)) for w in ws), sp.Eq(sp.Add(*ws), 1)
 
 
 def _weight_data(name: str, m: int) -> tuple[list[str], dict[str, str], list[str]]:
@@ -157,22 +144,18 @@ softened_self = _from_data(softened_self_data)
 
 
 def multi_teacher_anchor(m: int = 2, aggregation: str = "arithmetic") -> Operator:
-    """F2, ``T(q) = alpha A_w(p1..pm) + (1 - alpha) q`` with arithmetic or geometric ``A_w``."""
-    ws, wparams, total = _weights("w", m)
-    teachers = [sp.IndexedBase(f"p{k}") for k in range(1, m + 1)]
-    q = sp.IndexedBase("q")
-    if aggregation == "arithmetic":
-        anchor = sp.Add(*(w * t[_I] for w, t in zip(ws, teachers)))
-    elif aggregation == "geometric":
-        anchor = sp.Mul(*(t[_I] ** w for w, t in zip(ws, teachers))) / sp.Sum(
-            sp.Mul(*(t[_J] ** w for w, t in zip(ws, teachers))), (_J, 1, SUPPORT))
-    else:
+    """F2, ``T(q) = alpha A_w(p1..pm) + (1 - alpha) q``: F1 with its anchor ``p`` replaced by the
+    arithmetic or geometric aggregation of ``m`` teachers -- both taken from their own definitions
+    (F1's ``alpha``, the aggregation's weights, their domains and constraint)."""
+    if aggregation not in ("arithmetic", "geometric"):
         raise InputError(f"aggregation {aggregation!r} is neither 'arithmetic' nor 'geometric'")
+    f1, agg = linear_anchor(), (arithmetic_aggregation if aggregation == "arithmetic" else geometric_aggregation)(m)
+    coordinate = agg.component.xreplace({_I: _J})
+    anchor = agg.component / sp.Sum(coordinate, (_J, 1, SUPPORT)) if agg.normalize else agg.component
     name = "multi-teacher-anchor" if aggregation == "arithmetic" else "multi-teacher-geometric-anchor"
-    return Operator(name, Kind.META, tuple(f"p{k}" for k in range(1, m + 1)) + ("q",),
-                    ALPHA * anchor + (1 - ALPHA) * q[_I], (_alpha(),) + wparams,
-                    roles={"anchor_weight": ALPHA, "anchor": anchor}, constraints=(total,),
-                    title=f"F2 multi-teacher anchor ({aggregation})")
+    return Operator(name, Kind.META, agg.inputs + ("q",), f1.component.xreplace({sp.IndexedBase("p")[_I]: anchor}),
+                    f1.parameters + agg.parameters, roles={"anchor_weight": f1.roles["anchor_weight"], "anchor": anchor},
+                    constraints=agg.constraints, title=f"F2 multi-teacher anchor ({aggregation})")
 
 
 def capacity_anchor() -> Operator:

@@ -87,6 +87,8 @@ class Operator:
     title: str = ""
     #: Joint constraints on the parameters beyond their own domains (e.g. ``beta_1 + beta_2 = 1``).
     constraints: tuple[sp.Basic, ...] = ()
+    #: Expanded components already built, by support size (the model is immutable).
+    _expanded: dict = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "roles", MappingProxyType(dict(self.roles)))
@@ -217,11 +219,17 @@ class Operator:
         """The n output components over the symbols ``x_1 .. x_n`` of every input."""
         if n < 2:
             raise InputError(f"support size n={n} is too small; the simplex needs n >= 2")
-        raw = list(self.expand(self.component, n))
+        raw = list(self.expanded(n))
         if not self.normalize:
             return tuple(raw)
         total = sp.Add(*raw)
         return tuple(c / total for c in raw)
+
+    def expanded(self, n: int) -> tuple[sp.Expr, ...]:
+        """The ``n`` raw components (before normalization), built once per ``n``."""
+        if n not in self._expanded:
+            self._expanded[n] = self.expand(self.component, n)
+        return self._expanded[n]
 
     def expand(self, expr: sp.Expr, n: int) -> tuple[sp.Expr, ...]:
         """A component-like expression in ``x[i]`` (and sums over ``j``) for ``i = 1..n``."""

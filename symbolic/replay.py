@@ -149,7 +149,7 @@ def substitution(premise: Premise, point: Point) -> tuple[dict[sp.Symbol, sp.Rat
 def operator_undefined(op: Operator, n: int, subs: Mapping[sp.Symbol, sp.Expr]) -> Replay | None:
     """``UNDEFINED`` (or ``UNDECIDED``, when definedness cannot be certified) if ``op`` is not
     defined at the exact point ``subs``; None when every component and the normalizer are."""
-    raw = op.expand(op.component, n)
+    raw = op.expanded(n)
     try:
         values = [exact_value(c, dict(subs)) for c in raw]
     except UndefinedError as err:

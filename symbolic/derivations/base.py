@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping, Sequence
 import sympy as sp
 
 from ..errors import InputError, excerpt
+from ..model import Operator
 from ..points import distribution, fraction
 
 #: Significant digits of the decimal values.
@@ -242,6 +243,25 @@ def decimal(value: sp.Basic, digits: int = DIGITS) -> str:
 
 def rational(value: Fraction) -> sp.Rational:
     return sp.Rational(value.numerator, value.denominator)
+
+
+def parameter_value(values: Mapping[str, Value], op: Operator, name: str = "alpha") -> dict[sp.Symbol, sp.Rational]:
+    """The typed value of ``op``'s parameter ``name``, checked against its domain -- the family's
+    :class:`~kdaxioms.symbolic.domains.Parameter`, written once in its definition -- as a
+    substitution (empty when it is not set)."""
+    if name not in values:
+        return {}
+    value = values[name]
+    if not isinstance(value, Fraction):
+        raise InputError(f"{name} must be a single number")
+    param = op.parameter(name)
+    if not param.contains(value):
+        iv = param.interval()
+        lo, hi = ("(" if iv.left_open else "["), (")" if iv.right_open else "]")
+        start = "-oo" if iv.start == -sp.oo else iv.start
+        end = "oo" if iv.end == sp.oo else iv.end
+        raise InputError(f"{name}={value} is outside {lo}{start}, {end}{hi}")
+    return {param.symbol: rational(value)}
 
 
 def in_interval(name: str, value: Value, low, high, low_open: bool, high_open: bool) -> sp.Rational:

@@ -50,7 +50,7 @@ from ..errors import InputError, ModelError
 from ..families import ALPHA, capacity_anchor, family_spec
 from ..model import SUM_INDEX, SUPPORT, coordinate_symbol
 from ..recursion import T_STEP
-from .base import Derivation, DerivationSpec, Input, Value, in_interval, rational, simplex_vector
+from .base import Derivation, DerivationSpec, Input, Value, rational, simplex_vector, parameter_value
 
 #: One feature column at coordinate ``i``, its anchor moment and the student moment.
 PHI_I = sp.Symbol(r"\phi_i", real=True)
@@ -133,7 +133,8 @@ def features(value: Value, rows: int | None = None) -> sp.Matrix:
 
 
 def _alpha(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
-    return {ALPHA: in_interval("alpha", values["alpha"], 0, 1, True, False)} if "alpha" in values else {}
+    """``alpha`` checked against the family's own domain."""
+    return parameter_value(values, capacity_anchor())
 
 
 def _anchor_and_features(values: Mapping[str, Value]) -> tuple[tuple[sp.Rational, ...], sp.Matrix] | None:

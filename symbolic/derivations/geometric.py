@@ -21,7 +21,7 @@ from ..errors import InputError, ModelError
 from ..families import ALPHA, geometric_anchor
 from ..model import coordinate_symbol, vector_symbols
 from ..recursion import T_STEP
-from .base import Derivation, DerivationSpec, Input, Value, in_interval, simplex_vector
+from .base import Derivation, DerivationSpec, Input, Value, simplex_vector, parameter_value
 
 _Z = sp.Symbol("Z", positive=True)
 
@@ -68,7 +68,7 @@ def geometric_hilbert(values: Mapping[str, Value]) -> Derivation:
     factor = slope
     value = None
     if "alpha" in values:
-        alpha = in_interval("alpha", values["alpha"], 0, 1, True, True)
+        (alpha,) = parameter_value(values, geometric_anchor()).values()
         factor = slope.xreplace({ALPHA: alpha})
         if {"p", "q"} <= set(values):
             p, q = _interior_pair(values, "p", "q")
@@ -104,7 +104,7 @@ def geometric_trajectory(values: Mapping[str, Value]) -> Derivation:
         raise ModelError(f"the geometric closed form does not satisfy the recursion (ratio {ratio})")
     value, expr = None, closed
     if "alpha" in values:
-        alpha = in_interval("alpha", values["alpha"], 0, 1, True, True)
+        (alpha,) = parameter_value(values, geometric_anchor()).values()
         expr = expr.xreplace({ALPHA: alpha})
         if "t" in values:
             if values["t"] < 0:

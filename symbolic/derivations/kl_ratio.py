@@ -20,11 +20,11 @@ from ..divergences import divergence
 from ..errors import ModelError
 from ..families import ALPHA, linear_anchor
 from ..model import coordinate_symbol, vector_symbols
-from .base import Derivation, DerivationSpec, Input, Value, in_interval
+from .base import Derivation, DerivationSpec, Input, Value, parameter_value
 
 
 def _alpha_subs(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
-    return {ALPHA: in_interval("alpha", values["alpha"], 0, 1, True, False)} if "alpha" in values else {}
+    return parameter_value(values, linear_anchor())
 
 
 def local_kl_ratio(values: Mapping[str, Value]) -> Derivation:

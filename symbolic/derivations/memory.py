@@ -35,7 +35,7 @@ from ..families import ALPHA, memory_anchor
 from ..model import Operator, coordinate_symbol, real
 from ..points import fraction
 from ..recursion import T_STEP
-from .base import DIGITS, MAX_MEMORY, Derivation, DerivationSpec, Input, Value, in_interval, simplex_vector
+from .base import DIGITS, MAX_MEMORY, Derivation, DerivationSpec, Input, Value, parameter_value, simplex_vector
 
 #: The variable of the characteristic polynomial.
 Z = sp.Symbol("z")
@@ -342,7 +342,8 @@ def memory_weights(value: Value) -> tuple[sp.Rational, ...]:
 
 
 def _alpha(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
-    return {ALPHA: in_interval("alpha", values["alpha"], 0, 1, True, False)} if "alpha" in values else {}
+    """``alpha`` checked against F3's own domain."""
+    return parameter_value(values, memory_anchor())
 
 
 def _memory(values: Mapping[str, Value]) -> int:

@@ -46,7 +46,7 @@ from ..errors import InputError, ModelError
 from ..families import ALPHA, family_spec, sampled_anchor
 from ..model import SUPPORT, coordinate_symbol
 from ..recursion import T_STEP
-from .base import Derivation, DerivationSpec, Input, Value, in_interval, simplex_vector
+from .base import Derivation, DerivationSpec, Input, Value, simplex_vector, parameter_value
 
 #: Largest generation of accumulation-bound: its exact sum and product grow with t (t = 200 takes seconds).
 MAX_ACCUMULATION_T = 200
@@ -146,7 +146,8 @@ def stationary_moments() -> Stationary:
 
 
 def _alpha(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
-    return {ALPHA: in_interval("alpha", values["alpha"], 0, 1, True, False)} if "alpha" in values else {}
+    """``alpha`` checked against the family's own domain."""
+    return parameter_value(values, sampled_anchor())
 
 
 def _count(values: Mapping[str, Value], name: str, low: int) -> int | None:

@@ -68,7 +68,7 @@ from ..model import INDEX, SUM_INDEX, SUPPORT, coordinate_symbol, vector_symbols
 from ..outcome import PROVED
 from ..points import Point
 from ..power_shape import EntropyIdentity, entropy_identity, prove_power_axiom
-from .base import DIGITS, Derivation, DerivationSpec, Input, Value, decimal, in_interval, simplex_vector
+from .base import DIGITS, Derivation, DerivationSpec, Input, Value, decimal, in_interval, simplex_vector, parameter_value
 
 #: Largest support size of linear-smoothing-closure (one limit per component).
 MAX_SMOOTHING_N = 50
@@ -101,7 +101,8 @@ class Setting:
 
 
 def _alpha(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
-    return {ALPHA: in_interval("alpha", values["alpha"], 0, 1, True, False)} if "alpha" in values else {}
+    """``alpha`` checked against the family's own domain."""
+    return parameter_value(values, softened_anchor())
 
 
 def _tau(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
@@ -110,7 +111,7 @@ def _tau(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
     computed exactly would not end."""
     if "tau" not in values:
         return {}
-    tau = in_interval("tau", values["tau"], 0, None, True, True)
+    (tau,) = parameter_value(values, power_softening(), "tau").values()
     if not exponent_fits(tau):
         raise InputError(f"tau={excerpt(tau)}: 1/tau is an exponent, so tau's numerator and denominator are at most "
                          f"{MAX_EXPONENT}; e.g. tau=1/64 or tau=64")

@@ -15,13 +15,12 @@ from ..errors import InputError
 from ..families import ALPHA, linear_anchor, multi_teacher_anchor
 from ..model import INDEX, coordinate_symbol, vector_symbols
 from ..recursion import Q0, T_STEP, trajectory
-from .base import Derivation, DerivationSpec, Input, Value, in_interval, rational, simplex_vector
+from .base import Derivation, DerivationSpec, Input, Value, parameter_value, rational, simplex_vector
 
 
 def _alpha(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Rational]:
-    if "alpha" not in values:
-        return {}
-    return {ALPHA: in_interval("alpha", values["alpha"], 0, 1, True, False)}
+    """``alpha`` checked against F1's own domain."""
+    return parameter_value(values, linear_anchor())
 
 
 def _time(values: Mapping[str, Value]) -> dict[sp.Symbol, sp.Integer]:
