@@ -276,8 +276,8 @@ def sample_exact(ax: Axiom, sizes: Iterable[int], seed: int = 0, draws: int = 24
     """``refuted`` when one of ``draws`` seeded exact points violates ``ax`` in exact replay
     (:meth:`Axiom.violated_at`, which checks the premise first); ``unknown`` otherwise.
 
-    Each draw takes the next size of ``sizes`` and the next denominator of
-    :data:`EXACT_DENOMINATORS` (small first); each input is a flat-Dirichlet point made exact by
+    Two draws per size of ``sizes``, then the next denominator of :data:`EXACT_DENOMINATORS`
+    (small first); each input is a flat-Dirichlet point made exact by
     :func:`~kdaxioms.symbolic.points.on_simplex`, put on a random face (coordinates zeroed) with
     probability :data:`FACE_SHARE` where the axiom allows the boundary; each parameter is a rational
     of its domain (exponent parameters from the audit's grid, dependent ones solved from the
@@ -294,8 +294,9 @@ def sample_exact(ax: Axiom, sizes: Iterable[int], seed: int = 0, draws: int = 24
     drawn = [p for p in op.parameters if p.symbol not in dependent]
     intervals = {p.symbol: p.interval() for p in drawn} | {s: AUXILIARY_DOMAINS[s].as_set() for s in auxiliary}
     grids = {p.symbol: grid_values(p.symbol, p.domain, p) for p in drawn if p.symbol in gridded}
-    for k in range(draws):
-        n, denominator = sizes[k % len(sizes)], EXACT_DENOMINATORS[min(k // len(sizes), len(EXACT_DENOMINATORS) - 1)]
+    for k in range(draws):  # two draws per size and denominator, smallest first
+        n = sizes[(k // 2) % len(sizes)]
+        denominator = EXACT_DENOMINATORS[min(k // (2 * len(sizes)), len(EXACT_DENOMINATORS) - 1)]
         values: dict[sp.Symbol, Fraction] = {}
         for p in drawn:
             grid = grids.get(p.symbol)
