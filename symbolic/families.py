@@ -114,9 +114,9 @@ def _from_data(data: Callable[..., dict]) -> Callable[..., Operator]:
         from .opfile import operator_from_data  # (opfile reads files; families only needs its parser)
         return operator_from_data(data(*structure, **dict(named)), "built-in family")
 
+    @functools.wraps(data)  # the data function's signature (k=2, m=2) is the family's structure
     def build(*structure: int, **named: int) -> Operator:
         return parsed(structure, tuple(sorted(named.items())))
-    build.__doc__ = data.__doc__
     return build
 
 

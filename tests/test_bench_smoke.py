@@ -50,15 +50,17 @@ def test_scaling_fixes_exponent_parameters_on_the_audit_grid():
     assert "linear-anchor" in scaling.builtin_operators()
 
 
-def test_planted_bugs_are_the_refuted_catalogue_entries():
+def test_planted_bugs_are_the_refuted_catalogue_entries_and_the_thin_ones():
     bugs = sampling.planted_bugs()
-    assert len(bugs) == sum(v == "refuted" for c in AUDITS for v in c.expected.values()) >= 10
+    catalogue = sum(v == "refuted" for c in AUDITS for v in c.expected.values())
+    assert len(bugs) == catalogue + len(sampling.THIN_BUGS) and catalogue >= 10
+    assert [b.thin for b in bugs].count(True) == len(sampling.THIN_BUGS) >= 3
 
 
 def test_audit_and_samplers_on_one_bug():
     bug = next(b for b in sampling.planted_bugs() if (b.case, b.name) == ("unanchored", "positivity"))
     audit = sampling.time_audit(bug, 4000, runs=1)
-    assert audit.refuted and audit.route == "smt-coordinate"
+    assert audit.refuted and audit.route == "sampling"  # the faces of the exact stage find it
 
     rng = np.random.default_rng(0)
     inner = sampling.Sampler(bug, faces=False)

@@ -36,6 +36,7 @@ def _rename(data: dict, mapping: dict[str, str]) -> dict:
         out.setdefault("roles", {}).setdefault("temperature", "tau")
     out["component"] = sub(out["component"])
     out["parameters"] = {mapping[k]: sub(v) for k, v in out.get("parameters", {}).items()}
+    out["constraints"] = [sub(c) for c in out.get("constraints", [])]
     roles = out.get("roles", {})
     for key, value in roles.items():
         roles[key] = [sub(v) for v in value] if isinstance(value, list) else sub(str(value))
