@@ -333,7 +333,10 @@ def _rational_powers(ax: Axiom) -> bool:
 
 def _stronger(early: AuditResult, later: AuditResult) -> AuditResult:
     """A proof for some sizes (``early``) against what SMT then found (``later``): the proof that
-    covers more, or a ``disagreement`` when SMT refutes at a size the early proof covers."""
+    covers more, or a ``disagreement`` when SMT refutes at a size the early proof covers (or
+    found contradicting evidence of its own)."""
+    if later.verdict == DISAGREEMENT:
+        return replace(later, reason=f"{early.route} proved {early.scope}; {later.route}: {later.reason}")
     if later.verdict == REFUTED:
         at = int(later.scope[2:]) if later.scope and later.scope.startswith("n=") else 0
         if at <= early.full_scope.size_rank:

@@ -181,7 +181,8 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None,
     if all(o.verdict == PROVED for o in outcomes):
         steps = tuple(s for o in outcomes for s in o.steps)
         if stopped:
-            steps += (f"$n = {cap + 1}$ undecided within the query timeout: the scope stops at $n = {cap}$",)
+            steps += (f"$n = {cap + 1}$ undecided (Z3 answered unknown within the query timeout): the scope stops "
+                      f"at $n = {cap}$",)
         return Outcome(PROVED, f"n<={cap}", steps), covered
     flagged = [o for o in outcomes if o.data.get("disagreement")]  # contradicting evidence first
     first = (flagged or [o for o in outcomes if o.verdict != PROVED])[0]

@@ -23,6 +23,10 @@ from .model import Kind, Operator, coordinate_symbol
 from .outcome import PROVED, Outcome, unknown
 
 
+#: The restriction of the per-coordinate proof: every coordinate of every teacher positive.
+INTERIOR_TEACHERS = "interior teachers (every coordinate positive)"
+
+
 def _positive(symbol: sp.Symbol) -> sp.Symbol:
     return sp.Symbol(symbol.name, positive=True)
 
@@ -54,4 +58,4 @@ def prove_coherence(op: Operator) -> Outcome:
     if simplified.free_symbols & {positive[s] for s in x.values()}:
         return unknown("the ratio of the two sides depends on the coordinates; the per-coordinate method cannot prove A5",
                        *steps)
-    return Outcome(PROVED, "all-n", steps + ("scope: interior teachers, $\\tau > 0$",))
+    return Outcome(PROVED, "all-n", steps, conditions=(INTERIOR_TEACHERS,))

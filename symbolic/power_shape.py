@@ -86,6 +86,8 @@ def prove_power_axiom(op: Operator, name: str) -> Outcome:
     tau = op.roles.get("temperature")
     if tau not in op.parameter_symbols:
         return unknown("the temperature role is not one of the parameters")
+    if any(c.has(tau) for c in op.constraints):  # S4 and S5 need tau free on its own domain
+        return unknown("the temperature is tied to other parameters by a constraint")
     e, c, x = shape.exponent, shape.factor, shape.x
     steps = [rf"$S(p)_i = g(p_i)/\sum_j g(p_j)$ with $g(x) = {sp.latex(shape.weight)} = c\,x^{{e}}$ for $x > 0$, "
              rf"$c = {sp.latex(c)}$, $e = x \frac{{d}}{{dx}} \log g = {sp.latex(e)}$"]

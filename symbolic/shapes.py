@@ -38,8 +38,12 @@ def normalized(op: Operator) -> Operator:
     numerator, denominator = sp.fraction(sp.together(op.component))
     if not isinstance(denominator, sp.Sum) or denominator.limits != ((SUM_INDEX, 1, SUPPORT),):
         return op
-    summand = denominator.function.xreplace({SUM_INDEX: INDEX})
-    if numerator.has(sp.Sum) or sp.expand(numerator - summand) != 0:
+    function = denominator.function
+    # the summand must be a function of the j-th coordinates alone (no i inside the sum), and the
+    # numerator of the i-th alone: only then is N_i / sum_j N_j a normalization
+    if function.has(INDEX) or numerator.has(sp.Sum) or numerator.has(SUM_INDEX):
+        return op
+    if sp.expand(numerator - function.xreplace({SUM_INDEX: INDEX})) != 0:
         return op
     return replace(op, component=numerator, normalize=True)
 
@@ -79,6 +83,10 @@ def power_weight(op: Operator) -> PowerWeight | None:
         return None
     factor = _reduce(g / x ** exponent)
     if factor.has(x) or factor == 0:
+        return None
+    # the reductions above combine powers as if every symbol were positive: the shape counts only
+    # when g = c x^e is confirmed without that assumption (x > 0 and the parameters' own signs)
+    if sp.simplify(sp.powsimp(g / (factor * x ** exponent))) != 1:
         return None
     try:
         at_zero = _at_zero(op, x)

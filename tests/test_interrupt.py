@@ -168,7 +168,9 @@ def test_the_memory_cap_ends_a_runaway_query_as_unknown():
     first, reason = done.stdout.splitlines()
     status, seconds, peak_mb = first.split()
     assert status == "unknown" and "memory" in reason, done.stdout
-    assert float(seconds) < 20 and int(peak_mb) < 600, done.stdout
+    # peak RSS 70 MB of imports plus what Z3 held when the cap hit: 630 MB once under a loaded
+    # CI run, against 1.9 GB without the cap
+    assert float(seconds) < 20 and int(peak_mb) < 1000, done.stdout
 
 
 def test_a_z3_error_during_a_strategy_is_unknown_with_its_message(monkeypatch):
