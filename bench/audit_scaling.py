@@ -41,7 +41,8 @@ from typing import Callable
 import sympy as sp
 from sympy.core.cache import clear_cache
 
-from kdaxioms.smt.audit import _coordinate, _exponent_symbols, _grid, audit
+from kdaxioms.smt.audit import _coordinate, _grid, audit
+from kdaxioms.symbolic.domains import exponent_symbols
 from kdaxioms.smt.decide import decide_vectors
 from kdaxioms.symbolic.axioms import AXIOMS, Axiom, axiom
 from kdaxioms.symbolic.errors import ModelError
@@ -104,7 +105,7 @@ def _timed(run: Callable[[], Outcome]) -> Timed:
 
 def exponent_values(ax: Axiom) -> dict[sp.Symbol, sp.Rational]:
     """The first admissible point of the audit's grid for the symbols in exponents ({} if none)."""
-    symbols = sorted(_exponent_symbols(ax.vector_formula(2)), key=str)
+    symbols = sorted(exponent_symbols(ax.vector_formula(2)), key=str)
     for values in itertools.product(*(_grid(ax.operator, s) for s in symbols)):
         fixed = dict(zip(symbols, values))
         if not any(c.xreplace(fixed) is sp.false for c in ax.operator.constraints):

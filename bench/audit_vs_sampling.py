@@ -53,7 +53,8 @@ from sympy.core.cache import clear_cache
 
 from kdaxioms.numeric.sampling import boundary, interior
 from kdaxioms.proofs.audit import audit_operator
-from kdaxioms.smt.audit import _exponent_symbols, _grid
+from kdaxioms.smt.audit import _grid
+from kdaxioms.symbolic.domains import exponent_symbols
 from kdaxioms.symbolic.axioms import Axiom, axiom
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.model import Operator
@@ -177,7 +178,7 @@ class Sampler:
         self.interior = set(op.inputs) if ax.spec.interior else set(op.interior_inputs)
         inputs = {s for vec in (op.vector_inputs(n) for n in SIZES) for syms in vec.values() for s in syms}
         formula_symbols = set().union(*(ax.vector_formula(n).free_symbols for n in SIZES)) - inputs
-        gridded = set().union(*(_exponent_symbols(ax.vector_formula(n)) for n in SIZES))
+        gridded = set().union(*(exponent_symbols(ax.vector_formula(n)) for n in SIZES))
         if "temperature" in op.roles:
             gridded.add(op.roles["temperature"])
         self.values: dict[str, list[Fraction]] = {}

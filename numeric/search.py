@@ -31,7 +31,7 @@ import numpy as np
 import sympy as sp
 
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
-from kdaxioms.symbolic.domains import grid_values
+from kdaxioms.symbolic.domains import exponent_symbols, grid_values
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point, on_simplex
@@ -249,12 +249,6 @@ def search_violation(ax: Axiom, sizes: Iterable[int] = (2, 3), seed: int = 0, ro
 EXACT_DENOMINATORS = (10, 100, 1000)
 
 
-def _exponent_symbols(op) -> set[sp.Symbol]:
-    """Parameters inside non-rational exponents of the component: drawn from the audit's grid, so
-    that exact powers stay small."""
-    return {s for p in op.component.atoms(sp.Pow) if not p.exp.is_Rational for s in p.exp.free_symbols}
-
-
 def _exact_value(rng: np.random.Generator, domain: sp.Interval, denominator: int) -> Fraction:
     """A rational of ``domain`` with denominator ``denominator`` (log-uniform on ``[1/4, 4]`` scale
     for a half-line), drawn until it lies inside (open ends)."""
@@ -290,7 +284,7 @@ def sample_exact(ax: Axiom, sizes: Iterable[int], seed: int = 0, draws: int = 24
     interior = set(op.inputs) if ax.spec.interior else set(op.interior_inputs)
     auxiliary = sorted(set(AUXILIARY_DOMAINS) & ax.vector_formula(sizes[0]).free_symbols, key=str)
     dependent = solve_constraints(op.constraints, list(op.parameter_symbols))
-    gridded = _exponent_symbols(op)
+    gridded = exponent_symbols(op.component)
     drawn = [p for p in op.parameters if p.symbol not in dependent]
     intervals = {p.symbol: p.interval() for p in drawn} | {s: AUXILIARY_DOMAINS[s].as_set() for s in auxiliary}
     grids = {p.symbol: grid_values(p.symbol, p.domain, p) for p in drawn if p.symbol in gridded}

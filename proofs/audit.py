@@ -211,7 +211,7 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
                     premises[interior] = found
                 return found
             return premises[interior]
-        r = _first(op, name, definedness, axiom_deadline, seed, max_n) if name not in CONTRACTIONS else None
+        r = _first(ax, definedness, axiom_deadline, max_n) if ax is not None else None
         if r is None or (r.verdict == PROVED and r.scope != "all-n"):
             early, r = r, audit_one(op, name, factor, max_n, timeout_ms, emit_dir, axiom_deadline)
             if r.verdict == UNKNOWN and r.code != "C" and early is None:
@@ -232,7 +232,7 @@ CLOSURE = "closure"
 MONOTONE = {name for kind in AXIOMS.values() for name, spec in kind.items() if spec.code in ("A3", "S3")}
 
 
-def _first(op: Operator, name: str, definedness, deadline: Deadline, seed: int, max_n: int) -> AuditResult | None:
+def _first(ax: Axiom, definedness, deadline: Deadline, max_n: int) -> AuditResult | None:
     """The cheap decisive routes before SMT spends the budget (after the sampling stage), each
     tried when the axiom and the operator's shape fit it (never by the operator's name):
 
@@ -242,7 +242,7 @@ def _first(op: Operator, name: str, definedness, deadline: Deadline, seed: int, 
        (:mod:`kdaxioms.symbolic.coherence`), the derivative along the parameter path for A3 and
        S3 (:mod:`kdaxioms.symbolic.monotone`), which a budget spent on a grid of SMT queries
        would otherwise lose."""
-    ax = axiom(name, op)
+    name = ax.spec.name
     if ax.inapplicable:
         return None
     if name == CLOSURE:

@@ -34,7 +34,7 @@ import sympy as sp
 
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, AXIOMS, Axiom, axiom
 from kdaxioms.symbolic.budget import Deadline
-from kdaxioms.symbolic.domains import grid_values
+from kdaxioms.symbolic.domains import exponent_symbols, grid_values
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.model import Operator, real
 from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, Outcome, unknown
@@ -82,11 +82,6 @@ class AuditResult:
         return out
 
 
-def _exponent_symbols(expr: sp.Basic) -> set[sp.Symbol]:
-    """Symbols inside non-rational exponents: they must be instantiated for Z3."""
-    return {s for p in expr.atoms(sp.Pow) if not p.exp.is_Rational for s in p.exp.free_symbols}
-
-
 def _grid(op: Operator, symbol: sp.Symbol) -> list[sp.Rational]:
     """The values substituted for ``symbol`` (:func:`~kdaxioms.symbolic.domains.grid_values` in the
     domain of the parameter, or of the auxiliary symbol)."""
@@ -130,7 +125,7 @@ def _coordinate(ax: Axiom, timeout_ms: int, emit: Emit | None, deadline: Deadlin
         obligations = ax.obligations()
     except ModelError:
         return None
-    if any(_exponent_symbols(ob.premise) | _exponent_symbols(ob.conclusion) for ob in obligations):
+    if any(exponent_symbols(ob.premise) | exponent_symbols(ob.conclusion) for ob in obligations):
         return None
     return decide_obligations(ax.operator, obligations, ax.replay, timeout_ms, emit, deadline)
 
@@ -152,7 +147,7 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None,
     largest ``K`` decided at every grid point (and says at which size it stopped), or nothing
     when even ``n = 2`` is undecided somewhere."""
     deadline = deadline or Deadline.unbounded()
-    symbols = sorted(_exponent_symbols(ax.vector_formula(2)), key=str)
+    symbols = sorted(exponent_symbols(ax.vector_formula(2)), key=str)
     grids = [_grid(ax.operator, s) for s in symbols]
     covered: dict[str, list[str]] = {s.name: [] for s in symbols}
     cap, stopped = max_n, ""

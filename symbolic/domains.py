@@ -156,6 +156,12 @@ def grid_values(symbol: sp.Symbol, domain: sp.Basic, param: Parameter | None = N
     return list(dict.fromkeys(v for v in samples if v is not None and inside(v)))
 
 
+def exponent_symbols(expr: sp.Basic) -> set[sp.Symbol]:
+    """Symbols inside non-rational exponents of ``expr``: the parameters instantiated on
+    :func:`grid_values` (Z3 needs them fixed; exact powers stay small)."""
+    return {s for p in expr.atoms(sp.Pow) if not p.exp.is_Rational for s in p.exp.free_symbols}
+
+
 def exponent_grid(param: Parameter) -> list[sp.Rational]:
     """The values the audit substitutes for ``param`` where it occurs in an exponent."""
     return grid_values(param.symbol, param.domain, param)
