@@ -136,6 +136,10 @@ class Interval:
         hi = self.hi if self.hi >= other.hi else other.hi
         return Interval(lo, hi)
 
+    def as_ball(self) -> flint.arb:
+        """The ``arb`` ball ``[lo, hi]`` (an infinite ball for :data:`ENTIRE`)."""
+        return self.lo.union(self.hi)
+
     def __repr__(self) -> str:
         return f"[{self.lo.str(12, radius=False)}, {self.hi.str(12, radius=False)}]"
 
@@ -339,7 +343,8 @@ class IntervalProgram:
             self._code.append((fn, args, extra, target))
         return target
 
-    def _const(self, value) -> int:
+    def _const(self, value: Callable[[], Interval]) -> int:
+        """A slot for a constant, ``value()`` its enclosure at the working precision."""
         target = self._new()
         self._constant.add(target)
         self._constants.append((target, value))
@@ -356,9 +361,11 @@ class IntervalProgram:
         if isinstance(node, sp.Symbol):
             raise TranslationError(BACKEND, node, f"free symbol not bound (bound: {[str(s) for s in self.symbols]})")
         if isinstance(node, (sp.Rational, sp.Float)):
-            return self._const(node)
+            return self._const(lambda: Interval.exact(node))
         if node is sp.pi:
-            return self._const("pi")
+            return self._const(lambda: Interval.ball(flint.arb.pi()))
+        if isinstance(node, sp.CRootOf) and node.is_real:
+            return self._const(lambda: _real_root(node))
         if node is sp.E:
             return self._emit(exp, (self._compile(sp.Integer(1)),))
         if isinstance(node, sp.Add):
@@ -395,7 +402,7 @@ class IntervalProgram:
             slots: list = [None] * self._size
             try:
                 for target, value in self._constants:
-                    slots[target] = (Interval.ball(flint.arb.pi()) if isinstance(value, str) else Interval.exact(value))
+                    slots[target] = value()
                 for fn, args, extra, target in self._constant_code:
                     slots[target] = fn(*(slots[a] for a in args), *extra)
             except _Undetermined:
@@ -418,6 +425,29 @@ class IntervalProgram:
         except _Undetermined:
             return ENTIRE
         return slots[self._out]
+
+
+def _real_root(root: sp.CRootOf) -> Interval:
+    """A real algebraic number given by SymPy's exact root isolation: ``eval_rational(dx)`` is
+    within ``dx`` of the root (documented), so ``[r - dx, r + dx]`` encloses it; ``dx`` follows
+    the working precision."""
+    dx = sp.Rational(1, 2 ** flint.ctx.prec)
+    r = root.eval_rational(dx=dx, dy=dx)
+    return Interval.of(Fraction(int((r - dx).p), int((r - dx).q)), Fraction(int((r + dx).p), int((r + dx).q)))
+
+
+def enclose_number(expr: sp.Expr) -> Interval:
+    """Enclosure of an exact real number (no free symbols) at the working precision; the
+    entire line when an operation is undefined or unbounded there."""
+    return IntervalProgram(expr, ())(())
+
+
+def ball(expr: sp.Expr, env: Mapping[sp.Symbol, flint.arb]) -> flint.arb:
+    """An ``arb`` ball enclosing ``expr`` when each symbol of ``env`` ranges over its ball (the
+    same program as :func:`enclose`, for callers that work in ball arithmetic)."""
+    symbols = tuple(env)
+    value = IntervalProgram(expr, symbols)([Interval.ball(env[s]) for s in symbols])
+    return value.as_ball()
 
 
 def enclose(expr: sp.Expr, box: Mapping[sp.Symbol, tuple[Fraction, Fraction]], bits: int = DEFAULT_BITS) -> Interval:

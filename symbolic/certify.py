@@ -1,62 +1,24 @@
 """Certified signs of exact expressions.
 
 A claim evaluated at an exact point gives an exact SymPy number.  When it is rational its sign
-is read off exactly.  When it is algebraic or transcendental (square roots, logarithms) it is
-enclosed in a ball with python-flint's ``arb`` type at increasing precision; the sign is
-certified as soon as the ball excludes zero.  A ball that never excludes zero gives ``None``:
+is read off exactly.  When it is algebraic or transcendental (square roots, logarithms, real
+roots of polynomials) it is enclosed by the one interval program of
+:mod:`kdaxioms.certified.intervals` (python-flint's ``arb``) at increasing precision; the sign is
+certified as soon as the enclosure excludes zero.  Formulas are decided by the one three-valued
+walker of :mod:`kdaxioms.certified.kleene`.  A ball that never excludes zero gives ``None``:
 the sign is not certified, and no verdict may rest on it.
 """
 
 from __future__ import annotations
 
-import flint
 import sympy as sp
 
+from kdaxioms.certified.intervals import enclose_number, precision
+from kdaxioms.certified.kleene import kleene, relation_truth
+
 from .errors import TranslationError, UndefinedError
-from kdaxioms.certified.precision import precision  # the one precision context of arb
 
 _PRECISIONS = (64, 256, 1024)
-
-
-def _arb(expr: sp.Expr) -> flint.arb:
-    """Enclose an exact SymPy number in an ``arb`` ball (table-driven, strict)."""
-    if isinstance(expr, sp.Integer):
-        return flint.arb(int(expr))
-    if isinstance(expr, sp.Rational):
-        return flint.arb(int(expr.p)) / int(expr.q)
-    if expr is sp.pi:
-        return flint.arb.pi()
-    if expr is sp.E:
-        return flint.arb(1).exp()
-    if isinstance(expr, sp.CRootOf) and expr.is_real:
-        # SymPy isolates the root exactly: eval_rational(dx) is within dx of it (documented),
-        # so the ball [r - dx, r + dx] encloses the root.
-        dx = sp.Rational(1, 2 ** flint.ctx.prec)
-        r = expr.eval_rational(dx=dx, dy=dx)
-        return flint.arb(int(r.p)) / int(r.q) + flint.arb(0, 2 * (flint.arb(int(dx.p)) / int(dx.q)))
-    args = [_arb(a) for a in expr.args]
-    if isinstance(expr, sp.Add):
-        total = args[0]
-        for a in args[1:]:
-            total = total + a
-        return total
-    if isinstance(expr, sp.Mul):
-        prod = args[0]
-        for a in args[1:]:
-            prod = prod * a
-        return prod
-    if isinstance(expr, sp.Pow):
-        base, exp = args
-        if isinstance(expr.exp, sp.Integer):
-            return base ** int(expr.exp)
-        return base ** exp
-    if isinstance(expr, sp.log):
-        return args[0].log()
-    if isinstance(expr, sp.exp):
-        return args[0].exp()
-    if isinstance(expr, sp.Abs):
-        return abs(args[0])
-    raise TranslationError("arb", expr)
 
 
 def certified_sign(expr: sp.Expr) -> int | None:
@@ -68,11 +30,11 @@ def certified_sign(expr: sp.Expr) -> int | None:
         raise TranslationError("arb", expr, "free symbols remain; the point is not exact")
     for bits in _PRECISIONS:
         with precision(bits):
-            ball = _arb(expr)
-        if ball > 0:
-            return 1
-        if ball < 0:
-            return -1
+            enclosure = enclose_number(expr)
+            if enclosure.lo > 0:
+                return 1
+            if enclosure.hi < 0:
+                return -1
     if sp.simplify(expr) == 0:
         return 0
     return None
@@ -136,33 +98,19 @@ def exact_value(expr: sp.Basic, subs: dict) -> sp.Basic:
 
 
 def certified_truth(formula: sp.Basic, subs: dict | None = None) -> bool | None:
-    """The truth value of a formula (relations joined by And/Or/Not/Implies) at the exact point
-    ``subs``, each relation decided by :func:`certified_sign` of ``lhs - rhs``; ``None`` if any
-    needed sign cannot be certified.
+    """The truth value of a formula (relations joined by And/Or/Not/Implies, Kleene's logic of
+    :func:`kdaxioms.certified.kleene.kleene`) at the exact point ``subs``, each relation decided
+    by :func:`certified_sign` of ``lhs - rhs``; ``None`` if a needed sign cannot be certified.
 
     The point is substituted into each side separately and bottom-up (:func:`exact_value`), before
     SymPy may fold a relation: a side that is undefined there (a division by zero, ``0**0``, the
     logarithm of 0, a root of a negative number) makes the relation ``None``, never a truth value
     (``Eq(zoo, 1)`` would otherwise fold to ``False``, ``0**0`` to ``1``)."""
     subs = subs or {}
-    if formula is sp.true or formula is True:
-        return True
-    if formula is sp.false or formula is False:
-        return False
-    if isinstance(formula, sp.Not):
-        inner = certified_truth(formula.args[0], subs)
-        return None if inner is None else not inner
-    if isinstance(formula, (sp.And, sp.Or)):
-        values = [certified_truth(a, subs) for a in formula.args]
-        decisive = False if isinstance(formula, sp.And) else True
-        if decisive in values:
-            return decisive
-        return None if None in values else not decisive
-    if isinstance(formula, sp.Implies):
-        return certified_truth(sp.Or(sp.Not(formula.args[0]), formula.args[1]), subs)
-    if isinstance(formula, sp.core.relational.Relational):
+
+    def relation(rel: sp.core.relational.Relational) -> bool | None:
         try:
-            sides = [exact_value(sp.sympify(side), subs) for side in (formula.lhs, formula.rhs)]
+            sides = [exact_value(sp.sympify(side), subs) for side in (rel.lhs, rel.rhs)]
         except UndefinedError:
             return None
         if any(side.has(*_UNDEFINED) for side in sides):
@@ -171,8 +119,6 @@ def certified_truth(formula: sp.Basic, subs: dict | None = None) -> bool | None:
         if difference.has(*_UNDEFINED):
             return None
         sign = certified_sign(difference)
-        if sign is None:
-            return None
-        return {sp.Eq: sign == 0, sp.Ne: sign != 0, sp.StrictLessThan: sign < 0, sp.LessThan: sign <= 0,
-                sp.StrictGreaterThan: sign > 0, sp.GreaterThan: sign >= 0}[type(formula)]
-    raise TranslationError("arb", formula, "not a closed formula of relations")
+        return None if sign is None else relation_truth(rel, sign, sign)
+
+    return kleene(formula, relation)

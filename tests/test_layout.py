@@ -5,6 +5,8 @@ runs everything.  ``numeric`` is floats only."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,9 +35,40 @@ def test_imports_flow_one_way(package):
         assert not bad, (path.relative_to(ROOT), bad)
 
 
-def test_symbolic_uses_only_the_precision_context_of_the_certified_package():
-    """The model's exact signs and the Krawczyk boxes set arb's precision through the one context."""
+#: The arithmetic core of ``certified`` that the model may use (its exact signs, the Krawczyk boxes).
+ARITHMETIC_CORE = {"kdaxioms.certified.precision", "kdaxioms.certified.intervals", "kdaxioms.certified.kleene"}
+
+
+def test_symbolic_uses_only_the_arithmetic_core_of_the_certified_package():
+    """The model's exact signs and the Krawczyk boxes use the one walker and precision context,
+    never a prover of the certified package; no module but ``precision`` sets arb's precision."""
     for path in (ROOT / "symbolic").rglob("*.py"):
         certified = {m for m in _imports(path) if m.startswith("kdaxioms.certified")}
-        assert certified <= {"kdaxioms.certified.precision"}, path
-        assert "ctx.prec =" not in path.read_text() or path.name == "precision.py", path
+        assert certified <= ARITHMETIC_CORE, path
+    for package in ("symbolic", "certified", "smt", "numeric", "proofs"):
+        for path in (ROOT / package).rglob("*.py"):
+            assert "ctx.prec =" not in path.read_text() or path.name == "precision.py", path
+
+
+def test_one_arb_translator():
+    """Only the interval program translates SymPy nodes to arb operations: no other module
+    dispatches on ``sp.log`` to call arb's ``.log()``."""
+    for package in ("symbolic", "certified", "smt", "numeric", "proofs"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text()
+            assert not ("].log()" in text or "args[0].log()" in text) or path.name == "intervals.py", path
+
+
+def test_every_module_imports_first():
+    """Each module can be the first one imported (no import cycle between the model and the
+    arithmetic core, whichever side loads first)."""
+    modules = sorted(".".join(("kdaxioms", *path.relative_to(ROOT).with_suffix("").parts)).removesuffix(".__init__")
+                     for package in ("symbolic", "certified", "smt", "numeric", "proofs")
+                     for path in (ROOT / package).rglob("*.py"))
+    script = ("import importlib, sys\n"
+              f"for name in {modules!r}:\n"
+              "    for loaded in [m for m in sys.modules if m.startswith('kdaxioms')]:\n"
+              "        del sys.modules[loaded]\n"
+              "    importlib.import_module(name)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

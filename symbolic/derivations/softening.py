@@ -48,7 +48,6 @@ models in :mod:`kdaxioms.symbolic.families`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -57,11 +56,11 @@ import flint
 import mpmath
 import sympy as sp
 
-from kdaxioms.certified.precision import precision  # the one precision context of arb
+from kdaxioms.certified.intervals import ball, precision  # the one arb walker and precision context
 
 from ..certify import certified_sign
 from ..divergences import divergence
-from ..errors import InputError, ModelError, TranslationError, excerpt
+from ..errors import InputError, ModelError, excerpt
 from ..limits import MAX_EXPONENT, exponent_fits
 from ..families import ALPHA, TAU, linear_smoothing, power_softening, softened_anchor
 from ..model import INDEX, SUM_INDEX, SUPPORT, coordinate_symbol, vector_symbols
@@ -219,24 +218,6 @@ def contraction_bound(s: Setting) -> tuple[sp.Expr, bool, tuple[str, ...]]:
 
 
 # -- certified numbers ----------------------------------------------------------------------
-
-def _ball(expr: sp.Expr, env: Mapping[sp.Symbol, flint.arb]) -> flint.arb:
-    """Enclose ``expr`` when its symbols range over the balls of ``env`` (table-driven, strict)."""
-    if expr in env:
-        return env[expr]
-    if isinstance(expr, sp.Rational):
-        return flint.arb(flint.fmpq(int(expr.p), int(expr.q)))
-    args = [_ball(a, env) for a in expr.args]
-    if isinstance(expr, sp.Add):
-        return sum(args[1:], args[0])
-    if isinstance(expr, sp.Mul):
-        return math.prod(args[1:], start=args[0])
-    if isinstance(expr, sp.Pow):
-        return args[0] ** int(expr.exp) if isinstance(expr.exp, sp.Integer) else args[0] ** args[1]
-    if isinstance(expr, sp.log):
-        return args[0].log()
-    raise TranslationError("arb", expr)
-
 
 def _dyadic(x: mpmath.mpf) -> flint.arb:
     """An mpmath number as an exact arb point (``man_exp`` carries no sign)."""
@@ -462,9 +443,9 @@ def krawczyk(res: Sequence[sp.Expr], qs: Sequence[sp.Symbol], centre: Sequence[m
     with precision(_ARB_BITS):
         y = [[_dyadic(inverse[a, b]) for b in range(n)] for a in range(n)]
         c = [_dyadic(x) for x in centre]
-        box = [x + flint.arb(0, _ball(_BOX, {}).upper()) * abs(x) for x in c]
-        fc = [_ball(r, dict(zip(qs, c))) for r in res]
-        jx = [[_ball(jac[a, b], dict(zip(qs, box))) for b in range(n)] for a in range(n)]
+        box = [x + flint.arb(0, ball(_BOX, {}).upper()) * abs(x) for x in c]
+        fc = [ball(r, dict(zip(qs, c))) for r in res]
+        jx = [[ball(jac[a, b], dict(zip(qs, box))) for b in range(n)] for a in range(n)]
         k = _krawczyk_image(c, box, y, fc, jx)
         if not all(x.contains_interior(kx) for x, kx in zip(box, k)):
             raise ModelError("the Krawczyk test failed: the fixed point could not be certified")
@@ -480,7 +461,7 @@ def numeric(s: Setting, kappa: sp.Expr, below: bool) -> FixedPoint:
     with precision(_ARB_BITS):
         point = tuple(certified_float(b) for b in balls)
         positive = all(b > 0 for b in balls)
-        biased = any(not b.overlaps(_ball(x, {})) for b, x in zip(balls, s.p))
+        biased = any(not b.overlaps(ball(x, {})) for b, x in zip(balls, s.p))
         width = max(float(b.rad()) for b in balls)
     if not positive:
         raise ModelError("the certified fixed point is not in the open simplex")
@@ -547,7 +528,7 @@ def _bias_value(found: FixedPoint, s: Setting) -> sp.Expr:
         return kl.total(s.p, found.point)
     with precision(_ARB_BITS):
         balls = dict(zip(vector_symbols("q", s.n), found.balls))
-        return certified_float(_ball(kl.total(s.p, vector_symbols("q", s.n)), balls))
+        return certified_float(ball(kl.total(s.p, vector_symbols("q", s.n)), balls))
 
 
 def softened_bias(values: Mapping[str, Value]) -> Derivation:
