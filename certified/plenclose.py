@@ -11,9 +11,10 @@ that hold for the true logarithm, on a breakpoint grid ``b_0 < ... < b_K``:
 ``up`` and ``lo`` are exact rationals above and below the logarithm, read off an ``arb`` ball
 (outward rounding), so the true ``(u, log u)`` always satisfies the constraints: the encoding is
 a relaxation.  Parameters in exponents are fixed to rationals of a stated grid (then powers are
-roots, which the Z3 translator encodes exactly).  The negated claim is asserted with a margin
-``lhs - rhs >= margin`` (which keeps the search away from equality points), inputs at least
-``floor`` in every coordinate.
+roots, which the Z3 translator encodes exactly); every other parameter is a Z3 variable in its
+box.  The claim is a conjunction of inequalities, each possibly under a premise ``P => a <= b``;
+the negation asserted is ``P and a - b >= margin`` for one of them (a margin that keeps the
+search away from equality points), inputs at least ``floor`` in every coordinate.
 
 CEGAR: a model of the relaxation is a *candidate*: its inputs are made exact rationals on the
 simplex and certified with intervals (:func:`.refute.certify`).  A certified candidate refutes
@@ -25,6 +26,7 @@ or an exhausted round budget is ``unknown``.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -36,6 +38,8 @@ import z3
 
 from kdaxioms.smt.solve import watched_check
 from kdaxioms.smt.translate import Z3Translator
+from kdaxioms.symbolic.budget import Deadline
+from kdaxioms.symbolic.domains import EXPONENT_GRID, exponent_symbols
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import on_simplex
 
@@ -97,13 +101,73 @@ class PLTranslator(Z3Translator):
         return out
 
 
-def _argument_range(arg: sp.Expr, symbols: list[sp.Symbol], box: list[Interval]) -> tuple[Fraction | None, Fraction]:
-    """Rational bounds ``0 < lo <= arg <= hi`` over the input box (interval enclosure), or ``(None, 0)``."""
-    enc = IntervalProgram(arg, symbols)(box)
-    if not enc.bounded or not enc.lo > 0:
-        return None, Fraction(0)
-    lo, hi = fraction_of(enc.lo), fraction_of(enc.hi)
-    return _below(lo), _above(hi)
+#: Cells of the bisection that bounds a logarithm's argument away from 0.
+RANGE_CELLS = 512
+
+
+def _argument_range(arg: sp.Expr, symbols: list[sp.Symbol], box: list[Interval],
+                    split: Sequence[int] = ()) -> tuple[Fraction | None, Fraction]:
+    """Rational bounds ``0 < lo <= arg <= hi`` over the box, or ``(None, 0)``.  A polynomial of
+    degree at most 1 in each variable (multilinear) takes its extremes over a box at vertices:
+    its exact range is read off the vertices (at most ``2^12``).  Otherwise, interval
+    enclosures on a bisection of the sides ``split`` of the box (at most :data:`RANGE_CELLS`
+    cells), splitting only the cells whose enclosure reaches 0, each along the side whose halves
+    have the larger lower bound (interval arithmetic overestimates ``1 - w + s w`` on a box of
+    parameters; on small cells it does not)."""
+    vertices = _multilinear_range(arg, symbols, box)
+    if vertices is not None:
+        lo, hi = vertices
+        return (_below(lo), _above(hi)) if lo > 0 else (None, Fraction(0))
+    program = IntervalProgram(arg, symbols)
+
+    def halves(cell: list[Interval], k: int) -> list[list[Interval]]:
+        mid = (cell[k].lo + cell[k].hi) / 2
+        return [cell[:k] + [part] + cell[k + 1:] for part in (Interval(cell[k].lo, mid), Interval(mid, cell[k].hi))]
+
+    def lower(cells: list[list[Interval]]) -> flint.arb:
+        encs = [program(c) for c in cells]
+        return min((e.lo for e in encs), key=float) if all(e.bounded for e in encs) else flint.arb.neg_inf()
+
+    pending, lows, highs, cells = [box], [], [], 1
+    while pending:
+        cell = pending.pop()
+        enc = program(cell)
+        if not enc.bounded:
+            return None, Fraction(0)
+        if enc.lo > 0:
+            lows.append(fraction_of(enc.lo))
+            highs.append(fraction_of(enc.hi))
+            continue
+        if enc.hi <= 0 or cells >= RANGE_CELLS or not split:
+            return None, Fraction(0)
+        k = max(split, key=lambda j: float(lower(halves(cell, j))))
+        pending += halves(cell, k)
+        cells += 1
+    return _below(min(lows)), _above(max(highs))
+
+
+#: Most variables of a multilinear argument whose range is read off the box's vertices.
+VERTEX_VARIABLES = 12
+
+
+def _multilinear_range(arg: sp.Expr, symbols: list[sp.Symbol], box: list[Interval]) -> tuple[Fraction, Fraction] | None:
+    """The exact range ``[min, max]`` of a multilinear polynomial over a box with exact rational
+    ends: along each variable with the others fixed it is affine, so its extremes over the box are
+    at vertices.  None for another shape (or too many variables)."""
+    used = [k for k, v in enumerate(symbols) if v in arg.free_symbols]
+    if not used:
+        return (Fraction(int(arg.p), int(arg.q)),) * 2 if arg.is_Rational else None
+    if len(used) > VERTEX_VARIABLES or not arg.is_polynomial(*[symbols[k] for k in used]):
+        return None
+    poly = sp.Poly(arg, *[symbols[k] for k in used])
+    if any(d > 1 for d in poly.degree_list()):
+        return None
+    ends = [(fraction_of(box[k].lo), fraction_of(box[k].hi)) for k in used]
+    if not all(c.is_Rational for c in poly.coeffs()):
+        return None
+    values = [Fraction(str(poly.eval(dict(zip(poly.gens, (sp.Rational(x.numerator, x.denominator) for x in v))))))
+              for v in itertools.product(*ends)]
+    return min(values), max(values)
 
 
 def _below(x: Fraction) -> Fraction:
@@ -131,46 +195,85 @@ class Round:
     breakpoints: int
 
 
-def cegar(claim: LogClaim, fixed: dict[sp.Symbol, Fraction], floor: Fraction = Fraction(1, 1000),
-          margin: Fraction = Fraction(1, 20), rounds: int = 12, timeout_ms: int = 10000) -> Outcome:
-    """Refute ``claim`` with every parameter fixed to ``fixed`` (see the module docstring)."""
+def _targets(formula: sp.Basic) -> list[tuple[sp.Basic, sp.Expr]] | None:
+    """The ways ``formula`` can fail, as ``(premise, violation)`` pairs: the formula is false iff
+    for some pair the premise holds and ``violation > 0``.  Read from a conjunction of relations
+    ``a <= b`` / ``a >= b``, each possibly under an implication ``P => rel``; None for any other
+    shape."""
+    parts = formula.args if isinstance(formula, sp.And) else (formula,)
+    out = []
+    for part in parts:
+        premise = sp.true
+        if isinstance(part, sp.Implies):
+            premise, part = part.args
+        if isinstance(part, (sp.LessThan, sp.StrictLessThan)):
+            out.append((premise, part.lhs - part.rhs))
+        elif isinstance(part, (sp.GreaterThan, sp.StrictGreaterThan)):
+            out.append((premise, part.rhs - part.lhs))
+        else:
+            return None
+    return out
+
+
+def _inside(value: Fraction, bounds: tuple[Fraction, Fraction]) -> Fraction:
+    """A model's parameter value as a small rational, clamped into its box."""
+    lo, hi = bounds
+    return min(max(value.limit_denominator(10**6), lo), hi)
+
+
+def cegar(claim: LogClaim, fixed: dict[sp.Symbol, Fraction] | None = None, floor: Fraction = Fraction(1, 1000),
+          margin: Fraction = Fraction(1, 20), rounds: int = 12, timeout_ms: int = 10000,
+          deadline: Deadline | None = None) -> Outcome:
+    """Refute ``claim`` with the parameters of ``fixed`` fixed (every parameter in an exponent must
+    be) and the others free in their box (see the module docstring)."""
     start = time.perf_counter()
+    deadline = deadline or Deadline.unbounded()
+    fixed = dict(fixed or {})
     values = {s: sp.Rational(v.numerator, v.denominator) for s, v in fixed.items()}
-    missing = [s.name for s in claim.parameters if s not in fixed]
-    if missing:
-        return unknown(f"the CEGAR route needs every parameter fixed; missing {missing}")
-    formula = claim.formula.xreplace(values).xreplace({k: v.xreplace(values) for k, v in claim.dependent.items()})
-    if not isinstance(formula, (sp.LessThan, sp.StrictLessThan)):
-        return unknown("the CEGAR route handles one inequality lhs <= rhs")
-    violation = sp.expand_log(formula.lhs - formula.rhs, force=True)
+    formula = claim.formula.xreplace({k: v.xreplace(values) for k, v in claim.dependent.items()}).xreplace(values)
+    free = [s for s in claim.parameters if s not in fixed]
+    in_exponent = sorted(str(s) for s in exponent_symbols(formula))
+    if in_exponent:
+        return unknown(f"the CEGAR route needs every parameter in an exponent fixed; missing {in_exponent}")
+    targets = _targets(formula)
+    if targets is None:
+        return unknown("the CEGAR route handles conjunctions of inequalities (each possibly under a premise)")
     ctx = z3.Context()
     variables = {s: z3.Real(s.name, ctx) for syms in claim.inputs.values() for s in syms}
+    variables.update({s: z3.Real(s.name, ctx) for s in free})
     tr = PLTranslator(variables, ctx)
-    goal = tr(violation) >= tr.number(margin)
+    goal = z3.Or([z3.And(tr(premise), tr(sp.expand_log(v, force=True)) >= tr.number(margin)) for premise, v in targets])
     domain = []
     for name, syms in claim.inputs.items():
         domain += [variables[s] >= tr.number(floor) for s in syms]
         domain.append(z3.Sum([variables[s] for s in syms]) == 1)
-    box = [Interval.of(floor, Fraction(1))] * len(variables)
+    for s in free:
+        lo, hi = claim.box[s]
+        domain += [variables[s] >= tr.number(lo), variables[s] <= tr.number(hi)]
+    box = [Interval.of(floor, Fraction(1))] * (len(variables) - len(free)) + [Interval.of(*claim.box[s]) for s in free]
     for log in tr.logs.values():
-        lo, hi = _argument_range(log.argument, list(variables), box)
+        lo, hi = _argument_range(log.argument, list(variables), box, range(len(variables) - len(free), len(variables)))
         if lo is None:
             return unknown(f"the argument {log.argument} of a logarithm is not bounded away from 0 for inputs >= {floor}")
         log.breakpoints = _grid(lo, hi, GRID_POINTS)
     history: list[Round] = []
+    where = "; ".join(([_text(fixed)] if fixed else []) + ([f"{', '.join(map(str, free))} free in their box"] if free else []))
+    where = where or "no parameters"
     for k in range(rounds):
+        if deadline.expired:
+            return unknown(deadline.reason(f"CEGAR round {k + 1} at {where}"), seconds=time.perf_counter() - start)
         solver = z3.Solver(ctx=ctx)
         solver.add(*domain, *tr.side_conditions, goal)
         for log in tr.logs.values():
             solver.add(*tr.enclosure(log))
-        answer, _ = watched_check(solver, ctx, timeout_ms)
+        answer, _ = watched_check(solver, ctx, deadline.cap_ms(timeout_ms))
         if answer == z3.unsat:
             return unknown(f"Z3: no violation of at least {margin} with inputs >= {floor} at "
-                           f"{_text(fixed)} (log arguments in [{floor}, {1 / floor}]) after {k + 1} round(s); "
+                           f"{where} (log arguments in [{floor}, {1 / floor}]) after {k + 1} round(s); "
                            "this is not a proof of the claim on the whole domain",
                            rounds=[r.__dict__ for r in history], seconds=time.perf_counter() - start)
         if answer != z3.sat:
-            return unknown(f"Z3 answered {answer} ({solver.reason_unknown()}) in round {k + 1} at {_text(fixed)}",
+            return unknown(f"Z3 answered {answer} ({solver.reason_unknown()}) in round {k + 1} at {where}",
                            seconds=time.perf_counter() - start)
         model = solver.model()
         inputs = {}
@@ -179,13 +282,14 @@ def cegar(claim: LogClaim, fixed: dict[sp.Symbol, Fraction], floor: Fraction = F
             if vec is None:
                 return unknown(f"Z3's model of {name} has no rational point nearby", seconds=time.perf_counter() - start)
             inputs[name] = vec
-        point = claim.point(inputs, dict(fixed))
+        params = {**fixed, **{s: _inside(_value(model, variables[s]), claim.box[s]) for s in free}}
+        point = claim.point(inputs, params)
         cert = certify(claim, point)
         history.append(Round(point.to_json(), cert is not None, sum(len(g.breakpoints) for g in tr.logs.values())))
         if cert is not None:
             seconds = time.perf_counter() - start
             steps = (f"Z3 with piecewise-linear log enclosures ({len(tr.logs)} logarithms, tangents above, chords "
-                     f"below, outward-rounded log values) at {_text(fixed)}; {k + 1} CEGAR round(s)",
+                     f"below, outward-rounded log values) at {where}; {k + 1} CEGAR round(s)",
                      f"candidate certified by interval arithmetic at {cert.bits} bits: {cert.enclosure}")
             return Outcome(REFUTED, f"n={claim.n}", steps, point,
                            data={"seconds": seconds, "rounds": k + 1, "route": "z3-pl-cegar",
@@ -194,8 +298,32 @@ def cegar(claim: LogClaim, fixed: dict[sp.Symbol, Fraction], floor: Fraction = F
             u = _value(model, log.term).limit_denominator(10**9)
             if log.breakpoints[0] < u < log.breakpoints[-1] and u not in log.breakpoints:
                 log.breakpoints = sorted(log.breakpoints + [u])
-    return unknown(f"no certified candidate after {rounds} CEGAR rounds at {_text(fixed)}",
+    return unknown(f"no certified candidate after {rounds} CEGAR rounds at {where}",
                    rounds=[r.__dict__ for r in history], seconds=time.perf_counter() - start)
+
+
+#: Grid points (per parameter in an exponent) and rounds of the CEGAR route of the audit.
+GRID_CAP, AUDIT_ROUNDS = 3, 6
+
+
+def refute_on_grid(claim: LogClaim, timeout_ms: int = 10000, deadline: Deadline | None = None) -> Outcome:
+    """:func:`cegar` with each parameter in an exponent fixed, in turn, to the points of the
+    exponent grid inside its box (at most :data:`GRID_CAP` combinations), the other parameters
+    free: the audit's route of Z3 with log enclosures.  Refutes or is ``unknown``."""
+    deadline = deadline or Deadline.unbounded()
+    formula = claim.formula.xreplace(dict(claim.dependent))
+    pinned = [s for s in claim.parameters if s in exponent_symbols(formula)]
+    choices = [[Fraction(int(v.p), int(v.q)) for v in EXPONENT_GRID if claim.box[s][0] <= v <= claim.box[s][1]]
+               or [sum(claim.box[s], Fraction(0)) / 2] for s in pinned]
+    reasons = []
+    for values in list(itertools.product(*choices))[:GRID_CAP]:
+        out = cegar(claim, dict(zip(pinned, values)), rounds=AUDIT_ROUNDS, timeout_ms=timeout_ms, deadline=deadline)
+        if out.verdict == REFUTED:
+            return out
+        reasons.append(out.reason)
+        if deadline.expired:
+            break
+    return unknown("; ".join(reasons))
 
 
 def _text(fixed: dict[sp.Symbol, Fraction]) -> str:

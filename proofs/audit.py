@@ -18,8 +18,9 @@ cheapest first, each route tried when the axiom and the shape fit it:
 4. **SMT** (:func:`kdaxioms.smt.audit.audit_one`) -- per coordinate (every n, with Jensen for
    convex per-coordinate divergences), then whole vectors for ``n = 2..max_n`` on the exponent grid;
 5. for what SMT leaves ``unknown``: exact one-sided limits on switch sets (continuity), the
-   certified interval routes for logarithmic axioms (:func:`log_route`), the seeded float search
-   with exact replay for the others.
+   certified routes for logarithmic axioms (:func:`log_route`: certified search, interval cover,
+   Z3 with piecewise-linear log enclosures), the seeded float search with exact replay for the
+   others.
 
 A typed-out normalization ``N_i / sum_j N_j`` is recognized first
 (:func:`kdaxioms.symbolic.shapes.normalized`), so that it gets the routes of ``normalize = true``.
@@ -41,6 +42,7 @@ import sympy as sp
 from typing import Iterable
 
 from kdaxioms.certified.logclaims import axiom_claim
+from kdaxioms.certified.plenclose import refute_on_grid
 from kdaxioms.certified.prove import prove
 from kdaxioms.certified.refute import refute
 from kdaxioms.numeric.search import EXACT_DENOMINATORS, sample_exact, search_violation
@@ -66,10 +68,11 @@ SEARCH_ROUNDS, SEARCH_CAP_SECONDS, COVER_CELLS = 30, 20.0, 3000
 
 
 def log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_ROUNDS,
-              cells: int = COVER_CELLS, deadline: Deadline | None = None) -> AuditResult:
+              cells: int = COVER_CELLS, deadline: Deadline | None = None, timeout_ms: int = 5000) -> AuditResult:
     """A logarithmic axiom by certified arithmetic: a seeded certified search per size (refutes),
-    then an interval cover at the first size (proves, within ``cells`` cells); shared by the audit
-    and by the check's C11 interval routes."""
+    then an interval cover at the first size (proves, within ``cells`` cells), then Z3 with
+    piecewise-linear log enclosures in a CEGAR loop at the first size (refutes; parameters in
+    exponents on the exponent grid, the others free: :func:`kdaxioms.certified.plenclose.refute_on_grid`)."""
     deadline = deadline or Deadline.unbounded()
     start = time.perf_counter()
     name, code = ax.spec.name, ax.spec.code
@@ -106,6 +109,12 @@ def log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_R
             return AuditResult(name, code, REFUTED, out.scope, "intervals", time.perf_counter() - start,
                                out.witness, steps=out.steps)
         reasons.append(out.reason)
+    if not deadline.expired:
+        out = refute_on_grid(claim, timeout_ms, deadline)
+        if out.verdict == REFUTED:
+            return AuditResult(name, code, REFUTED, out.scope, "z3-pl-cegar", time.perf_counter() - start,
+                               out.witness, steps=out.steps)
+        reasons.append(f"Z3 with log enclosures: {out.reason}")
     return AuditResult(name, code, UNKNOWN, None, "intervals", time.perf_counter() - start, reason="; ".join(reasons))
 
 
@@ -141,7 +150,7 @@ def _out_of_time(result: AuditResult, deadline: Deadline, stage: str) -> AuditRe
 
 
 def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int,
-            deadline: Deadline | None = None) -> AuditResult:
+            deadline: Deadline | None = None, timeout_ms: int = 5000) -> AuditResult:
     """The routes after SMT for an axiom it left ``unknown`` (the routes that prove for every n ran
     before SMT, in :func:`_first`): exact one-sided limits for continuity, then the interval routes
     for logarithmic axioms or the seeded search for the others (refutes).  A route is not started
@@ -157,7 +166,7 @@ def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], 
     if deadline.expired:
         return _out_of_time(result, deadline, "the symbolic routes")
     if ax.spec.undecided:
-        return log_route(ax, seed, sizes, deadline=deadline) if ax.spec.vector is not None else result
+        return log_route(ax, seed, sizes, deadline=deadline, timeout_ms=timeout_ms) if ax.spec.vector is not None else result
     return _searched(ax, result, seed, rounds, deadline)
 
 
@@ -215,7 +224,7 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
         if r is None or (r.verdict == PROVED and r.scope != "all-n"):
             early, r = r, audit_one(op, name, factor, max_n, timeout_ms, emit_dir, axiom_deadline)
             if r.verdict == UNKNOWN and r.code != "C" and early is None:
-                r = _decided(op, r, seed, sizes, search_rounds, axiom_deadline)
+                r = _decided(op, r, seed, sizes, search_rounds, axiom_deadline, timeout_ms)
             if early is not None:
                 r = _stronger(early, r)
         r = _where_defined(op, r, definedness)
@@ -383,10 +392,10 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
 
 
 def _decided(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int,
-             deadline: Deadline) -> AuditResult:
+             deadline: Deadline, timeout_ms: int = 5000) -> AuditResult:
     """:func:`_decide`, with contradicting evidence (a :class:`DisagreementError`) reported as a
     ``disagreement`` verdict instead of being lost."""
     try:
-        return _decide(op, result, seed, sizes, rounds, deadline)
+        return _decide(op, result, seed, sizes, rounds, deadline, timeout_ms)
     except DisagreementError as err:
         return replace(result, verdict=DISAGREEMENT, reason=f"contradicting evidence: {err}")

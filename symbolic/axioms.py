@@ -362,6 +362,9 @@ class AxiomSpec:
     sortable: bool = True
     #: The statement is about the weights (A3): it does not apply to an aggregation without weights.
     about_weights: bool = False
+    #: The statement is about the temperature (S3, S4, S5): it does not apply to a softening
+    #: without one (top-k renormalization).
+    about_temperature: bool = False
     #: The operator being defined is part of the statement (continuity on the open simplex): an
     #: exact point of the premise where it is certainly undefined violates the axiom.
     undefined_violates: bool = False
@@ -398,11 +401,11 @@ _SPECS = (
     AxiomSpec("ranking", "S1", _SOFT, "S preserves the order of the entries", r"p_i > p_j \Rightarrow S(p)_i > S(p)_j",
               None, _ranking_vector, sortable=False),
     AxiomSpec("identity", "S4", _SOFT, "S at the identity temperature is the identity", r"S_1 = \mathrm{id}",
-              None, _identity_vector),
+              None, _identity_vector, about_temperature=True),
     AxiomSpec("boundary", "S5", _SOFT, "limits tau -> oo and tau -> 0+", r"S_\tau \to u,\ S_\tau \to u_{\arg\max}",
-              undecided=_LIMIT),
+              undecided=_LIMIT, about_temperature=True),
     AxiomSpec("entropy-monotone", "S3", _SOFT, "tau -> H(S_tau(p)) is non-decreasing", r"\partial_\tau H(S_\tau p) \ge 0",
-              None, _entropy_vector, undecided=_LOG, interior=True),
+              None, _entropy_vector, undecided=_LOG, interior=True, about_temperature=True),
     AxiomSpec("continuity", "S2", _SOFT, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
               None, _continuity_vector, interior=True, undefined_violates=True),
     AxiomSpec("continuity", "A4", _AGG, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
@@ -487,10 +490,13 @@ class Axiom:
     @property
     def inapplicable(self) -> str:
         """Why the axiom does not apply to the operator ("" when it does): weight monotonicity
-        of an aggregation without weights."""
+        of an aggregation without weights, the temperature axioms of a softening without one."""
         if self.spec.about_weights and weightless(self.operator):
             return (f"operator {self.operator.name} has no weights (roles.weights = []): "
                     f"{self.spec.code} is about raising a weight")
+        if self.spec.about_temperature and "temperature" not in self.operator.roles:
+            return (f"operator {self.operator.name} has no temperature (no parameter tau, no roles.temperature): "
+                    f"{self.spec.code} is about the temperature")
         return ""
 
 

@@ -172,17 +172,20 @@ def sampled_anchor() -> Operator:
                     title="F7 finite-sample anchor")
 
 
-def top_k_renormalization(k: int = 2) -> Operator:
+def top_k_renormalization_data(k: int = 2) -> dict:
     """Top-k renormalization: keep the entries of ``p`` that have fewer than ``k`` entries strictly
     above them, and renormalize.  Ties at the k-th largest value are all kept (the rule is
     deterministic and label-symmetric); without ties exactly the k largest are kept.  The count
-    is ``sum_j H(p_j - p_i)`` with ``H(0) = 0``.  ``k`` is structural, like the memory of F3."""
+    is ``c_i = sum_j H(p_j - p_i)`` with the unit step ``H(0) = 0``, and ``c_i < k`` is written
+    ``H(k - 1/2 - c_i)`` (``c_i`` is an integer).  ``k`` is structural, like the memory of F3."""
     if k < 1:
         raise InputError(f"top-k renormalization needs k >= 1, got k={k}")
-    p = sp.IndexedBase("p")
-    above = sp.Sum(sp.Heaviside(p[SUM_INDEX] - p[_I], 0), (SUM_INDEX, 1, SUPPORT))
-    return Operator("top-k-renormalization", Kind.SOFTENING, ("p",), sp.Piecewise((p[_I], above < k), (0, True)), (),
-                    normalize=True, title=f"top-{k} renormalization")
+    return {"name": "top-k-renormalization", "title": f"top-{k} renormalization", "kind": "softening",
+            "component": f"p[i]*Heaviside({2 * k - 1}/2 - Sum(Heaviside(p[j] - p[i]), (j, 1, n)))",
+            "normalize": True}
+
+
+top_k_renormalization = _from_data(top_k_renormalization_data)
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,10 @@ def _verdicts(data: dict, axioms: list[str] | None) -> dict[str, str]:
 
 
 def _cases() -> list[tuple[str, dict]]:
-    """The example operator files, and the catalogue's memory-2 operator (two parameters in one role)."""
+    """The example operator files that have parameters to rename (top-k has none), and the
+    catalogue's memory-2 operator (two parameters in one role)."""
     cases = [(path.stem, tomllib.loads(path.read_text())) for path in sorted(EXAMPLES.glob("*.toml"))]
+    cases = [(name, data) for name, data in cases if data.get("parameters")]
     cases += [(f"catalogue-{c.id}", c.data) for c in AUDITS if c.id in ("memory-2", "expansive-remainder")]
     return cases
 

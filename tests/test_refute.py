@@ -10,17 +10,20 @@ import mpmath
 import pytest
 import sympy as sp
 
-from kdaxioms.certified.logclaims import contraction_claim
+from kdaxioms.certified import plenclose
+from kdaxioms.certified.logclaims import axiom_claim, contraction_claim
 from kdaxioms.certified.plenclose import cegar
 from kdaxioms.certified.prove import Diagonal, prove
 from kdaxioms.certified.refute import certify, refute
 from kdaxioms.proofs import cli
+from kdaxioms.proofs import audit as audit_module
 from kdaxioms.proofs.audit import log_route
 from kdaxioms.proofs.interval_claims import c2_kl_interval_n3_route
 from kdaxioms.symbolic.axioms import axiom
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.families import family
-from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN
+from kdaxioms.symbolic.opfile import load_operator
+from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, Outcome
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.statements import Contraction, Relation
 
@@ -121,3 +124,60 @@ def test_audit_keeps_an_undecided_log_axiom_unknown_with_a_reason(capsys):
     assert code == 0
     (result,) = json.loads(capsys.readouterr().out)["results"]
     assert result["verdict"] == "unknown" and "proves nothing" in result["reason"]
+
+
+#: A planted bug in the weights (each teacher gets the other's weight): raising w_2 moves the
+#: output towards p1, away from p2, so A3 fails in KL both ways.  Written with its own names.
+SWAPPED = """
+name = "swapped-weights"
+kind = "aggregation"
+teachers = 2
+component = "v*p1[i] + u*p2[i]"
+constraints = ["u + v = 1"]
+[parameters]
+u = "0 <= u <= 1"
+v = "0 <= v <= 1"
+[roles]
+weights = ["u", "v"]
+"""
+
+
+def _no_search(*args, **kwargs):
+    return Outcome(UNKNOWN, None, (), reason="search disabled by the test")
+
+
+@pytest.mark.parametrize("name", ["weight-monotone-kl", "weight-monotone-kl-reverse"])
+def test_log_route_refutes_by_z3_with_log_enclosures_when_the_search_finds_nothing(tmp_path, monkeypatch, name):
+    """With the certified search and the interval cover switched off, the CEGAR loop (weights free in their box) finds the
+    violation, and its witness is checked exactly against the axiom's premise and conclusion."""
+    path = tmp_path / "swapped.toml"
+    path.write_text(SWAPPED)
+    ax = axiom(name, load_operator(path))
+    monkeypatch.setattr(audit_module, "refute", _no_search)
+    monkeypatch.setattr(audit_module, "prove", _no_search)
+    r = log_route(ax, 0, (2,))
+    assert r.verdict == REFUTED and r.route == "z3-pl-cegar", r.reason
+    assert ax.violated_at(r.witness) is True
+
+
+def test_log_route_cannot_refute_without_a_certified_candidate(tmp_path, monkeypatch):
+    """Break the certification on purpose: Z3's candidates are then never a refutation."""
+    path = tmp_path / "swapped.toml"
+    path.write_text(SWAPPED)
+    ax = axiom("weight-monotone-kl", load_operator(path))
+    monkeypatch.setattr(audit_module, "refute", _no_search)
+    monkeypatch.setattr(audit_module, "prove", _no_search)
+    monkeypatch.setattr(plenclose, "certify", lambda claim, point, enclosure=None: None)
+    r = log_route(ax, 0, (2,))
+    assert r.verdict == UNKNOWN and "Z3 with log enclosures" in r.reason
+
+
+def test_cegar_pins_exponent_parameters_on_the_grid():
+    """A parameter in an exponent is fixed to grid values (the others stay free); without them
+    the loop says what it needs instead of guessing."""
+    ax = axiom("entropy-monotone", family("power-softening"))
+    claim = axiom_claim(ax, 2)
+    out = cegar(claim, {})
+    assert out.verdict == UNKNOWN and "exponent" in out.reason
+    out = plenclose.refute_on_grid(claim, timeout_ms=2000)
+    assert out.verdict == UNKNOWN and "tau = 1/3" in out.reason
