@@ -20,7 +20,6 @@ from .intervals import Interval, IntervalProgram, precision
 from .kleene import GREATER, LESS, kleene, relation_truth
 
 
-
 class FormulaEnclosure:
     """A formula compiled for three-valued evaluation over intervals of ``symbols``."""
 

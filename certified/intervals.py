@@ -70,7 +70,7 @@ class _Undetermined(Exception):
 def arb_of(value: Fraction | int | sp.Rational | sp.Float) -> flint.arb:
     """A ball containing an exact rational (or binary floating-point) value."""
     if isinstance(value, sp.Float):
-        value = Fraction(*value.as_integer_ratio()) if hasattr(value, "as_integer_ratio") else Fraction(str(value))
+        value = sp.Rational(value)  # the Float's exact binary value (not its printed decimal)
     if isinstance(value, sp.Rational):
         value = Fraction(int(value.p), int(value.q))
     value = Fraction(value)
@@ -383,6 +383,10 @@ class IntervalProgram:
         base, e = node.args
         if base is sp.E:
             return self._emit(exp, (self._compile(e),))
+        if base.is_zero and e.is_positive:  # 0^e = 0 for e > 0 (log 0 has no enclosure)
+            return self._const(lambda: Interval.exact(0))
+        if base.is_negative and e.is_number and e.is_integer is False:  # not a real number
+            return self._const(_no_real_value)
         if isinstance(e, sp.Integer):
             return self._emit(powi, (self._compile(base),), (int(e),))
         if isinstance(e, sp.Rational):
@@ -427,6 +431,12 @@ class IntervalProgram:
         return slots[self._out]
 
 
+def _no_real_value() -> Interval:
+    """The enclosure of a power of a negative number to a non-integer exponent: none (it is not
+    real), so the whole evaluation gives the entire line."""
+    raise _Undetermined
+
+
 def _real_root(root: sp.CRootOf) -> Interval:
     """A real algebraic number given by SymPy's exact root isolation: ``eval_rational(dx)`` is
     within ``dx`` of the root (documented), so ``[r - dx, r + dx]`` encloses it; ``dx`` follows
@@ -446,8 +456,11 @@ def ball(expr: sp.Expr, env: Mapping[sp.Symbol, flint.arb]) -> flint.arb:
     """An ``arb`` ball enclosing ``expr`` when each symbol of ``env`` ranges over its ball (the
     same program as :func:`enclose`, for callers that work in ball arithmetic)."""
     symbols = tuple(env)
-    value = IntervalProgram(expr, symbols)([Interval.ball(env[s]) for s in symbols])
-    return value.as_ball()
+    try:
+        boxes = [Interval.ball(env[s]) for s in symbols]
+    except _Undetermined:  # an input ball that is not finite: so is the result
+        return ENTIRE.as_ball()
+    return IntervalProgram(expr, symbols)(boxes).as_ball()
 
 
 def enclose(expr: sp.Expr, box: Mapping[sp.Symbol, tuple[Fraction, Fraction]], bits: int = DEFAULT_BITS) -> Interval:

@@ -26,7 +26,7 @@ from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.points import Point
 
-from kdaxioms.numeric.search import solve_constraints
+from kdaxioms.symbolic.domains import solve_constraints
 from kdaxioms.symbolic.statements import ANCHOR, Contraction
 
 #: Box of a parameter whose domain is unbounded above (a temperature): stated in every result.

@@ -27,6 +27,7 @@ or an exhausted round budget is ``unknown``.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -121,8 +122,9 @@ def _argument_range(arg: sp.Expr, symbols: list[sp.Symbol], box: list[Interval],
     program = IntervalProgram(arg, symbols)
 
     def halves(cell: list[Interval], k: int) -> list[list[Interval]]:
-        mid = (cell[k].lo + cell[k].hi) / 2
-        return [cell[:k] + [part] + cell[k + 1:] for part in (Interval(cell[k].lo, mid), Interval(mid, cell[k].hi))]
+        mid = (cell[k].lo + cell[k].hi) / 2  # a ball: the halves overlap on it, so they still cover
+        return [cell[:k] + [part] + cell[k + 1:]
+                for part in (Interval(cell[k].lo, mid.upper()), Interval(mid.lower(), cell[k].hi))]
 
     def lower(cells: list[list[Interval]]) -> flint.arb:
         encs = [program(c) for c in cells]
@@ -176,7 +178,8 @@ def _below(x: Fraction) -> Fraction:
 
 
 def _above(x: Fraction) -> Fraction:
-    return Fraction(-int(-x * 10**6), 10**6)
+    """A rational with denominator at most 10^6 that is ``>= x``."""
+    return Fraction(math.ceil(x * 10**6), 10**6)
 
 
 def _value(model: z3.ModelRef, term: z3.ArithRef) -> Fraction:

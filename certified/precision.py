@@ -1,6 +1,6 @@
 """The one precision context of the certified arithmetic: python-flint's ``arb`` working precision.
 
-A leaf module (flint only), so that every certified evaluator -- the interval program of
+A module that imports flint only, so that every certified evaluator -- the interval program of
 :mod:`kdaxioms.certified.intervals`, the exact signs of :mod:`kdaxioms.symbolic.certify`, the
 Krawczyk boxes of the softened-anchor derivation -- sets the precision through this one function.
 """

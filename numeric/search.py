@@ -31,7 +31,7 @@ import numpy as np
 import sympy as sp
 
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
-from kdaxioms.symbolic.domains import exponent_symbols, grid_values
+from kdaxioms.symbolic.domains import exponent_symbols, grid_values, solve_constraints
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point, on_simplex
@@ -97,23 +97,6 @@ def _margin(formula: sp.Basic, implies) -> sp.Expr:
     if isinstance(formula, sp.Ne):
         return -sp.Abs(formula.lhs - formula.rhs)
     raise ModelError(f"no violation margin for {type(formula).__name__}")
-
-
-def solve_constraints(constraints, parameters: list[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
-    """Each equality constraint (e.g. ``w_1 + w_2 = 1``) solved for its last parameter, which is
-    then computed from the others instead of drawn; inequality constraints are left to replay."""
-    dependent: dict[sp.Symbol, sp.Expr] = {}
-    for c in constraints:
-        if not isinstance(c, sp.Eq):
-            continue
-        c = c.xreplace(dependent)
-        free = sorted(c.free_symbols & set(parameters), key=str)
-        solutions = sp.solve(c, free[-1]) if free else []
-        if len(solutions) != 1:
-            raise ModelError(f"cannot solve the constraint {c} for one parameter")
-        dependent = {k: v.xreplace({free[-1]: solutions[0]}) for k, v in dependent.items()}
-        dependent[free[-1]] = solutions[0]
-    return dependent
 
 
 def _bounds(domain: sp.Interval) -> tuple[float, float, bool]:

@@ -128,7 +128,7 @@ def _closure_where_defined(claim_id: str) -> Claim:
     """Geometric aggregation's A1 where it is defined (its A1 on the whole domain, the audit's
     closure, fails where it is undefined): per coordinate, then whole vectors at n = 2."""
     geo = family("geometric-aggregation")
-    return _claim(claim_id, geo, "closure", HOLDS, (_coordinate(geo, "closure"), _vector(geo, "closure", 2)),
+    return _claim(claim_id, geo, "closure", HOLDS, (_coordinate(geo, "closure", "symbolic-coordinate"), _vector(geo, "closure", 2)),
                   note="where it is defined")
 
 

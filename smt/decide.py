@@ -72,7 +72,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
     When ``deadline`` runs out before every obligation is decided the outcome is ``unknown``
     with the budget named."""
     deadline = deadline or Deadline.unbounded()
-    steps = []
+    steps, lemma = [], False
     for ob in obligations:
         if deadline.expired:
             return unknown(deadline.reason(f"{len(steps)} per-coordinate steps; {ob.label} not decided"), *steps)
@@ -81,6 +81,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
             steps.extend(lemma_steps)
             if holds is not True:
                 return unknown(f"{ob.label}: the lemma's hypotheses are not established", *steps)
+            lemma = True
             continue
         try:
             answer = _query(ob.premise, ob.conclusion, timeout_ms, emit, deadline)
@@ -100,7 +101,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
             return unknown(f"{ob.label}: per-coordinate model found but it is not a distribution point", *steps)
         reason = f"{ob.label}: {answer.reason}"
         return unknown(deadline.reason(reason) if deadline.expired else reason, *steps)
-    return Outcome(PROVED, "all-n", tuple(steps))
+    return Outcome(PROVED, "all-n", tuple(steps), data={"lemma": lemma})
 
 
 def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int = 5000, *,

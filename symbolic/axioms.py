@@ -18,7 +18,7 @@ formula (A3 and M4 in KL, S3) are decided by the numeric layer's certified inter
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Callable
 
@@ -28,7 +28,8 @@ from .contraction import convex_in_first
 from .divergences import X, Y, divergence
 from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, internal, vector_symbols
-from .obligations import Obligation, coordinate_box
+from .domains import solve_constraints
+from .obligations import Obligation, conditional_sign, coordinate_box, identity, signed
 from .points import Point
 from .replay import Premise, Replay, Status, replay
 from .statements import ANCHOR, STUDENT
@@ -38,7 +39,23 @@ def _substitute_inputs(op: Operator, expr: sp.Expr, new: dict[str, sp.Expr]) -> 
     return expr.xreplace({coordinate_symbol(k): v for k, v in new.items()})
 
 
+def _per_coordinate(op: Operator) -> sp.Expr:
+    """The component ``c_i`` over the scalar coordinates, or :class:`ModelError` when ``T_i`` is no
+    one function of ``x_i`` (sums over ``j`` other than a normalizer, the index used otherwise)."""
+    reason = op.coordinatewise()
+    if reason is not None:
+        raise ModelError(f"operator {op.name} has no per-coordinate form: {reason}")
+    return op.unnormalized_coordinate()
+
+
+#: The reading of a normalized operator per coordinate: ``T_i = c_i / Z`` with ``Z = sum_j c_j``.
+_NORMALIZED = r" (so $Z = \sum_j c_j \ge c_i$ and $T_i = c_i / Z$ has the sign of $c_i$ wherever $Z \ne 0$)"
+
+
 def _closure_obligations(op: Operator) -> list[Obligation]:
+    if op.normalize:  # T_i = c_i / Z: non-negative and summing to 1 wherever it is defined
+        return [signed(op, r"$c_i \ge 0$ on the box" + _NORMALIZED + r", and $\sum_i T_i = Z / Z = 1$",
+                       coordinate_box(op), _per_coordinate(op), ">=")]
     t = op.coordinate()
     box = coordinate_box(op)
     domains = op.domain()
@@ -230,6 +247,39 @@ def _unanimity_vector(op: Operator, n: int) -> sp.Basic:
     return sp.And(*(sp.Eq(c.xreplace(same), f) for c, f in zip(op.vector(n), first)))
 
 
+def _unanimity_obligations(op: Operator) -> list[Obligation]:
+    """Per coordinate: ``c_i(p, ..., p) = p_i`` (for a normalized operator then ``Z = sum_j p_j = 1``
+    and ``T(p, ..., p) = p``)."""
+    c = _per_coordinate(op)
+    first = coordinate_symbol(op.inputs[0])
+    same = {coordinate_symbol(x): first for x in op.inputs[1:]}
+    label = r"$c_i(p, \dots, p) = p_i$" + (r" (so $Z = \sum_j p_j = 1$ and $T(p, \dots, p) = p$)" if op.normalize else "")
+    return [identity(op, label, coordinate_box(op).xreplace(same), c.xreplace(same), first,
+                     solve_constraints(op.constraints, list(op.parameter_symbols)))]
+
+
+def _agg_positivity_obligations(op: Operator) -> list[Obligation]:
+    """Per coordinate: ``c_i > 0`` where every teacher of positive weight is positive, ``c_i = 0``
+    where every teacher is zero (and, normalized, ``c_i >= 0`` everywhere, so that ``T_i`` has the
+    sign of ``c_i``)."""
+    c = _per_coordinate(op)
+    xs = [coordinate_symbol(x) for x in op.inputs]
+    ws = (sp.Integer(1),) * len(xs) if weightless(op) else _weights(op)
+    box = coordinate_box(op)
+    supported = sp.And(*(sp.Implies(w > 0, x > 0) for w, x in zip(ws, xs)))
+    absent = sp.And(*(sp.Eq(x, 0) for x in xs))
+    dependent = solve_constraints(op.constraints, list(op.parameter_symbols))
+    out = [conditional_sign(op, r"$c_i > 0$ where every teacher of positive weight is positive", sp.And(box, supported),
+                            c, ">", [(w > 0, x) for w, x in zip(ws, xs)]),
+           identity(op, r"$c_i = 0$ where every teacher is zero", sp.And(box, absent), c.xreplace({x: 0 for x in xs}),
+                    sp.Integer(0), dependent)]
+    if not op.normalize:  # a per-coordinate model of T_i itself lifts to n = 2 and is replayed
+        out = [replace(ob, liftable=True) if ob.lemma is None else ob for ob in out]
+    if op.normalize:
+        out.insert(0, signed(op, r"$c_i \ge 0$ on the box" + _NORMALIZED, box, c, ">="))
+    return out
+
+
 def _agg_positivity_vector(op: Operator, n: int) -> sp.Basic:
     """Per coordinate: positive where every teacher of positive weight is (every teacher, for an
     aggregation without weights), and zero where every teacher is."""
@@ -411,8 +461,10 @@ _SPECS = (
     AxiomSpec("continuity", "A4", _AGG, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
               None, _continuity_vector, interior=True, undefined_violates=True),
     AxiomSpec("positivity", "A2", _AGG, "support is inherited, no mass is created",
-              r"\mathrm{supp}\, A_w = \bigcup_{w_k > 0} \mathrm{supp}\, p^k", None, _agg_positivity_vector),
-    AxiomSpec("unanimity", "A6", _AGG, "A_w(p, ..., p) = p", r"A_w(p, \dots, p) = p", None, _unanimity_vector),
+              r"\mathrm{supp}\, A_w = \bigcup_{w_k > 0} \mathrm{supp}\, p^k", _agg_positivity_obligations,
+              _agg_positivity_vector),
+    AxiomSpec("unanimity", "A6", _AGG, "A_w(p, ..., p) = p", r"A_w(p, \dots, p) = p", _unanimity_obligations,
+              _unanimity_vector),
     AxiomSpec("weight-monotone-tv", "A3", _AGG, "raising w_k never moves the output away from p^k in TV",
               r"\mathrm{TV}(A_{w'}, p^k) \le \mathrm{TV}(A_w, p^k)", None, _monotone_vector(_tv_term), about_weights=True),
     AxiomSpec("weight-monotone-l2", "A3", _AGG, "raising w_k never moves the output away from p^k in L2²",

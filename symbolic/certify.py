@@ -28,6 +28,10 @@ def certified_sign(expr: sp.Expr) -> int | None:
         return int(sp.sign(expr))
     if expr.free_symbols:
         raise TranslationError("arb", expr, "free symbols remain; the point is not exact")
+    if expr.has(sp.Float):
+        raise TranslationError("arb", expr, "a floating-point number is not an exact value")
+    if expr.is_extended_real is False:  # e.g. (-2)**sqrt(2): no real sign
+        return None
     for bits in _PRECISIONS:
         with precision(bits):
             enclosure = enclose_number(expr)

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from .errors import InputError
+from .errors import InputError, ModelError
 
 
 def _relations(boolean: sp.Basic) -> list[sp.Rel]:
@@ -165,3 +165,20 @@ def exponent_symbols(expr: sp.Basic) -> set[sp.Symbol]:
 def exponent_grid(param: Parameter) -> list[sp.Rational]:
     """The values the audit substitutes for ``param`` where it occurs in an exponent."""
     return grid_values(param.symbol, param.domain, param)
+
+
+def solve_constraints(constraints, parameters: list[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
+    """Each equality constraint (e.g. ``w_1 + w_2 = 1``) solved for its last parameter, which is
+    then computed from the others instead of drawn; inequality constraints are left to replay."""
+    dependent: dict[sp.Symbol, sp.Expr] = {}
+    for c in constraints:
+        if not isinstance(c, sp.Eq):
+            continue
+        c = c.xreplace(dependent)
+        free = sorted(c.free_symbols & set(parameters), key=str)
+        solutions = sp.solve(c, free[-1]) if free else []
+        if len(solutions) != 1:
+            raise ModelError(f"cannot solve the constraint {c} for one parameter")
+        dependent = {k: v.xreplace({free[-1]: solutions[0]}) for k, v in dependent.items()}
+        dependent[free[-1]] = solutions[0]
+    return dependent

@@ -13,12 +13,15 @@ A statement about an operator reduces to
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Mapping
 
 import sympy as sp
 
+from .certify import exact_value
+from .errors import UndefinedError
 from .model import Operator, coordinate_symbol, vector_symbols
 from .points import Point
 
@@ -83,3 +86,116 @@ def vector_model_point(op: Operator, n: int, values: Mapping[str, Fraction], ext
         inputs[name] = tuple(head) + (1 - sum(head),)
     params = {p.name: values[p.name] for p in op.parameters} | {k: values[k] for k in extra}
     return Point(inputs, params)
+
+
+# -- obligations with symbolic exponents: discharged by SymPy's sign and power rules ----------------
+
+def _coordinate_signs(op: Operator, premise_positive: bool) -> dict[sp.Symbol, sp.Symbol]:
+    """Each input coordinate as a sign-definite symbol: positive for an interior input (or every
+    input, with ``premise_positive``), non-negative otherwise."""
+    interior = set(op.interior_inputs) if not premise_positive else set(op.inputs)
+    return {coordinate_symbol(x): sp.Symbol(f"{x}_i", positive=True) if x in interior
+            else sp.Symbol(f"{x}_i", nonnegative=True) for x in op.inputs}
+
+
+def signed(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr, relation: str,
+           premise_positive: bool = False, liftable: bool = False) -> Obligation:
+    """The obligation ``premise => expr relation 0``; when ``expr`` has a symbolic exponent (which
+    Z3 cannot read) it carries a lemma: SymPy's sign rules on ``expr`` with every coordinate a
+    non-negative (interior: positive; ``premise_positive``: every one positive) symbol and every
+    parameter written through a sign-definite symbol of its interval
+    (:func:`kdaxioms.symbolic.shapes.sign_on_domain`), e.g. ``x^w >= 0`` for ``x >= 0, w >= 0``."""
+    from .shapes import sign_on_domain  # (shapes reads operators; obligations only needs its sign rule)
+    conclusion = {">": expr > 0, ">=": expr >= 0, "<": expr < 0, "<=": expr <= 0}[relation]
+    if not _has_symbolic_exponent(expr):
+        return Obligation(label, premise, conclusion, liftable)
+
+    def lemma() -> tuple[bool | None, tuple[str, ...]]:
+        shown = sign_on_domain(expr, op, relation, _coordinate_signs(op, premise_positive))
+        step = (f"{label}: SymPy's sign rules ($x^e \\ge 0$ for $x \\ge 0$, $x^e > 0$ for $x > 0$, products and sums) "
+                f"on ${sp.latex(expr)} {relation} 0$ over the parameters' whole domain")
+        return (True, (step,)) if shown else (None, (f"{label}: the sign rules do not show it",))
+    return Obligation(label, premise, conclusion, liftable, lemma)
+
+
+def identity(op: Operator, label: str, premise: sp.Basic, lhs: sp.Expr, rhs: sp.Expr,
+             dependent: Mapping[sp.Symbol, sp.Expr]) -> Obligation:
+    """The obligation ``premise => lhs = rhs``; with a symbolic exponent it carries a lemma: with
+    the dependent parameters solved from the constraints (``dependent``), ``lhs - rhs`` is 0 by
+    SymPy's power rules (``x^a x^b = x^{a+b}`` for ``x > 0``) in every case of
+    :func:`kdaxioms.symbolic.shapes.domain_cases` (the parameters strictly inside their intervals,
+    or at a closed end) and with every coordinate positive or zero (``0^e = 0`` for ``e > 0``;
+    where ``0^0`` would occur the operator is undefined and the verdict carries that restriction)."""
+    conclusion = sp.Eq(lhs, rhs)
+    if not _has_symbolic_exponent(lhs - rhs):
+        return Obligation(label, premise, conclusion, liftable=False)
+
+    def lemma() -> tuple[bool | None, tuple[str, ...]]:
+        from .shapes import domain_cases  # (shapes reads operators; obligations only needs its cases)
+        cases = domain_cases(op)
+        if cases is None:
+            return None, (f"{label}: a parameter domain is no interval of its own parameter",)
+        difference = (lhs - rhs).xreplace(dict(dependent))
+        positive = _coordinate_signs(op, premise_positive=True)
+        may_vanish = [x for x in positive if not any(x == coordinate_symbol(i) for i in op.interior_inputs)]
+        for zero in itertools.chain.from_iterable(itertools.combinations(may_vanish, k) for k in range(len(may_vanish) + 1)):
+            at = {x: (sp.Integer(0) if x in zero else positive[x]) for x in positive}
+            for case in cases:
+                try:  # bottom-up, so that 0**0 is undefined (the point is outside the verdict's scope)
+                    left = exact_value(difference, at | case)
+                except UndefinedError:
+                    continue
+                left = sp.simplify(sp.powsimp(left))
+                if left != 0:
+                    return None, (f"{label}: the power rules leave ${sp.latex(left)}$ (coordinates "
+                                  f"{', '.join(f'${sp.latex(k)} = {sp.latex(v)}$' for k, v in at.items())})",)
+        solved = ", ".join(f"${sp.latex(k)} = {sp.latex(v)}$" for k, v in dependent.items())
+        return True, (f"{label}: {'with ' + solved + ', ' if solved else ''}the difference "
+                      f"${sp.latex(lhs - rhs)}$ is $0$ by the power rules for positive coordinates and at zero "
+                      r"coordinates, for every parameter value (inside each interval and at its closed ends)",)
+    return Obligation(label, premise, conclusion, liftable=False, lemma=lemma)
+
+
+def conditional_sign(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr, relation: str,
+                     conditions: list[tuple[sp.Basic, sp.Symbol]]) -> Obligation:
+    """The obligation ``premise => expr relation 0`` where the premise makes coordinates positive
+    under conditions on the parameters (``(w_k > 0, x_k)``: ``x_k > 0`` when ``w_k > 0``).  With a
+    symbolic exponent it carries a lemma: in every case of
+    :func:`kdaxioms.symbolic.shapes.domain_cases` each condition is decided, its coordinate is
+    then a positive (else a non-negative) symbol, and SymPy's sign rules decide ``expr``; a case
+    where ``expr`` meets ``0^0`` is outside the operator's domain (the verdict carries that)."""
+    conclusion = {">": expr > 0, ">=": expr >= 0}[relation]
+    if not _has_symbolic_exponent(expr):
+        return Obligation(label, premise, conclusion, liftable=False)
+
+    def lemma() -> tuple[bool | None, tuple[str, ...]]:
+        from .shapes import domain_cases  # (shapes reads operators; obligations only needs its cases)
+        cases = domain_cases(op)
+        if cases is None:
+            return None, (f"{label}: a parameter domain is no interval of its own parameter",)
+        test = {">": lambda e: e.is_positive, ">=": lambda e: e.is_nonnegative}[relation]
+        signs = _coordinate_signs(op, premise_positive=True)
+        nonnegative = {x: sp.Symbol(s.name, nonnegative=True) for x, s in signs.items()}
+        for case in cases:
+            at = dict(nonnegative)
+            for condition, x in conditions:
+                decided = condition.xreplace(case)
+                if decided not in (sp.true, sp.false):
+                    decided = sp.simplify(decided)
+                if decided not in (sp.true, sp.false):
+                    return None, (f"{label}: ${sp.latex(condition)}$ is not decided in every case",)
+                if decided is sp.true:
+                    at[x] = signs[x]
+            try:
+                value = exact_value(expr, at | case)
+            except UndefinedError:
+                continue
+            if test(sp.simplify(value)) is not True:
+                return None, (f"{label}: the sign rules do not decide ${sp.latex(value)} {relation} 0$",)
+        return True, (f"{label}: SymPy's sign rules ($x^e > 0$ for $x > 0$, $x^0 = 1$, products) on "
+                      f"${sp.latex(expr)}$, for every parameter value (inside each interval and at its closed ends)",)
+    return Obligation(label, premise, conclusion, liftable=False, lemma=lemma)
+
+
+def _has_symbolic_exponent(expr: sp.Expr) -> bool:
+    return any(not p.exp.is_Rational for p in sp.sympify(expr).atoms(sp.Pow))

@@ -16,8 +16,8 @@ Joint constraints among the parameters are linear equations, ``constraints = ["w
 
 Inputs by kind: softening ``p``; aggregation teachers ``p1 .. pm`` (``teachers = m``, default
 2); meta the anchor ``p``, the student ``q`` and older students ``q1 .. q{k-1}``
-(``memory = k``, default 1).  Roles: ``temperature`` (default ``tau`` when there is a parameter
-``tau``; a softening without one, like top-k, has no temperature axioms) and ``identity``
+(``memory = k``, default 1).  Roles: ``temperature`` (default ``tau``; a softening without
+parameters, like top-k, has no temperature and no temperature axioms) and ``identity``
 (default 1) for softening, ``weights`` (one expression per teacher) for aggregation,
 ``anchor_weight`` (and optionally ``temperature``) for meta.  Every formula goes through :mod:`kdaxioms.symbolic.parse`.
 
@@ -175,11 +175,12 @@ def _roles(kind: Kind, data: Mapping[str, Any], names: set[str], inputs: set[str
         raise InputError(f"unknown role {sorted(unknown)[0]!r} for a {kind.value} operator; "
                          f"known roles: {', '.join(sorted(_ROLES[kind]))}")
     roles: dict[str, Any] = {}
-    if kind is Kind.SOFTENING and ("temperature" in table or "tau" in names):
-        roles["temperature"] = parse_expression(table.get("temperature", "tau"), names, set())
-        roles["identity"] = parse_expression(str(table.get("identity", "1")), names, set())
-    elif kind is Kind.SOFTENING and "identity" in table:
-        raise InputError("roles.identity needs a temperature: name it in roles.temperature (default tau)")
+    if kind is Kind.SOFTENING:
+        if "temperature" in table or names:  # a softening with parameters has a temperature
+            roles["temperature"] = parse_expression(table.get("temperature", "tau"), names, set())
+            roles["identity"] = parse_expression(str(table.get("identity", "1")), names, set())
+        elif "identity" in table:
+            raise InputError("roles.identity needs a temperature: name it in roles.temperature (default tau)")
     elif kind is Kind.AGGREGATION:
         weights = table.get("weights")
         if (not isinstance(weights, list) or len(weights) not in (0, len(inputs))

@@ -156,3 +156,27 @@ def interval_forms(op: Operator) -> tuple[dict[sp.Symbol, sp.Expr], dict[sp.Symb
             w = sp.Symbol(f"v_{p.name}", nonnegative=True) if hi in iv else sp.Symbol(f"v_{p.name}", positive=True)
             forms[p.symbol] = hi - w
     return forms, closed
+
+
+def domain_cases(op: Operator) -> list[dict[sp.Symbol, sp.Expr]] | None:
+    """Substitutions that together cover every parameter value of the domain, each parameter in
+    one of three cases: the open interval through a positive symbol (``a + (b - a) u/(1 + u)``,
+    ``a + u``, ``b - u`` with ``u > 0``), its closed lower end, its closed upper end.  A statement
+    that SymPy shows in every case holds on the whole domain; in the open case every parameter is
+    strictly inside, so ``0^e`` is ``0`` for an exponent ``e`` positive there.  None when a domain is
+    no interval of its own parameter."""
+    per_parameter = []
+    for p in op.parameters:
+        if p.domain.free_symbols != {p.symbol}:
+            return None
+        try:
+            iv = p.interval()
+        except InputError:
+            return None
+        lo, hi = iv.start, iv.end
+        u = sp.Symbol(f"u_{p.name}", positive=True)
+        inside = (lo + (hi - lo) * u / (1 + u) if lo.is_finite and hi.is_finite
+                  else lo + u if lo.is_finite else hi - u if hi.is_finite else sp.Symbol(f"u_{p.name}", real=True))
+        cases = [inside] + [end for end in (lo, hi) if end.is_finite and end in iv]
+        per_parameter.append([(p.symbol, c) for c in cases])
+    return [dict(choice) for choice in itertools.product(*per_parameter)]

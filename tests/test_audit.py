@@ -63,9 +63,14 @@ def test_contraction_claim_with_factor(capsys):
     assert chi2([a * u + (1 - a) * v for u, v in zip(p, q)], p) > (1 - a) ** 3 * chi2(q, p)
 
 
+#: Closure holds (``x^tau >= x^{2 tau}`` on ``[0, 1]``) but the sign rules cannot see it in the
+#: difference: Z3 decides it on the exponent grid.
+GRIDDED = {"name": "gridded", "kind": "softening", "component": "p[i]**tau - p[i]**(2*tau) + p[i]", "normalize": True,
+           "parameters": {"tau": "tau > 0"}}
+
+
 def test_timeout_is_unknown():
-    op = load_operator(EXAMPLES / "geometric-anchor.toml")
-    (r,) = audit_file(op, ["closure"], max_n=4, timeout_ms=1)
+    (r,) = audit_file(operator_from_data(GRIDDED), ["closure"], max_n=4, timeout_ms=1)
     assert r.verdict == "unknown" and r.witness is None
 
 
@@ -76,8 +81,7 @@ def test_logarithmic_axioms_are_unknown_with_reason():
 
 
 def test_temperature_grid_is_reported():
-    op = load_operator(EXAMPLES / "power-softening.toml")
-    (r,) = audit_file(op, ["closure"], max_n=2)
+    (r,) = audit_file(operator_from_data(GRIDDED), ["closure"], max_n=2)
     assert r.verdict == "proved" and r.covered == {"tau": ["1/3", "1/2", "1", "2", "3"]}
 
 

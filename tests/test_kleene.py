@@ -98,3 +98,10 @@ def test_arb_walker_on_numbers_balls_and_roots():
         b = ball(x**2 + sp.log(x), {x: flint.arb(2, 0.01)})
         assert b.contains(flint.arb(4) + flint.arb(2).log())
         assert b.contains(flint.arb("2.01") ** 2 + flint.arb("2.01").log())
+
+
+def test_certified_sign_refuses_floats_and_has_no_sign_for_non_real_numbers():
+    with pytest.raises(TranslationError, match="floating-point"):
+        certified_sign(sp.Add(sp.Float(0.1), -sp.Rational(3602879701896397, 2**55), evaluate=False))
+    assert certified_sign((-2) ** sp.sqrt(2) - 1) is None
+    assert certified_sign(sp.Pow(0, sp.sqrt(2), evaluate=False)) == 0

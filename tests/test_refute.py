@@ -22,7 +22,7 @@ from kdaxioms.proofs.interval_claims import c2_kl_interval_n3_route
 from kdaxioms.symbolic.axioms import axiom
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.families import family
-from kdaxioms.symbolic.opfile import load_operator
+from kdaxioms.symbolic.opfile import load_operator, operator_from_data
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, Outcome
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.statements import Contraction, Relation
@@ -181,3 +181,19 @@ def test_cegar_pins_exponent_parameters_on_the_grid():
     assert out.verdict == UNKNOWN and "exponent" in out.reason
     out = plenclose.refute_on_grid(claim, timeout_ms=2000)
     assert out.verdict == UNKNOWN and "tau = 1/3" in out.reason
+
+
+def test_log_route_ends_unknown_on_a_formula_z3_cannot_read(monkeypatch):
+    """``exp(p_i/tau)``: the CEGAR translation has no rule for exp; the route says so instead of
+    stopping the audit."""
+    op = operator_from_data({"name": "sm", "kind": "softening", "component": "exp(p[i]/tau)", "normalize": True,
+                             "parameters": {"tau": "tau > 0"}})
+    monkeypatch.setattr(audit_module, "refute", _no_search)
+    monkeypatch.setattr(audit_module, "prove", _no_search)
+    r = log_route(axiom("entropy-monotone", op), 0, (2,))
+    assert r.verdict == UNKNOWN and "Z3 with log enclosures" in r.reason
+
+
+def test_rational_bounds_enclose():
+    for x in (F(14142135623, 10**10), F(1, 3), F(5, 10**7), F(2)):
+        assert plenclose._below(x) <= x <= plenclose._above(x)

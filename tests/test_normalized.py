@@ -1,0 +1,99 @@
+"""Per-coordinate proofs for every n of normalized and aggregation operators (issue 14, item 2):
+``T_i = c_i / Z`` with ``Z = sum_j c_j`` read per coordinate, lemmas for symbolic exponents
+(SymPy's sign and power rules over every case of the parameter domain), and continuity from
+definedness.  Planted bugs show that no lemma proves what is false."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from kdaxioms.proofs.audit import audit_operator
+from kdaxioms.symbolic.axioms import axiom
+from kdaxioms.symbolic.model import coordinate_symbol
+from kdaxioms.symbolic.obligations import conditional_sign, identity, signed
+from kdaxioms.symbolic.opfile import operator_from_data
+
+GEOMETRIC = {"name": "geo", "kind": "aggregation", "teachers": 2, "component": "p1[i]**u*p2[i]**v",
+             "normalize": True, "constraints": ["u + v = 1"],
+             "parameters": {"u": "0 <= u <= 1", "v": "0 <= v <= 1"}, "roles": {"weights": ["u", "v"]}}
+POWER = {"name": "pow", "kind": "softening", "component": "p[i]**(1/t)", "normalize": True,
+         "parameters": {"t": "t > 0"}, "roles": {"temperature": "t"}}
+
+
+def _op(data: dict, **changes):
+    return operator_from_data({**data, **changes})
+
+
+def _audit(data: dict, *names: str, **changes):
+    return {r.axiom: r for r in audit_operator(_op(data, **changes), list(names), max_n=3, timeout_ms=3000)}
+
+
+def _lemma(ob):
+    assert ob.lemma is not None
+    return ob.lemma()[0]
+
+
+def test_normalized_closure_unanimity_positivity_continuity_hold_for_every_n():
+    found = _audit(GEOMETRIC, "positivity", "unanimity", "continuity")
+    for name, r in found.items():
+        assert (r.verdict, r.scope) == ("proved", "all-n"), (name, r.route, r.reason)
+        assert not r.covered, name  # no grid
+    assert found["continuity"].route == "symbolic-continuity"
+    assert found["unanimity"].route == "symbolic-coordinate"
+    (closure,) = audit_operator(_op(POWER), ["closure"], max_n=3)
+    assert (closure.verdict, closure.scope, closure.route) == ("proved", "all-n", "symbolic-coordinate")
+
+
+def test_planted_wrong_exponents_break_unanimity_and_no_lemma_proves_it():
+    """``p1^u p2^u``: the exponents do not sum to 1, so T(p, p) = p^{2u}/sum p^{2u} != p."""
+    op = _op(GEOMETRIC, component="p1[i]**u*p2[i]**u")
+    (ob,) = axiom("unanimity", op).obligations()
+    assert _lemma(ob) is None
+    (r,) = audit_operator(op, ["unanimity"], max_n=3)
+    assert r.verdict == "refuted" and axiom("unanimity", op).violated_at(r.witness) is True
+
+
+def test_planted_negative_weight_breaks_closure_and_the_sign_rule_does_not_prove_it():
+    op = _op(POWER, component="p[i]**(1/t) - 1/3")
+    (ob,) = axiom("closure", op).obligations()
+    assert _lemma(ob) is None
+    (r,) = audit_operator(op, ["closure"], max_n=3)
+    assert r.verdict == "refuted"
+
+
+def test_identity_lemma_rejects_a_false_power_rule_and_accepts_a_true_one():
+    op = _op(POWER)
+    x = coordinate_symbol("p")
+    (t,) = op.parameter_symbols
+    assert _lemma(identity(op, "false", sp.true, x ** (1 / t) + x ** (1 / t), x ** (2 / t), {})) is None
+    assert _lemma(identity(op, "false", sp.true, (x ** 2) ** (1 / t), x ** (1 / t), {})) is None
+    assert _lemma(identity(op, "true", sp.true, (x ** 2) ** (1 / (2 * t)), x ** (1 / t), {})) is True
+
+
+def test_sign_lemmas_need_the_sign_to_hold_on_the_whole_domain():
+    op = _op(GEOMETRIC)
+    p1, p2 = coordinate_symbol("p1"), coordinate_symbol("p2")
+    u, v = op.parameter_symbols
+    assert _lemma(signed(op, "ok", sp.true, p1 ** u * p2 ** v, ">=")) is True
+    assert _lemma(signed(op, "false", sp.true, p1 ** u * p2 ** v - sp.Rational(1, 4), ">=")) is None
+    conditions = [(u > 0, p1), (v > 0, p2)]
+    assert _lemma(conditional_sign(op, "ok", sp.true, p1 ** u * p2 ** v, ">", conditions)) is True
+    # without the premise a zero coordinate makes the product 0: not positive
+    assert _lemma(conditional_sign(op, "false", sp.true, p1 ** u * p2 ** v, ">", [])) is None
+
+
+def test_continuity_route_needs_no_switch_and_definedness_on_the_open_simplex():
+    switching = _audit(POWER, "continuity", component="p[i]**(1/t)*Heaviside(p[i] - 1/3) + p[i]")["continuity"]
+    assert switching.route != "symbolic-continuity"
+    undefined = _audit(POWER, "continuity", component="p[i]**(1/t)/(p[i] - 1/3)**2")["continuity"]
+    assert undefined.verdict == "refuted"
+
+
+def test_renamed_temperature_must_be_named():
+    """A softening with parameters has a temperature: a file that names it ``t`` without
+    ``roles.temperature`` is an input error, not an operator without temperature axioms."""
+    import pytest
+
+    from kdaxioms.symbolic.errors import InputError
+    with pytest.raises(InputError, match="tau"):
+        operator_from_data({k: v for k, v in POWER.items() if k != "roles"})
