@@ -26,6 +26,7 @@ from kdaxioms.symbolic.families import family
 from . import figures, report_figures
 from .operator_report import operator_sections
 from .latex import escape
+from .claim_model import HOLDS, OPEN
 from .runner import ClaimResult
 from .settings import Settings
 
@@ -95,6 +96,33 @@ def _claim_context(r: ClaimResult) -> dict:
     }
 
 
+def theorem(r: ClaimResult) -> bool:
+    """Proved for every support size on the full parameter domain (stated conditions allowed)."""
+    return r.verdict == "proved" and r.combined.scope.sizes == "all-n" and r.combined.scope.parameters is None
+
+
+#: Longest excerpt of an undecided route's reason in the table of exceptions.
+_REASON_CHARS = 220
+
+
+def exception_row(r: ClaimResult) -> dict:
+    """A claim expected to hold that is no theorem: what its proof covers, and why not more (the
+    proving route and scope, then the first route that stopped short, in its own words)."""
+    scope = r.combined.scope
+    covered = scope.sizes or "--"
+    if scope.parameters is not None:
+        covered += "; " + scope.parameters_text()
+    proving = next((x for x in r.routes if x.role == "prover" and x.verdict == "proved"), None)
+    short = next((x for x in r.routes if x.role == "prover" and x.verdict == "unknown"), None)
+    why = f"{proving.route} proves {covered}" if proving is not None else f"verdict {r.verdict}"
+    if proving is not None and scope.sizes != "all-n":
+        why += " (no route for every n applies)"
+    if short is not None and short.outcome.reason:
+        text = short.outcome.reason
+        why += f"; {short.route}: " + (text if len(text) <= _REASON_CHARS else text[:_REASON_CHARS - 1] + "…")
+    return {"id": r.claim.id, "covered": covered, "why": why}
+
+
 def _timings(results: list[ClaimResult]) -> str:
     lines = ["% Route wall times of this run (seconds); they vary between runs."]
     for r in results:
@@ -116,6 +144,10 @@ def render(results: list[ClaimResult], settings: Settings, command: str, date: s
         "unrestricted": sum(r.verdict == "proved" and r.combined.scope.sizes == "all-n" and r.combined.scope.unrestricted
                             for r in results),
         "undecided": [r.claim.id for r in results if r.verdict == "unknown"],
+        "expected_to_hold": sum(r.claim.expected in (HOLDS, OPEN) and r.verdict != "refuted" for r in results),
+        "theorems": sum(r.claim.expected in (HOLDS, OPEN) and theorem(r) for r in results),
+        "exceptions": [exception_row(r) for r in results
+                       if r.claim.expected in (HOLDS, OPEN) and r.verdict != "refuted" and not theorem(r)],
     }
     return _templates().get_template("report.tex.j2").render(
         version=metadata.version("kdaxioms"), date=escape(date), summary=summary,

@@ -268,6 +268,14 @@ def _coordinate_definedness(op: Operator, limits: _Limits, interior: bool) -> De
         return Definedness(PROVED, "all-n", steps=tuple(steps) + (
             r"$c_i \ge 0$ on the box and $c_i > 0$ as soon as one input coordinate is positive; every input has a "
             r"positive coordinate, so $Z = \sum_j c_j > 0$ for every $n$",))
+    # the inputs that may vanish: when at most one, a coordinate where it is positive has every
+    # input positive (the others are interior), so c_j > 0 there if c > 0 where all inputs are
+    vanishing = [x for x in op.inputs if not interior and x not in op.interior_inputs]
+    if len(vanishing) <= 1 and _query(sp.And(where, *(x > 0 for x in xs)), reduced <= 0, limits).status == UNSAT:
+        return Definedness(PROVED, "all-n", steps=tuple(steps) + (
+            r"$c_i \ge 0$ on the box and $c_i > 0$ where every input coordinate is positive; every input but at most "
+            r"one is interior, and that one has a positive coordinate $j$, where then every input is positive: "
+            r"$c_j > 0$, so $Z = \sum_j c_j > 0$ for every $n$",))
     return None
 
 

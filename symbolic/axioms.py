@@ -24,7 +24,7 @@ from typing import Callable
 
 import sympy as sp
 
-from .contraction import convex_in_first
+from .contraction import convex_in_first, convex_toward_target
 from .divergences import X, Y, divergence
 from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, internal, vector_symbols
@@ -85,6 +85,11 @@ def _students(op: Operator) -> list[str]:
 
 def _anchor_obligations(op: Operator) -> list[Obligation]:
     x = op.coordinate_inputs()
+    if op.normalize:  # c_i(p, ..., p) = p_i, so Z = sum_j p_j = 1 and T(p, ..., p) = p
+        same = {x[s]: x[ANCHOR] for s in _students(op)}
+        return [identity(op, r"$c_i(p, \dots, p) = p_i$ (so $Z = \sum_j p_j = 1$ and $T(p, \dots, p) = p$)",
+                         coordinate_box(op).xreplace(same), _per_coordinate(op).xreplace(same), x[ANCHOR],
+                         solve_constraints(op.constraints, list(op.parameter_symbols)))]
     fixed = _substitute_inputs(op, op.coordinate(), {s: x[ANCHOR] for s in _students(op)})
     return [Obligation(r"$T_i(p, \dots, p) = p_i$", coordinate_box(op), sp.Eq(fixed, x[ANCHOR]))]
 
@@ -341,6 +346,52 @@ def _monotone_vector(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[O
     return formula
 
 
+def _monotone_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator], list[Obligation]]:
+    """Per coordinate, for each teacher ``k``: raising ``w_k`` does not increase the term
+    ``d(c_i, p^k_i)`` of the separable divergence; summed over ``i`` (a sum of term-wise
+    inequalities), the divergence does not increase, for every ``n``.  Sufficient only: a
+    coordinate whose term grows refutes nothing (the others may shrink more)."""
+    def obligations(op: Operator) -> list[Obligation]:
+        if op.normalize:
+            raise ModelError(f"operator {op.name} is normalized: its divergence is no sum of per-coordinate terms of c_i")
+        c = _per_coordinate(op)
+        out = []
+        for k, name in enumerate(op.inputs):
+            new, s, ok = raised_weights(op, k)
+            x = coordinate_symbol(name)
+            out.append(Obligation(rf"raising $w_{{{k + 1}}}$ does not increase the term $d(c_i, p^{k + 1}_i)$ "
+                                  r"(summed over $i$: the divergence does not increase)",
+                                  sp.And(coordinate_box(op), ok), term(c.xreplace(new), x) <= term(c, x), liftable=False))
+        return out
+    return obligations
+
+
+def _monotone_kl_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator], list[Obligation]]:
+    """A3 in KL (either direction) for every n, when raising ``w_k`` moves ``c_i`` on the segment
+    toward ``p^k_i``: ``c_i(w') = (1 - s) c_i + s p^k_i`` per coordinate.  The term is convex toward
+    its target (:func:`kdaxioms.symbolic.contraction.convex_toward_target`), so per coordinate
+    ``d(c_i(w'), p^k_i) <= (1 - s) d(c_i, p^k_i)``; summed, ``D(A_{w'}, p^k) <= (1 - s) D(A_w, p^k)``,
+    which is at most ``D(A_w, p^k)`` because ``D >= 0`` (Gibbs) for the distributions that the
+    closure obligations make ``A_w`` and ``p^k`` are."""
+    def obligations(op: Operator) -> list[Obligation]:
+        if op.normalize:
+            raise ModelError(f"operator {op.name} is normalized: the raise does not move c_i on a segment")
+        c = _per_coordinate(op)
+        out = [replace(ob, label=ob.label + r" (closure: $A_w$ is a distribution, so $D \ge 0$ by Gibbs)")
+               for ob in _closure_obligations(op)]
+        for k, name in enumerate(op.inputs):
+            new, s, ok = raised_weights(op, k)
+            x = coordinate_symbol(name)
+            out.append(Obligation(rf"raising $w_{{{k + 1}}}$ moves $c_i$ on the segment toward $p^{k + 1}_i$: "
+                                  rf"$c_i(w') = (1 - s)\,c_i + s\,p^{k + 1}_i$", sp.And(coordinate_box(op), ok),
+                                  sp.Eq(c.xreplace(new), (1 - s) * c + s * x), liftable=False))
+        out.append(Obligation(r"$d(c_i(w'), p^k_i) \le (1-s)\,d(c_i, p^k_i)$, summed over $i$: "
+                              r"$D(A_{w'}, p^k) \le (1-s)\,D(A_w, p^k) \le D(A_w, p^k)$",
+                              coordinate_box(op), sp.true, liftable=False, lemma=lambda: convex_toward_target(term)))
+        return out
+    return obligations
+
+
 def _entropy_vector(op: Operator, n: int) -> sp.Basic:
     """``d/dtau H(S_tau(p)) >= 0``, the derivative of the model's output entropy, by SymPy."""
     tau = temperature(op)
@@ -466,14 +517,18 @@ _SPECS = (
     AxiomSpec("unanimity", "A6", _AGG, "A_w(p, ..., p) = p", r"A_w(p, \dots, p) = p", _unanimity_obligations,
               _unanimity_vector),
     AxiomSpec("weight-monotone-tv", "A3", _AGG, "raising w_k never moves the output away from p^k in TV",
-              r"\mathrm{TV}(A_{w'}, p^k) \le \mathrm{TV}(A_w, p^k)", None, _monotone_vector(_tv_term), about_weights=True),
+              r"\mathrm{TV}(A_{w'}, p^k) \le \mathrm{TV}(A_w, p^k)", _monotone_obligations(_tv_term), _monotone_vector(_tv_term),
+              about_weights=True),
     AxiomSpec("weight-monotone-l2", "A3", _AGG, "raising w_k never moves the output away from p^k in L2²",
-              r"L_2^2(A_{w'}, p^k) \le L_2^2(A_w, p^k)", None, _monotone_vector(_l2_term), about_weights=True),
+              r"L_2^2(A_{w'}, p^k) \le L_2^2(A_w, p^k)", _monotone_obligations(_l2_term), _monotone_vector(_l2_term),
+              about_weights=True),
     AxiomSpec("weight-monotone-kl", "A3", _AGG, "raising w_k never moves the output away from p^k in KL",
-              r"\mathrm{KL}(p^k \| A_{w'}) \le \mathrm{KL}(p^k \| A_w)", None, _monotone_vector(_kl_from_target),
+              r"\mathrm{KL}(p^k \| A_{w'}) \le \mathrm{KL}(p^k \| A_w)", _monotone_kl_obligations(_kl_from_target),
+              _monotone_vector(_kl_from_target),
               undecided=_LOG, interior=True, about_weights=True),
     AxiomSpec("weight-monotone-kl-reverse", "A3", _AGG, "raising w_k never moves the output away from p^k in reverse KL",
-              r"\mathrm{KL}(A_{w'} \| p^k) \le \mathrm{KL}(A_w \| p^k)", None, _monotone_vector(_kl_term),
+              r"\mathrm{KL}(A_{w'} \| p^k) \le \mathrm{KL}(A_w \| p^k)", _monotone_kl_obligations(_kl_term),
+              _monotone_vector(_kl_term),
               undecided=_LOG, interior=True, about_weights=True),
     AxiomSpec("temperature-coherence", "A5", _AGG, "power softening commutes with aggregation",
               r"S_\tau(A_w(p^1..p^m)) = A_w(S_\tau p^1, .., S_\tau p^m)", None, _coherence_vector),

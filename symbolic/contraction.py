@@ -93,6 +93,25 @@ def convex_in_first(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> tuple[bool |
     return (True if convex else None), (step,)
 
 
+def convex_toward_target(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> tuple[bool | None, tuple[str, ...]]:
+    """Decide whether moving the first argument toward the second on a segment shrinks the term
+    at least linearly: ``d((1 - s) x + s y, y) <= (1 - s) d(x, y)`` for ``x, y > 0``, ``0 <= s <= 1``.
+
+    It follows from Jensen's inequality when ``x -> d(x, y)`` is convex on ``(0, oo)`` (second
+    derivative non-negative for ``x, y > 0``, by SymPy's sign of the simplified derivative) and
+    ``d(y, y) = 0`` (the segment's end point costs nothing)."""
+    x, y = sp.symbols("x y", positive=True)
+    f = term(x, y)
+    second = sp.simplify(sp.diff(f, x, 2))
+    at_target = sp.simplify(f.xreplace({x: y}))
+    holds = second.is_nonnegative is True and at_target == 0
+    step = (rf"$\partial_x^2\, d(x, y) = {sp.latex(second)}$ for $d(x, y) = {sp.latex(f)}$ on $x, y > 0$, and "
+            rf"$d(y, y) = {sp.latex(at_target)}$: "
+            + (r"by Jensen's inequality $d((1-s)x + s y, y) \le (1-s)\,d(x, y) + s\,d(y, y) = (1-s)\,d(x, y)$"
+               if holds else "convexity toward the target is not established"))
+    return (True if holds else None), (step,)
+
+
 def _anchor_decomposition(c: Contraction) -> tuple[sp.Expr | None, tuple[str, ...]]:
     """Return ``lam`` with ``T_i = lam p_i + (1-lam) q_i`` and ``0 <= lam <= 1`` on the domain."""
     lam = c.operator.roles.get("anchor_weight")

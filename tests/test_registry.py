@@ -265,7 +265,17 @@ def test_limits_that_cannot_be_told_apart_refute_no_continuity(monkeypatch):
 
 
 def test_memory_bounds_that_fail_at_one_order_prove_nothing(monkeypatch):
+    """Break one rule of the proof for every k: the claim falls back to the orders proved one by
+    one (a grid, named in the scope); break one order as well: nothing is proved."""
+    from kdaxioms.symbolic import sums
     from kdaxioms.symbolic.derivations import memory
+
+    def no_sign(*args, **kwargs):
+        raise ModelError("mutated")
+    monkeypatch.setattr(sums, "termwise_sign", no_sign)
+    r = _run(registry()["C5.bounds"])
+    assert r.routes[0].verdict == "unknown"
+    assert r.verdict == Verdict.PROVED and r.combined.scope.parameters == {"k": ("2", "3", "5")}
     real = memory.bounds_proof
 
     def broken(rec, polynomial):

@@ -34,6 +34,7 @@ from ..errors import InputError, ModelError
 from ..families import ALPHA, memory_anchor
 from ..model import Operator, coordinate_symbol, real
 from ..points import fraction
+from .. import sums
 from ..recursion import T_STEP
 from .base import DIGITS, MAX_MEMORY, Derivation, DerivationSpec, Input, Value, parameter_value, simplex_vector
 
@@ -413,3 +414,61 @@ DERIVATIONS = (
                    (Input("k", "integer", f"memory k >= 1 (default {DEFAULT_BOUNDS_K})", MAX_MEMORY),),
                    memory_rate_bounds),
 )
+
+
+# -- the bounds for every memory order k (symbolic k) ------------------------------------------
+
+def bounds_for_every_k() -> tuple[str, ...]:
+    """``1 - alpha <= rho < 1``, with ``rho = 1 - alpha`` iff ``beta = (1, 0, ..., 0)``, for every
+    memory order ``k``: the argument of :func:`bounds_proof` with ``k`` a symbol, each step a rule
+    of :mod:`kdaxioms.symbolic.sums` that holds for every number of terms.
+
+    With ``c = 1 - alpha`` and ``e_t = z^t`` in ``e_{t+1} = c sum_{j=0}^{k-1} beta_{j+1} e_{t-j}``, a
+    root ``z != 0`` of the characteristic polynomial ``P(z) = z^k - c sum_j beta_j z^{k-j}`` (the
+    determinant of ``z I - C`` for the companion matrix ``C``, a classical identity) is a solution
+    of ``g(z) = 1`` with ``g(z) = sum_{j=1}^k c beta_j z^{-j}``."""
+    k = sp.Symbol("k", integer=True, positive=True)
+    j = sp.Symbol("j", integer=True)
+    t = sp.Symbol("t", integer=True)
+    z = sp.Symbol("z", positive=True)
+    c = sp.Symbol("c", nonnegative=True)
+    beta = sp.Function(r"\beta", nonnegative=True)
+    steps: list[sums.Step] = []
+    # 1. the characteristic equation
+    recursion = sp.Sum(c * beta(j + 1) * z ** (t - j), (j, 0, k - 1))
+    divided = sp.Sum(recursion.function / z ** (t + 1), (j, 0, k - 1))
+    shifted, step = sums.shift(divided, 1)
+    steps.append(step)
+    g = sp.Sum(c * beta(j) * z ** (-j), (j, 1, k))
+    steps.append(sums.termwise_identity(shifted, g))
+    # 2. g is decreasing, and z g' + g <= 0
+    dg, step = sums.linearity(g, z)
+    steps.append(step)
+    steps.append(sums.termwise_sign(dg, "nonpositive"))
+    euler = sp.Sum(sp.expand(z * dg.function + g.function), (j, 1, k))
+    steps.append(sums.termwise_identity(euler, sp.Sum(c * beta(j) * (1 - j) * z ** (-j), (j, 1, k))))
+    steps.append(sums.termwise_sign(euler, "nonpositive"))
+    # 3. g(1) = c sum_j beta_j = c = 1 - alpha < 1
+    at_one, step = sums.factor_out(g.xreplace({z: 1}), c)
+    steps.append(step)
+    # 4. g(c) - 1 = sum_j beta_j (c^{1-j} - 1) >= 0 for 0 < c < 1, i.e. c = 1/(1 + u), u > 0
+    u = sp.Symbol("u", positive=True)
+    at_c = sp.Sum(sp.powsimp(g.function.xreplace({z: c})), (j, 1, k))
+    excess, step = sums.weights_sum_to_one(at_c, beta(j), r"$\beta$ is in the simplex")
+    steps.append(step)
+    inside = sp.Sum(excess.function.xreplace({c: 1 / (1 + u)}), (j, 1, k))
+    m = sp.Symbol("m", integer=True, nonnegative=True)
+    steps.append(sums.power_at_least_one(1 + u, m))
+    steps.append(sums.power_at_least_one(1 + u, m + 1, strict=True))
+    v = sp.Symbol("v", nonnegative=True)
+    steps.append(sums.termwise_sign(inside, "nonnegative", lambda mm: {(1 + u) ** mm: 1 + v}))
+    return tuple(step.text() for step in steps) + (
+        rf"so for $0 < \alpha < 1$ ($0 < c < 1$): $g$ has non-negative terms, not all $0$ ($\sum_j \beta_j = 1$), so "
+        r"$g > 0$ and $g'(z) \le -g(z)/z < 0$: $g$ is strictly decreasing on $(0, \infty)$; $g(1) = c\sum_j\beta_j = "
+        r"1 - \alpha < 1$ and $g(1 - \alpha) \ge 1$, with equality iff $\beta_j = 0$ for every $j \ge 2$ (their "
+        r"brackets $(1+u)^{j-1} - 1$ are $> 0$): $P$ has exactly one positive root $\rho$, and $1 - \alpha \le \rho < 1$ "
+        r"with $\rho = 1 - \alpha$ iff $\beta = (1, 0, \dots, 0)$",
+        r"dominance: a root $z \ne 0$ has $1 = |g(z)| \le g(|z|)$ (triangle inequality, terms of $g$ with "
+        r"non-negative coefficients), so $g(|z|) \ge g(\rho)$ and $|z| \le \rho$: $\rho$ is the spectral radius; "
+        r"$\alpha = 1$: $P(z) = z^k$, $\rho = 0 = 1 - \alpha$ -- for every memory order $k \ge 1$",
+    )
