@@ -51,6 +51,9 @@ class Claim:
     #: The axiom when the claim is an audit of the family's operator (``kdaxioms audit`` of the
     #: family's example file must then give the same verdict and scope); "" otherwise.
     axiom: str = ""
+    #: Why no proof of this claim covers every n and the whole parameter domain (the report's
+    #: table of exceptions prints it); "" when one does, or nothing is known to stop it.
+    limit: str = ""
 
 
 #: The largest support size at which definedness is decided for a proof that covers every n.

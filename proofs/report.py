@@ -112,11 +112,11 @@ def exception_row(r: ClaimResult) -> dict:
     covered = scope.sizes or "--"
     if scope.parameters is not None:
         covered += "; " + scope.parameters_text()
+    if scope.conditions:
+        covered += "; " + "; ".join(scope.conditions)
     proving = next((x for x in r.routes if x.role == "prover" and x.verdict == "proved"), None)
     short = next((x for x in r.routes if x.role == "prover" and x.verdict == "unknown"), None)
-    why = f"{proving.route} proves {covered}" if proving is not None else f"verdict {r.verdict}"
-    if proving is not None and scope.sizes != "all-n":
-        why += " (no route for every n applies)"
+    why = r.claim.limit or (f"{proving.route} proves no more" if proving is not None else f"verdict {r.verdict}")
     if short is not None and short.outcome.reason:
         text = short.outcome.reason
         why += f"; {short.route}: " + (text if len(text) <= _REASON_CHARS else text[:_REASON_CHARS - 1] + "…")

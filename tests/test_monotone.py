@@ -60,9 +60,18 @@ def test_tv_has_no_derivative_route():
 
 
 def test_audit_proves_kl_weight_monotonicity_symbolically_up_to_max_n():
+    """Geometric aggregation: the derivative's certificates, up to --max-n and at most n = 3."""
     for max_n, scope in ((2, "n<=2"), (3, "n<=3"), (6, "n<=3")):  # certificates stop at n = 3
-        (r,) = audit_operator(family("arithmetic-aggregation"), ["weight-monotone-kl-reverse"], max_n=max_n)
+        (r,) = audit_operator(family("geometric-aggregation"), ["weight-monotone-kl"], max_n=max_n)
         assert r.verdict == PROVED and r.route == "symbolic-derivative" and r.scope == scope, (max_n, r)
+
+
+def test_arithmetic_kl_weight_monotonicity_holds_for_every_n_per_coordinate():
+    """Arithmetic aggregation: the raise moves c_i on a segment toward p^k_i, so Jensen and Gibbs
+    give every n (the per-coordinate route beats the derivative's n <= 3)."""
+    for name in ("weight-monotone-kl", "weight-monotone-kl-reverse"):
+        (r,) = audit_operator(family("arithmetic-aggregation"), [name], max_n=3)
+        assert (r.verdict, r.route, r.scope) == (PROVED, "symbolic-coordinate", "all-n"), (name, r)
 
 
 def test_convexity_in_the_first_argument():
