@@ -52,10 +52,19 @@ def _per_coordinate(op: Operator) -> sp.Expr:
 _NORMALIZED = r" (so $Z = \sum_j c_j \ge c_i$ and $T_i = c_i / Z$ has the sign of $c_i$ wherever $Z \ne 0$)"
 
 
+def _opaque_sums(expr: sp.Expr) -> tuple[sp.Expr, bool]:
+    """``expr`` with every sum over the support replaced by a fresh real symbol, and whether there
+    was one: a sign shown for every value of those symbols holds for the sums' actual values, at
+    every ``n`` (e.g. top-k's count of larger entries inside a step)."""
+    sums_ = sorted(expr.atoms(sp.Sum), key=sp.default_sort_key)
+    return expr.xreplace({s: internal(f"{{S_{k}}}") for k, s in enumerate(sums_)}), bool(sums_)
+
+
 def _closure_obligations(op: Operator) -> list[Obligation]:
     if op.normalize:  # T_i = c_i / Z: non-negative and summing to 1 wherever it is defined
-        return [signed(op, r"$c_i \ge 0$ on the box" + _NORMALIZED + r", and $\sum_i T_i = Z / Z = 1$",
-                       coordinate_box(op), _per_coordinate(op), ">=")]
+        c, opaque = _opaque_sums(op.unnormalized_coordinate())
+        return [signed(op, r"$c_i \ge 0$ on the box" + (" for every value of its sums over $j$" if opaque else "")
+                       + _NORMALIZED + r", and $\sum_i T_i = Z / Z = 1$", coordinate_box(op), c, ">=")]
     t = op.coordinate()
     box = coordinate_box(op)
     domains = op.domain()

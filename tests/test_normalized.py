@@ -97,3 +97,16 @@ def test_renamed_temperature_must_be_named():
     from kdaxioms.symbolic.errors import InputError
     with pytest.raises(InputError, match="tau"):
         operator_from_data({k: v for k, v in POWER.items() if k != "roles"})
+
+
+def test_closure_with_sums_inside_reads_them_as_arbitrary_values():
+    """Top-k's count of larger entries sits inside a step: c_i = p_i H(3/2 - count) >= 0 for every
+    value of the count, so closure holds for every n (where the normalizer is non-zero); a planted
+    sign flip is not proved."""
+    data = {"name": "top", "kind": "softening", "normalize": True,
+            "component": "p[i]*Heaviside(3/2 - Sum(Heaviside(p[j] - p[i]), (j, 1, n)))"}
+    (r,) = audit_operator(_op(data), ["closure"], max_n=3)
+    assert (r.verdict, r.scope) == ("proved", "all-n")
+    flipped = _op(data, component="p[i]*(Heaviside(3/2 - Sum(Heaviside(p[j] - p[i]), (j, 1, n))) - 1/2)")
+    (r,) = audit_operator(flipped, ["closure"], max_n=3)
+    assert r.verdict == "refuted"
