@@ -298,7 +298,7 @@ DERIVATIVE_MAX_N = 3
 
 
 def _continuous(ax: Axiom, deadline: Deadline, max_n: int, definedness) -> Outcome | None:
-    """S2 or A4 for every n: a formula without switches is built from operations that are
+    """S2 or A4 for every n: a formula without switches (Heaviside, Piecewise, sign, floor, ceiling) is built from operations that are
     continuous wherever they are defined (sums, products, quotients, powers ``x^e`` with
     ``x > 0``, ``log``, ``exp``, ``Abs``, ``Max``, ``Min``); when every operation is defined at every
     point of the open simplex, for every ``n`` (the per-coordinate definedness proof, the
@@ -309,7 +309,7 @@ def _continuous(ax: Axiom, deadline: Deadline, max_n: int, definedness) -> Outco
     if defined.verdict != PROVED or defined.scope != "all-n":
         return None
     return Outcome(PROVED, "all-n", defined.steps + (
-        r"$T$ has no switch (Piecewise, Heaviside, sign, floor): it is built from operations that are continuous "
+        r"$T$ has no switch (Piecewise, Heaviside, sign, floor, ceiling): it is built from operations that are continuous "
         r"where they are defined, and every one of them is defined on the open simplex for every $n$; so $T$ is "
         r"continuous on the open simplex for every $n$",))
 
@@ -408,10 +408,30 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
     found = definedness(interior)
     if found.verdict == DISAGREEMENT:
         return replace(result, verdict=DISAGREEMENT, reason=found.reason)
+    if result.axiom == CLOSURE or (spec is not None and spec.undefined_violates):
+        return _defined_sizes(result, found)
     text = restriction(found, result.scope)
     if not text:
         return result
     return replace(result, conditions=result.conditions + (text,))
+
+
+def _defined_sizes(result: AuditResult, found: Definedness) -> AuditResult:
+    """A proof of an axiom whose statement includes definedness (closure: the output must be a
+    distribution; continuity on the open simplex) covers only the sizes at which definedness is
+    shown: its scope is capped there, and with none shown it is ``unknown``."""
+    if found.verdict == PROVED and found.scope == "all-n":
+        return result
+    bound = found.scope if found.scope and found.scope.startswith("n<=") else None
+    if bound is None:
+        return replace(result, verdict=UNKNOWN, scope=None,
+                       reason=f"{result.route} proved {result.scope} where the operator is defined, but whether it is "
+                              f"defined is not decided ({found.reason or found.verdict})")
+    if result.scope != "all-n" and int(result.scope.split("=")[-1]) <= int(bound[3:]):
+        return result
+    return replace(result, scope=bound, steps=result.steps + (
+        f"{result.route} proved {result.scope} where the operator is defined; it is shown defined for {bound} "
+        f"only, so the axiom (which includes definedness) is proved for {bound}",))
 
 
 def _decided(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], rounds: int,

@@ -143,7 +143,7 @@ BUILDERS: dict[str, Callable[[str], Claim]] = {key: _checked(key, build) for key
                       r"\rho = \tfrac12\big((1-\alpha)\gamma + \sqrt{(1-\alpha)^2\gamma^2 + 4(1-\alpha)(1-\gamma)}\big)",
                       "memory-anchor", "memory-rate",
                       "((1 - alpha)*gamma + sqrt((1 - alpha)**2*gamma**2 + 4*(1 - alpha)*(1 - gamma)))/2"),
-        "memory-bounds": lambda cid: Claim(cid, "1-α <= ρ < 1, with equality iff β = (1,0,...,0), for every memory order k",
+        "memory-bounds": lambda cid: Claim(cid, "1-α <= ρ < 1 for every memory order k; for 0 < α < 1, ρ = 1-α iff β = (1,0,...,0)",
               r"1-\alpha \le \rho(\alpha,\beta) < 1", HOLDS, "memory-anchor",
               (_every_order_route(), _memory_bounds_route(MEMORY_ORDERS))),
         "hilbert": lambda cid: derived_claim(cid, "dH(Tq, p) = (1-α) dH(q, p) for the geometric anchor",

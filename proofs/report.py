@@ -116,7 +116,10 @@ def exception_row(r: ClaimResult) -> dict:
         covered += "; " + "; ".join(scope.conditions)
     proving = next((x for x in r.routes if x.role == "prover" and x.verdict == "proved"), None)
     short = next((x for x in r.routes if x.role == "prover" and x.verdict == "unknown"), None)
-    why = r.claim.limit or (f"{proving.route} proves no more" if proving is not None else f"verdict {r.verdict}")
+    if proving is None:
+        why = f"not proved in this run (verdict {r.verdict})"
+    else:
+        why = r.claim.limit or f"{proving.route} proves {covered}; no route for every n and the whole domain applies"
     if short is not None and short.outcome.reason:
         text = short.outcome.reason
         why += f"; {short.route}: " + (text if len(text) <= _REASON_CHARS else text[:_REASON_CHARS - 1] + "…")

@@ -39,7 +39,7 @@ import sympy as sp
 import z3
 
 from kdaxioms.symbolic.budget import Deadline
-from kdaxioms.symbolic.domains import sample_value
+from kdaxioms.symbolic.domains import power_defined, sample_value
 from kdaxioms.symbolic.errors import DisagreementError, InputError, ModelError, TranslationError
 from kdaxioms.symbolic.model import SUM_INDEX, Operator, coordinate_symbol, real, vector_symbols
 from kdaxioms.symbolic.obligations import coordinate_box, simplex_constraints, vector_model_point
@@ -132,13 +132,12 @@ def _condition(node: sp.Basic) -> Condition | None:
     if not isinstance(node, sp.Pow):
         return None
     b, e = node.base, node.exp
-    if e.is_Rational:
-        if e.is_integer:
-            return _named(f"1/({sp.sstr(b)}) defined", sp.Ne(b, 0)) if e.is_negative else None
-        return _named(f"{sp.sstr(node)} defined", b > 0 if e.is_negative else b >= 0)
-    if e.is_number:  # an irrational constant: 0**e is defined (0) for e > 0 only
-        return _named(f"{sp.sstr(node)} defined", b >= 0 if e.is_positive else b > 0)
-    return _named(f"{sp.sstr(node)} defined (no 0**0)", sp.Or(b > 0, sp.And(sp.Eq(b, 0), e > 0)))
+    holds = power_defined(b, e)
+    if holds is None:
+        return None
+    if e.is_Rational and e.is_integer:
+        return _named(f"1/({sp.sstr(b)}) defined", holds)
+    return _named(f"{sp.sstr(node)} defined" + ("" if e.is_number else " (no 0**0)"), holds)
 
 
 def _named(text: str, holds: sp.Basic) -> Condition:

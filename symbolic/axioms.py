@@ -28,7 +28,7 @@ from .contraction import convex_in_first, convex_toward_target
 from .divergences import X, Y, divergence
 from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, internal, vector_symbols
-from .domains import solve_constraints
+from .domains import power_defined, solve_constraints
 from .obligations import Obligation, conditional_sign, coordinate_box, identity, signed
 from .points import Point
 from .replay import Premise, Replay, Status, replay
@@ -106,8 +106,7 @@ def _anchor_obligations(op: Operator) -> list[Obligation]:
 def _anchor_vector(op: Operator, n: int) -> sp.Basic:
     ps = vector_symbols(ANCHOR, n)
     same = {q: p for s in _students(op) for q, p in zip(vector_symbols(s, n), ps)}
-    t = [c.xreplace(same) for c in op.vector(n)]
-    return sp.And(*(sp.Eq(c, pk) for c, pk in zip(t, ps)))
+    return _on_diagonal(op.vector(n), same, ps)
 
 
 def _anchor_weight(op: Operator) -> sp.Expr:
@@ -255,10 +254,23 @@ def _weights(op: Operator) -> tuple[sp.Expr, ...]:
     return tuple(ws)
 
 
+def _on_diagonal(components: tuple[sp.Expr, ...], same: dict, wanted: tuple[sp.Expr, ...]) -> sp.Basic:
+    """``T(x, ..., x) = wanted`` with the inputs identified by ``same``; where SymPy folds an
+    undefined operation while substituting (``0/0`` is ``nan``), the component keeps its inputs
+    under the premise ``x^k = x`` instead, so that the exact replay sees the undefined operation
+    (an undefined output is no violation) rather than a folded ``nan != x``."""
+    premise = sp.And(*(sp.Eq(a, b) for a, b in same.items()))
+    parts = []
+    for c, w in zip(components, wanted):
+        on = c.xreplace(same)
+        parts.append(sp.Implies(premise, sp.Eq(c, w)) if on.has(sp.nan, sp.zoo) else sp.Eq(on, w))
+    return sp.And(*parts)
+
+
 def _unanimity_vector(op: Operator, n: int) -> sp.Basic:
     first = vector_symbols(op.inputs[0], n)
     same = {x: y for name in op.inputs[1:] for x, y in zip(vector_symbols(name, n), first)}
-    return sp.And(*(sp.Eq(c.xreplace(same), f) for c, f in zip(op.vector(n), first)))
+    return _on_diagonal(op.vector(n), same, first)
 
 
 def _unanimity_obligations(op: Operator) -> list[Obligation]:
@@ -380,8 +392,9 @@ def _monotone_kl_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Cal
     toward ``p^k_i``: ``c_i(w') = (1 - s) c_i + s p^k_i`` per coordinate.  The term is convex toward
     its target (:func:`kdaxioms.symbolic.contraction.convex_toward_target`), so per coordinate
     ``d(c_i(w'), p^k_i) <= (1 - s) d(c_i, p^k_i)``; summed, ``D(A_{w'}, p^k) <= (1 - s) D(A_w, p^k)``,
-    which is at most ``D(A_w, p^k)`` because ``D >= 0`` (Gibbs) for the distributions that the
-    closure obligations make ``A_w`` and ``p^k`` are."""
+    which is at most ``D(A_w, p^k)`` because ``D >= 0`` (Gibbs): ``p^k`` is a distribution by the
+    premise, and ``A_w`` by the closure obligations (which also make ``c_i > 0`` on interior
+    teachers, where the convexity is used)."""
     def obligations(op: Operator) -> list[Obligation]:
         if op.normalize:
             raise ModelError(f"operator {op.name} is normalized: the raise does not move c_i on a segment")
@@ -431,10 +444,10 @@ def _definedness(expr: sp.Expr) -> list[sp.Basic]:
     non-zero denominators, non-negative radicands, positive logarithm arguments."""
     conds = []
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Pow) and node.exp.is_number and node.exp.is_negative:
-            conds.append(sp.Ne(node.base, 0))
-        if isinstance(node, sp.Pow) and not (node.exp.is_integer is True):
-            conds.append(node.base > 0 if not node.exp.is_number else node.base >= 0)
+        if isinstance(node, sp.Pow):
+            holds = power_defined(node.base, node.exp)  # the one convention of every engine
+            if holds is not None:
+                conds.append(holds)
         if isinstance(node, sp.log):
             conds.append(node.args[0] > 0)
     return conds
@@ -449,7 +462,7 @@ def _continuity_vector(op: Operator, n: int) -> sp.Basic:
     continuous operations only (a switching formula is refused, see symbolic/discontinuity.py)."""
     vector = op.vector(n)
     if any(c.has(*SWITCHES) for c in vector):
-        raise ModelError(f"operator {op.name} switches (Piecewise, Heaviside, sign, floor): "
+        raise ModelError(f"operator {op.name} switches (Piecewise, Heaviside, sign, floor, ceiling): "
                          "definedness does not prove continuity")
     conds = [c for comp in vector for c in _definedness(sp.together(comp))]
     return sp.And(*conds)
@@ -520,8 +533,9 @@ _SPECS = (
               None, _continuity_vector, interior=True, undefined_violates=True),
     AxiomSpec("continuity", "A4", _AGG, "continuous on the open simplex", r"\text{continuous on } \Delta_n^\circ",
               None, _continuity_vector, interior=True, undefined_violates=True),
-    AxiomSpec("positivity", "A2", _AGG, "support is inherited, no mass is created",
-              r"\mathrm{supp}\, A_w = \bigcup_{w_k > 0} \mathrm{supp}\, p^k", _agg_positivity_obligations,
+    AxiomSpec("positivity", "A2", _AGG, "positive where every teacher of positive weight is, zero where every teacher is",
+              r"p^k_i > 0\ \forall k{:}\ w_k > 0 \Rightarrow A_w(p)_i > 0;\quad p^k_i = 0\ \forall k \Rightarrow A_w(p)_i = 0",
+              _agg_positivity_obligations,
               _agg_positivity_vector),
     AxiomSpec("unanimity", "A6", _AGG, "A_w(p, ..., p) = p", r"A_w(p, \dots, p) = p", _unanimity_obligations,
               _unanimity_vector),

@@ -182,3 +182,19 @@ def solve_constraints(constraints, parameters: list[sp.Symbol]) -> dict[sp.Symbo
         dependent = {k: v.xreplace({free[-1]: solutions[0]}) for k, v in dependent.items()}
         dependent[free[-1]] = solutions[0]
     return dependent
+
+
+def power_defined(base: sp.Expr, exponent: sp.Expr) -> sp.Basic | None:
+    """Where ``base**exponent`` is defined over the reals, in the convention of every engine (None:
+    everywhere): an integer exponent needs ``base != 0`` when negative; another rational exponent
+    needs ``base >= 0`` (``> 0`` when negative: even for odd denominators, as the Z3 encoding
+    does); an irrational constant exponent ``base >= 0`` when positive, else ``base > 0``; a
+    symbolic exponent ``base > 0``, or ``base = 0`` with ``exponent > 0`` (no ``0**0``, no
+    ``0**negative``)."""
+    if exponent.is_Rational:
+        if exponent.is_integer:
+            return sp.Ne(base, 0) if exponent.is_negative else None
+        return base > 0 if exponent.is_negative else base >= 0
+    if exponent.is_number:
+        return base >= 0 if exponent.is_positive else base > 0
+    return sp.Or(base > 0, sp.And(sp.Eq(base, 0), exponent > 0))

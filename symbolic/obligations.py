@@ -104,7 +104,9 @@ def signed(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr, relation:
     Z3 cannot read) it carries a lemma: SymPy's sign rules on ``expr`` with every coordinate a
     non-negative (interior: positive; ``premise_positive``: every one positive) symbol and every
     parameter written through a sign-definite symbol of its interval
-    (:func:`kdaxioms.symbolic.shapes.sign_on_domain`), e.g. ``x^w >= 0`` for ``x >= 0, w >= 0``."""
+    (:func:`kdaxioms.symbolic.shapes.sign_on_domain`), e.g. ``x^w >= 0`` for ``x >= 0, w >= 0``.
+    The lemma ignores ``premise`` beyond the coordinate box and the parameter intervals (the joint
+    constraints included): it proves a stronger statement."""
     from .shapes import sign_on_domain  # (shapes reads operators; obligations only needs its sign rule)
     conclusion = {">": expr > 0, ">=": expr >= 0, "<": expr < 0, "<=": expr <= 0}[relation]
     if not _has_symbolic_exponent(expr):
@@ -125,7 +127,9 @@ def identity(op: Operator, label: str, premise: sp.Basic, lhs: sp.Expr, rhs: sp.
     SymPy's power rules (``x^a x^b = x^{a+b}`` for ``x > 0``) in every case of
     :func:`kdaxioms.symbolic.shapes.domain_cases` (the parameters strictly inside their intervals,
     or at a closed end) and with every coordinate positive or zero (``0^e = 0`` for ``e > 0``;
-    where ``0^0`` would occur the operator is undefined and the verdict carries that restriction)."""
+    where ``0^0`` would occur the operator is undefined and the verdict carries that restriction).
+    The lemma ignores ``premise`` beyond the parameter intervals and the solved constraints: it
+    proves a stronger statement."""
     conclusion = sp.Eq(lhs, rhs)
     if not _has_symbolic_exponent(lhs - rhs):
         return Obligation(label, premise, conclusion, liftable=False)
@@ -143,7 +147,9 @@ def identity(op: Operator, label: str, premise: sp.Basic, lhs: sp.Expr, rhs: sp.
             for case in cases:
                 try:  # bottom-up, so that 0**0 is undefined (the point is outside the verdict's scope)
                     left = exact_value(difference, at | case)
-                except UndefinedError:
+                except UndefinedError as err:
+                    if not err.certain:
+                        return None, (f"{label}: definedness not certified: {err}",)
                     continue
                 left = sp.simplify(sp.powsimp(left))
                 if left != 0:
@@ -163,7 +169,10 @@ def conditional_sign(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr,
     symbolic exponent it carries a lemma: in every case of
     :func:`kdaxioms.symbolic.shapes.domain_cases` each condition is decided, its coordinate is
     then a positive (else a non-negative) symbol, and SymPy's sign rules decide ``expr``; a case
-    where ``expr`` meets ``0^0`` is outside the operator's domain (the verdict carries that)."""
+    where ``expr`` meets ``0^0`` is outside the operator's domain (the verdict carries that).
+    Every parameter ranges over its own interval, independently (a superset of the domain that the
+    joint constraints cut out), and the lemma reads only the conditions, not the rest of
+    ``premise``: it proves a stronger statement."""
     conclusion = {">": expr > 0, ">=": expr >= 0}[relation]
     if not _has_symbolic_exponent(expr):
         return Obligation(label, premise, conclusion, liftable=False)
@@ -188,7 +197,9 @@ def conditional_sign(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr,
                     at[x] = signs[x]
             try:
                 value = exact_value(expr, at | case)
-            except UndefinedError:
+            except UndefinedError as err:
+                if not err.certain:
+                    return None, (f"{label}: definedness not certified: {err}",)
                 continue
             if test(sp.simplify(value)) is not True:
                 return None, (f"{label}: the sign rules do not decide ${sp.latex(value)} {relation} 0$",)

@@ -6,8 +6,9 @@ name (:data:`RULES`): it checks its own hypotheses with SymPy and returns the tr
 expression and one :class:`Step` naming the rule, or raises :class:`ModelError` when a hypothesis
 is not established (a rule never "probably" applies).
 
-* ``linearity`` -- ``d/dx sum_j f(j, x) = sum_j d/dx f(j, x)`` and ``sum_j c f(j) = c sum_j f(j)``
-  for ``c`` free of ``j`` (finitely many terms);
+* ``linearity`` -- ``d/dx sum_j f(j, x) = sum_j d/dx f(j, x)``, ``sum_j c f(j) = c sum_j f(j)``
+  for a factor ``c`` free of ``j``, and ``a sum_j f(j) + b sum_j g(j) = sum_j (a f(j) + b g(j))``
+  (finitely many terms);
 * ``termwise identity`` -- ``sum_j f(j) = sum_j g(j)`` over the same range when ``f(j) - g(j)``
   simplifies to ``0`` for a generic integer ``j`` of the range;
 * ``shift`` -- ``sum_{j=a}^{b} f(j) = sum_{j=a+d}^{b+d} f(j - d)``;
@@ -68,8 +69,29 @@ def factor_out(total: sp.Sum, c: sp.Expr) -> tuple[sp.Expr, Step]:
     f, j, lo, hi = _parts(total)
     if j in c.free_symbols:
         raise ModelError(f"{c} depends on the summation index {j}")
-    out = c * sp.Sum(sp.simplify(f / c), (j, lo, hi))
+    rest = sp.cancel(f / c)
+    if sp.denom(sp.together(rest)).has(*c.free_symbols) or sp.expand(c * rest - f) != 0:
+        raise ModelError(f"{c} is not a factor of the terms {f} of {total}")  # (also when c may be 0)
+    out = c * sp.Sum(rest, (j, lo, hi))
     return out, Step("linearity", rf"${sp.latex(total)} = {sp.latex(out)}$")
+
+
+def combine(parts: list[tuple[sp.Expr, sp.Sum]]) -> tuple[sp.Sum, Step]:
+    """``sum_m a_m sum_j f_m(j) = sum_j sum_m a_m f_m(j)`` over one range, each ``a_m`` free of ``j``."""
+    ranges = {(lo, hi) for _, total in parts for _, _, lo, hi in [_parts(total)]}
+    if len(ranges) != 1:
+        raise ModelError("the sums to combine run over different ranges")
+    (lo, hi), = ranges
+    j = _parts(parts[0][1])[1]
+    terms = []
+    for a, total in parts:
+        f, jj, _, _ = _parts(total)
+        if j in a.free_symbols or jj in a.free_symbols:
+            raise ModelError(f"the coefficient {a} depends on the summation index")
+        terms.append(a * f.xreplace({jj: j}))
+    out = sp.Sum(sp.Add(*terms), (j, lo, hi))
+    lhs = sp.Add(*(a * total for a, total in parts))
+    return out, Step("linearity", rf"${sp.latex(lhs)} = {sp.latex(out)}$")
 
 
 def termwise_identity(lhs: sp.Sum, rhs: sp.Sum) -> Step:
@@ -139,6 +161,6 @@ def power_at_least_one(base: sp.Expr, exponent: sp.Expr, strict: bool = False) -
 
 
 #: The rules by name (each a function of this module).
-RULES = {"linearity": (linearity, factor_out), "termwise identity": (termwise_identity,), "shift": (shift,),
+RULES = {"linearity": (linearity, factor_out, combine), "termwise identity": (termwise_identity,), "shift": (shift,),
          "termwise sign": (termwise_sign,), "weights sum to one": (weights_sum_to_one,),
          "power at least one": (power_at_least_one,)}

@@ -5,6 +5,8 @@ definedness.  Planted bugs show that no lemma proves what is false."""
 
 from __future__ import annotations
 
+from fractions import Fraction as F
+
 import sympy as sp
 
 from kdaxioms.proofs.audit import audit_operator
@@ -12,6 +14,7 @@ from kdaxioms.symbolic.axioms import axiom
 from kdaxioms.symbolic.model import coordinate_symbol
 from kdaxioms.symbolic.obligations import conditional_sign, identity, signed
 from kdaxioms.symbolic.opfile import operator_from_data
+from kdaxioms.symbolic.points import Point
 
 GEOMETRIC = {"name": "geo", "kind": "aggregation", "teachers": 2, "component": "p1[i]**u*p2[i]**v",
              "normalize": True, "constraints": ["u + v = 1"],
@@ -101,12 +104,41 @@ def test_renamed_temperature_must_be_named():
 
 def test_closure_with_sums_inside_reads_them_as_arbitrary_values():
     """Top-k's count of larger entries sits inside a step: c_i = p_i H(3/2 - count) >= 0 for every
-    value of the count, so closure holds for every n (where the normalizer is non-zero); a planted
-    sign flip is not proved."""
+    value of the count, so c_i >= 0 for every n; closure also needs the normalizer non-zero, which
+    is shown only up to --max-n here, and the scope says so.  A planted sign flip is not proved."""
     data = {"name": "top", "kind": "softening", "normalize": True,
             "component": "p[i]*Heaviside(3/2 - Sum(Heaviside(p[j] - p[i]), (j, 1, n)))"}
     (r,) = audit_operator(_op(data), ["closure"], max_n=3)
-    assert (r.verdict, r.scope) == ("proved", "all-n")
+    assert (r.verdict, r.scope, r.route) == ("proved", "n<=3", "smt-coordinate")
+    assert any("shown defined for n<=3 only" in step for step in r.steps)
     flipped = _op(data, component="p[i]*(Heaviside(3/2 - Sum(Heaviside(p[j] - p[i]), (j, 1, n))) - 1/2)")
     (r,) = audit_operator(flipped, ["closure"], max_n=3)
     assert r.verdict == "refuted"
+
+
+SOFT = {"name": "x", "kind": "softening", "normalize": True, "parameters": {"t": "t > 0"}, "roles": {"temperature": "t"}}
+
+
+def test_closure_covers_only_the_sizes_where_the_operator_is_shown_defined():
+    """``Max(p_i - 1/5, 0)^2`` has c_i >= 0 everywhere, but at n = 5 the uniform point has Z = 0:
+    closure (which includes definedness) is proved only for the sizes definedness covers."""
+    op = _op(SOFT, component="Max(p[i] - 1/5, 0)**2")
+    (r,) = audit_operator(op, ["closure"], max_n=4)
+    assert (r.verdict, r.scope) == ("proved", "n<=4")
+    p = op.expanded(5)
+    assert sum(p).xreplace({x: F(1, 5) for x in sum(p).free_symbols}) == 0  # Z = 0 at the uniform point
+
+
+def test_a_zero_base_with_a_positive_symbolic_exponent_is_defined_everywhere():
+    """``0^(1/t)`` is 0 for t > 0: the continuity formula does not call p = (1/4, 3/4) undefined."""
+    op = _op(SOFT, component="Max(p[i] - 1/3, 0)**(1/t) + p[i]")
+    assert axiom("continuity", op).violated_at(Point({"p": (F(1, 4), F(3, 4))}, {"t": F(1)})) is False
+    (r,) = audit_operator(op, ["continuity"], max_n=3)
+    assert (r.verdict, r.scope) == ("proved", "all-n")
+
+
+def test_unanimity_is_not_refuted_where_the_output_is_undefined_on_the_diagonal():
+    """``|p1_i - p2_i|`` makes T(p, p) = 0/0: undefined, which is no violation of A6."""
+    op = _op(GEOMETRIC, component="p1[i]**u*p2[i]**v*Abs(p1[i] - p2[i])")
+    (r,) = audit_operator(op, ["unanimity"], max_n=2)
+    assert r.verdict != "refuted"

@@ -54,6 +54,12 @@ def test_linearity_matches_the_expanded_derivative():
         assert sp.simplify(_at(dg, n, values) - sp.diff(g.subs(k, n).doit(), z).xreplace(values)) == 0
     total, _ = sums.factor_out(g, c)
     _equal(total, g)
+    combined, _ = sums.combine([(z, dg), (sp.Integer(2), g)])
+    _equal(combined, z * dg + 2 * g)
+    with pytest.raises(ModelError):  # c is no factor of x(j)
+        sums.factor_out(sp.Sum(x(j), (j, 1, k)), c)
+    with pytest.raises(ModelError):  # a coefficient that depends on the index
+        sums.combine([(j, g)])
 
 
 def test_shift_and_termwise_identity_match_brute_force():

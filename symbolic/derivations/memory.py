@@ -445,7 +445,8 @@ def bounds_for_every_k() -> tuple[str, ...]:
     dg, step = sums.linearity(g, z)
     steps.append(step)
     steps.append(sums.termwise_sign(dg, "nonpositive"))
-    euler = sp.Sum(sp.expand(z * dg.function + g.function), (j, 1, k))
+    euler, step = sums.combine([(z, dg), (sp.Integer(1), g)])
+    steps.append(step)
     steps.append(sums.termwise_identity(euler, sp.Sum(c * beta(j) * (1 - j) * z ** (-j), (j, 1, k))))
     steps.append(sums.termwise_sign(euler, "nonpositive"))
     # 3. g(1) = c sum_j beta_j = c = 1 - alpha < 1
