@@ -133,16 +133,24 @@ def sign_on_domain(expr: sp.Expr, op: Operator, relation: str, signs: dict | Non
     return True
 
 
+def _own_interval(p) -> sp.Interval | None:
+    """The parameter's domain as an interval of its own symbol, or None (a domain that names other
+    parameters, or that is no interval)."""
+    if p.domain.free_symbols != {p.symbol}:
+        return None
+    try:
+        return p.interval()
+    except InputError:
+        return None
+
+
 def interval_forms(op: Operator) -> tuple[dict[sp.Symbol, sp.Expr], dict[sp.Symbol, sp.Expr]] | None:
     """Each parameter through a sign-definite symbol of its interval, and the closed upper ends
     of the bounded intervals; None when a domain is no interval of its own parameter."""
     forms, closed = {}, {}
     for p in op.parameters:
-        if p.domain.free_symbols != {p.symbol}:
-            return None
-        try:
-            iv = p.interval()
-        except InputError:
+        iv = _own_interval(p)
+        if iv is None:
             return None
         lo, hi = iv.start, iv.end
         v = sp.Symbol(f"v_{p.name}", nonnegative=True) if lo in iv else sp.Symbol(f"v_{p.name}", positive=True)
@@ -167,11 +175,8 @@ def domain_cases(op: Operator) -> list[dict[sp.Symbol, sp.Expr]] | None:
     no interval of its own parameter."""
     per_parameter = []
     for p in op.parameters:
-        if p.domain.free_symbols != {p.symbol}:
-            return None
-        try:
-            iv = p.interval()
-        except InputError:
+        iv = _own_interval(p)
+        if iv is None:
             return None
         lo, hi = iv.start, iv.end
         u = sp.Symbol(f"u_{p.name}", positive=True)
