@@ -169,7 +169,9 @@ def _decide(op: Operator, result: AuditResult, seed: int, sizes: Iterable[int], 
     if deadline.expired:
         return _out_of_time(result, deadline, "the symbolic routes")
     if ax.spec.undecided:
-        return log_route(ax, seed, sizes, deadline=deadline, timeout_ms=timeout_ms) if ax.spec.vector is not None else result
+        if ax.spec.vector is None:
+            return result
+        return log_route(ax, seed, sizes, deadline=deadline, timeout_ms=timeout_ms)
     return _searched(ax, result, seed, rounds, deadline)
 
 
@@ -298,11 +300,12 @@ DERIVATIVE_MAX_N = 3
 
 
 def _continuous(ax: Axiom, deadline: Deadline, max_n: int, definedness) -> Outcome | None:
-    """S2 or A4 for every n: a formula without switches (Heaviside, Piecewise, sign, floor, ceiling) is built from operations that are
-    continuous wherever they are defined (sums, products, quotients, powers ``x^e`` with
-    ``x > 0``, ``log``, ``exp``, ``Abs``, ``Max``, ``Min``); when every operation is defined at every
-    point of the open simplex, for every ``n`` (the per-coordinate definedness proof, the
-    normalizer included), ``T`` is continuous there, for every ``n``."""
+    """S2 or A4 for every n: a formula without switches (Heaviside, Piecewise, sign, floor,
+    ceiling) is built from operations that are continuous wherever they are defined (sums,
+    products, quotients, powers ``x^e`` with ``x > 0``, or ``x >= 0`` and ``e > 0``, ``log``,
+    ``exp``, ``Abs``, ``Max``, ``Min``); when every operation is defined at every point of the open
+    simplex, for every ``n`` (the per-coordinate definedness proof, the normalizer included), ``T``
+    is continuous there, for every ``n``."""
     if ax.spec.name != CONTINUITY or ax.operator.component.has(*SWITCHES):
         return None
     defined = definedness(True)

@@ -2,7 +2,9 @@
 
 This is the one layer where formulas are written; the SMT and numeric layers translate it.  The
 built-in families are operator-file data (:mod:`.families`), parsed like a user's file; the
-shapes that proving routes recognize are in :mod:`.shapes` and :mod:`.power_shape`.
+shapes that proving routes recognize are in :mod:`.shapes` and :mod:`.power_shape`; per-coordinate
+obligations (:mod:`.obligations`, with SymPy lemmas for symbolic exponents) and rules for sums over
+a symbolic number of terms (:mod:`.sums`) carry proofs to every support size.
 """
 
 from .divergences import DIVERGENCES, Divergence, divergence
