@@ -24,7 +24,7 @@ from typing import Callable
 
 import sympy as sp
 
-from .contraction import convex_in_first, convex_toward_target
+from .contraction import convex_in_first, convex_toward_target, kl_along_log_linear_raise, weighted_am_gm
 from .divergences import X, Y, divergence
 from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, internal, vector_symbols
@@ -387,7 +387,36 @@ def _monotone_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callab
     return obligations
 
 
-def _monotone_kl_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callable[[Operator], list[Obligation]]:
+def _log_linear_obligations(op: Operator) -> list[Obligation]:
+    """A3 in forward KL for a normalized operator whose raise is log-linear per coordinate,
+    ``c_i(w') = c_i^{1-s} (p^k_i)^s`` (weighted geometric means): with ``A = c / Z`` and
+    ``A(s) = c(w') / Z(s)``, ``KL(p^k||A(s)) = (1-s) KL(p^k||A) + log Z(s) - (1-s) log Z``
+    (:func:`kdaxioms.symbolic.contraction.kl_along_log_linear_raise`), and by weighted AM-GM
+    (:func:`~kdaxioms.symbolic.contraction.weighted_am_gm`) on ``a = c_i / Z``, ``b = p^k_i``,
+    summed over ``i``: ``Z(s) / Z^{1-s} <= (1-s) + s = 1`` (Hoelder).  So ``KL(p^k||A(s)) <= (1-s)
+    KL(p^k||A) <= KL(p^k||A)``, the last by Gibbs (``A`` is a distribution by the closure
+    obligation, where it is defined), for every ``n``."""
+    c = _per_coordinate(op)
+    dependent = solve_constraints(op.constraints, list(op.parameter_symbols))
+    interior = sp.And(coordinate_box(op), *(coordinate_symbol(x) > 0 for x in op.inputs))
+    out = [replace(ob, label=ob.label + r" (closure: $A_w$ is a distribution, so $\mathrm{KL} \ge 0$ by Gibbs)")
+           for ob in _closure_obligations(op)]
+    for k, name in enumerate(op.inputs):
+        new, s, ok = raised_weights(op, k)
+        x = coordinate_symbol(name)
+        out.append(identity(op, rf"raising $w_{{{k + 1}}}$ is log-linear per coordinate: "
+                                rf"$c_i(w') = c_i^{{1-s}} (p^{k + 1}_i)^s$", sp.And(interior, ok),
+                            c.xreplace(new), c ** (1 - s) * x ** s, dependent, positive_only=True))
+    out.append(Obligation(r"$\mathrm{KL}(p^k\|A(s)) = (1-s)\,\mathrm{KL}(p^k\|A) + \log Z(s) - (1-s) \log Z$",
+                          interior, sp.true, liftable=False, lemma=kl_along_log_linear_raise))
+    out.append(Obligation(r"$Z(s) = \sum_i c_i^{1-s} (p^k_i)^s \le Z^{1-s}$ (weighted AM--GM on $c_i/Z$ and $p^k_i$, "
+                          r"summed), so $\mathrm{KL}(p^k\|A(s)) \le (1-s)\,\mathrm{KL}(p^k\|A) \le \mathrm{KL}(p^k\|A)$",
+                          interior, sp.true, liftable=False, lemma=weighted_am_gm))
+    return out
+
+
+def _monotone_kl_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr],
+                             forward: bool = False) -> Callable[[Operator], list[Obligation]]:
     """A3 in KL (either direction) for every n, when raising ``w_k`` moves ``c_i`` on the segment
     toward ``p^k_i``: ``c_i(w') = (1 - s) c_i + s p^k_i`` per coordinate.  The term is convex toward
     its target (:func:`kdaxioms.symbolic.contraction.convex_toward_target`), so per coordinate
@@ -397,7 +426,9 @@ def _monotone_kl_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Cal
     teachers, where the convexity is used)."""
     def obligations(op: Operator) -> list[Obligation]:
         if op.normalize:
-            raise ModelError(f"operator {op.name} is normalized: the raise does not move c_i on a segment")
+            if not forward:
+                raise ModelError(f"operator {op.name} is normalized: the raise does not move c_i on a segment")
+            return _log_linear_obligations(op)
         c = _per_coordinate(op)
         out = [replace(ob, label=ob.label + r" (closure: $A_w$ is a distribution, so $D \ge 0$ by Gibbs)")
                for ob in _closure_obligations(op)]
@@ -546,7 +577,7 @@ _SPECS = (
               r"L_2^2(A_{w'}, p^k) \le L_2^2(A_w, p^k)", _monotone_obligations(_l2_term), _monotone_vector(_l2_term),
               about_weights=True),
     AxiomSpec("weight-monotone-kl", "A3", _AGG, "raising w_k never moves the output away from p^k in KL",
-              r"\mathrm{KL}(p^k \| A_{w'}) \le \mathrm{KL}(p^k \| A_w)", _monotone_kl_obligations(_kl_from_target),
+              r"\mathrm{KL}(p^k \| A_{w'}) \le \mathrm{KL}(p^k \| A_w)", _monotone_kl_obligations(_kl_from_target, forward=True),
               _monotone_vector(_kl_from_target),
               undecided=_LOG, interior=True, about_weights=True),
     AxiomSpec("weight-monotone-kl-reverse", "A3", _AGG, "raising w_k never moves the output away from p^k in reverse KL",

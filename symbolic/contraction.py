@@ -112,6 +112,37 @@ def convex_toward_target(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> tuple[b
     return (True if holds else None), (step,)
 
 
+def weighted_am_gm() -> tuple[bool | None, tuple[str, ...]]:
+    """``a^{1-s} b^s <= (1-s) a + s b`` for ``a, b > 0`` and ``0 <= s <= 1`` (weighted AM-GM): the
+    difference ``f(s)`` vanishes at ``s = 0`` and ``s = 1`` and ``f''(s) <= 0`` (SymPy's sign of the
+    factored second derivative), so ``f >= 0`` on ``[0, 1]`` by concavity."""
+    a, b = sp.symbols("a b", positive=True)
+    s = sp.Symbol("s", real=True)
+    f = (1 - s) * a + s * b - a ** (1 - s) * b ** s
+    second = sp.factor(sp.simplify(sp.diff(f, s, 2)))
+    ends = [sp.simplify(f.xreplace({s: v})) for v in (0, 1)]
+    holds = second.is_nonpositive is True and ends == [0, 0]
+    step = (rf"weighted AM--GM: $f(s) = {sp.latex(f)}$ has $f(0) = f(1) = 0$ and $f''(s) = {sp.latex(second)} \le 0$, "
+            r"so $a^{1-s} b^s \le (1-s)a + s b$ on $[0, 1]$" if holds else "weighted AM-GM is not established")
+    return (True if holds else None), (step,)
+
+
+def kl_along_log_linear_raise() -> tuple[bool | None, tuple[str, ...]]:
+    """Per coordinate, with ``A_i = c_i / Z`` and the raised ``A_i(s) = c_i^{1-s} p_i^s / Z(s)``:
+    ``p_i log(p_i / A_i(s)) = (1-s) (p_i log(p_i / A_i) - p_i log Z) + p_i log Z(s)`` (SymPy, all
+    quantities positive).  Summed with ``sum_i p_i = 1``: ``KL(p||A(s)) = (1-s) KL(p||A) +
+    log Z(s) - (1-s) log Z``."""
+    p, c, z, zs = sp.symbols("p c Z Z_s", positive=True)
+    s = sp.Symbol("s", real=True)
+    lhs = p * sp.log(p / (c ** (1 - s) * p ** s / zs))
+    rhs = (1 - s) * (p * sp.log(p / (c / z)) - p * sp.log(z)) + p * sp.log(zs)
+    holds = sp.simplify(sp.expand_log(lhs - rhs, force=True)) == 0
+    step = (rf"${sp.latex(lhs)} = {sp.latex(rhs)}$ (expanded logarithms of positive quantities); summed with "
+            r"$\sum_i p_i = 1$: $\mathrm{KL}(p\|A(s)) = (1-s)\,\mathrm{KL}(p\|A) + \log Z(s) - (1-s)\log Z$"
+            if holds else "the decomposition of KL along the raise is not established")
+    return (True if holds else None), (step,)
+
+
 def _anchor_decomposition(c: Contraction) -> tuple[sp.Expr | None, tuple[str, ...]]:
     """Return ``lam`` with ``T_i = lam p_i + (1-lam) q_i`` and ``0 <= lam <= 1`` on the domain."""
     lam = c.operator.roles.get("anchor_weight")

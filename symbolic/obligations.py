@@ -121,7 +121,7 @@ def signed(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr, relation:
 
 
 def identity(op: Operator, label: str, premise: sp.Basic, lhs: sp.Expr, rhs: sp.Expr,
-             dependent: Mapping[sp.Symbol, sp.Expr]) -> Obligation:
+             dependent: Mapping[sp.Symbol, sp.Expr], positive_only: bool = False) -> Obligation:
     """The obligation ``premise => lhs = rhs``; with a symbolic exponent it carries a lemma: with
     the dependent parameters solved from the constraints (``dependent``), ``lhs - rhs`` is 0 by
     SymPy's power rules (``x^a x^b = x^{a+b}`` for ``x > 0``) in every case of
@@ -129,7 +129,8 @@ def identity(op: Operator, label: str, premise: sp.Basic, lhs: sp.Expr, rhs: sp.
     or at a closed end) and with every coordinate positive or zero (``0^e = 0`` for ``e > 0``;
     where ``0^0`` would occur the operator is undefined and the verdict carries that restriction).
     The lemma ignores ``premise`` beyond the parameter intervals and the solved constraints: it
-    proves a stronger statement."""
+    proves a stronger statement.  With ``positive_only`` (a premise of positive coordinates) the
+    zero coordinates are not tried."""
     conclusion = sp.Eq(lhs, rhs)
     if not _has_symbolic_exponent(lhs - rhs):
         return Obligation(label, premise, conclusion, liftable=False)
@@ -141,7 +142,8 @@ def identity(op: Operator, label: str, premise: sp.Basic, lhs: sp.Expr, rhs: sp.
             return None, (f"{label}: a parameter domain is no interval of its own parameter",)
         difference = (lhs - rhs).xreplace(dict(dependent))
         positive = _coordinate_signs(op, premise_positive=True)
-        may_vanish = [x for x in positive if not any(x == coordinate_symbol(i) for i in op.interior_inputs)]
+        may_vanish = [] if positive_only else [x for x in positive
+                                               if not any(x == coordinate_symbol(i) for i in op.interior_inputs)]
         for zero in itertools.chain.from_iterable(itertools.combinations(may_vanish, k) for k in range(len(may_vanish) + 1)):
             at = {x: (sp.Integer(0) if x in zero else positive[x]) for x in positive}
             for case in cases:
@@ -151,6 +153,9 @@ def identity(op: Operator, label: str, premise: sp.Basic, lhs: sp.Expr, rhs: sp.
                     if not err.certain:
                         return None, (f"{label}: definedness not certified: {err}",)
                     continue
+                if all(pw.base.is_positive is True for pw in left.atoms(sp.Pow)):
+                    # every base positive: (x y)^e = x^e y^e and (x^a)^b = x^(ab) hold
+                    left = sp.powdenest(sp.expand_power_base(left, force=True), force=True)
                 left = sp.simplify(sp.powsimp(left))
                 if left != 0:
                     return None, (f"{label}: the power rules leave ${sp.latex(left)}$ (coordinates "

@@ -142,3 +142,23 @@ def test_unanimity_is_not_refuted_where_the_output_is_undefined_on_the_diagonal(
     op = _op(GEOMETRIC, component="p1[i]**u*p2[i]**v*Abs(p1[i] - p2[i])")
     (r,) = audit_operator(op, ["unanimity"], max_n=2)
     assert r.verdict != "refuted"
+
+
+def test_forward_kl_monotonicity_of_a_log_linear_raise_holds_for_every_n():
+    """Geometric aggregation: c_i(w') = c_i^{1-s} (p^k_i)^s, KL along the raise, Hoelder by
+    weighted AM-GM, Gibbs: A3 in forward KL for every n, its lemmas named in the steps."""
+    (r,) = audit_operator(_op(GEOMETRIC), ["weight-monotone-kl"], max_n=3)
+    assert (r.verdict, r.scope, r.route) == ("proved", "all-n", "symbolic-coordinate")
+    text = " ".join(r.steps)
+    assert "weighted AM--GM" in text and "log-linear" in text
+
+
+def test_swapped_exponents_are_not_log_linear_and_are_refuted():
+    """``p1^v p2^u``: raising u moves the output toward p1, not p2; the identity lemma fails and
+    the audit refutes with an exact witness."""
+    op = _op(GEOMETRIC, component="p1[i]**v*p2[i]**u")
+    obligations = axiom("weight-monotone-kl", op).obligations()
+    identities = [ob for ob in obligations if "log-linear" in ob.label]
+    assert identities and all(_lemma(ob) is None for ob in identities)
+    (r,) = audit_operator(op, ["weight-monotone-kl"], max_n=2)
+    assert r.verdict == "refuted"
