@@ -37,8 +37,6 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
-
-import sympy as sp
 from typing import Iterable
 
 from kdaxioms.certified.logclaims import axiom_claim
@@ -52,6 +50,7 @@ from kdaxioms.smt.domain import check_domain
 from kdaxioms.symbolic.axioms import AXIOMS, SWITCHES, Axiom, axiom
 from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.discontinuity import refute_continuity
+from kdaxioms.symbolic.domains import irrational_power
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
 from kdaxioms.symbolic.model import Operator
 from kdaxioms.symbolic.coherence import prove_coherence
@@ -363,7 +362,7 @@ def _rational_powers(ax: Axiom) -> bool:
     replay of an arbitrary point cheap (an equality of algebraic numbers that holds cannot be
     certified by intervals and falls back to SymPy's simplification, which can take minutes); the
     float search replays only points whose float margin says they violate the axiom."""
-    return all(p.exp.is_Rational for p in ax.vector_formula(min(SAMPLING_SIZES)).atoms(sp.Pow))
+    return not irrational_power(ax.vector_formula(min(SAMPLING_SIZES)))
 
 
 def _stronger(early: AuditResult, later: AuditResult) -> AuditResult:

@@ -162,6 +162,12 @@ def exponent_symbols(expr: sp.Basic) -> set[sp.Symbol]:
     return {s for p in expr.atoms(sp.Pow) if not p.exp.is_Rational for s in p.exp.free_symbols}
 
 
+def irrational_power(expr: sp.Basic) -> bool:
+    """Whether ``expr`` has a power whose exponent is not a rational number (a parameter, or an
+    irrational constant): Z3 reads no such power, and its exact values are algebraic at best."""
+    return any(not p.exp.is_Rational for p in sp.sympify(expr).atoms(sp.Pow))
+
+
 def exponent_grid(param: Parameter) -> list[sp.Rational]:
     """The values the audit substitutes for ``param`` where it occurs in an exponent."""
     return grid_values(param.symbol, param.domain, param)

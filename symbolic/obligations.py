@@ -21,6 +21,7 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from .certify import exact_value
+from .domains import irrational_power
 from .errors import UndefinedError
 from .model import Operator, coordinate_symbol, vector_symbols
 from .points import Point
@@ -109,7 +110,7 @@ def signed(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr, relation:
     constraints included): it proves a stronger statement."""
     from .shapes import sign_on_domain  # (shapes reads operators; obligations only needs its sign rule)
     conclusion = {">": expr > 0, ">=": expr >= 0, "<": expr < 0, "<=": expr <= 0}[relation]
-    if not _has_symbolic_exponent(expr):
+    if not irrational_power(expr):
         return Obligation(label, premise, conclusion, liftable)
 
     def lemma() -> tuple[bool | None, tuple[str, ...]]:
@@ -132,7 +133,7 @@ def identity(op: Operator, label: str, premise: sp.Basic, lhs: sp.Expr, rhs: sp.
     proves a stronger statement.  With ``positive_only`` (a premise of positive coordinates) the
     zero coordinates are not tried."""
     conclusion = sp.Eq(lhs, rhs)
-    if not _has_symbolic_exponent(lhs - rhs):
+    if not irrational_power(lhs - rhs):
         return Obligation(label, premise, conclusion, liftable=False)
 
     def lemma() -> tuple[bool | None, tuple[str, ...]]:
@@ -179,7 +180,7 @@ def conditional_sign(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr,
     joint constraints cut out), and the lemma reads only the conditions, not the rest of
     ``premise``: it proves a stronger statement."""
     conclusion = {">": expr > 0, ">=": expr >= 0}[relation]
-    if not _has_symbolic_exponent(expr):
+    if not irrational_power(expr):
         return Obligation(label, premise, conclusion, liftable=False)
 
     def lemma() -> tuple[bool | None, tuple[str, ...]]:
@@ -211,7 +212,3 @@ def conditional_sign(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr,
         return True, (f"{label}: SymPy's sign rules ($x^e > 0$ for $x > 0$, $x^0 = 1$, products) on "
                       f"${sp.latex(expr)}$, for every parameter value (inside each interval and at its closed ends)",)
     return Obligation(label, premise, conclusion, liftable=False, lemma=lemma)
-
-
-def _has_symbolic_exponent(expr: sp.Expr) -> bool:
-    return any(not p.exp.is_Rational for p in sp.sympify(expr).atoms(sp.Pow))
