@@ -25,6 +25,7 @@ from typing import Callable
 import sympy as sp
 
 from .contraction import convex_in_first, convex_toward_target, kl_along_log_linear_raise, weighted_am_gm
+from .log_linear import reverse_kl_along_log_linear_raise
 from .divergences import X, Y, divergence
 from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, internal, vector_symbols
@@ -387,7 +388,7 @@ def _monotone_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callab
     return obligations
 
 
-def _log_linear_obligations(op: Operator) -> list[Obligation]:
+def _log_linear_obligations(op: Operator, forward: bool = True) -> list[Obligation]:
     """A3 in forward KL for a normalized operator whose raise is log-linear per coordinate,
     ``c_i(w') = c_i^{1-s} (p^k_i)^s`` (weighted geometric means): with ``A = c / Z`` and
     ``A(s) = c(w') / Z(s)``, ``KL(p^k||A(s)) = (1-s) KL(p^k||A) + log Z(s) - (1-s) log Z``
@@ -395,7 +396,12 @@ def _log_linear_obligations(op: Operator) -> list[Obligation]:
     (:func:`~kdaxioms.symbolic.contraction.weighted_am_gm`) on ``a = c_i / Z``, ``b = p^k_i``,
     summed over ``i``: ``Z(s) / Z^{1-s} <= (1-s) + s = 1`` (Hoelder).  So ``KL(p^k||A(s)) <= (1-s)
     KL(p^k||A) <= KL(p^k||A)``, the last by Gibbs (``A`` is a distribution by the closure
-    obligation, where it is defined), for every ``n``."""
+    obligation, where it is defined), for every ``n``.
+
+    In reverse KL (``forward=False``), ``d/ds KL(A(s)||p^k) = -(1-s) Var_{A(s)}(log p^k - log c)``
+    over a symbolic number of coordinates
+    (:func:`kdaxioms.symbolic.log_linear.reverse_kl_along_log_linear_raise`), so it is
+    non-increasing on ``[0, 1]`` for every ``n``."""
     c = _per_coordinate(op)
     dependent = solve_constraints(op.constraints, list(op.parameter_symbols))
     interior = sp.And(coordinate_box(op), *(coordinate_symbol(x) > 0 for x in op.inputs))
@@ -407,6 +413,11 @@ def _log_linear_obligations(op: Operator) -> list[Obligation]:
         out.append(identity(op, rf"raising $w_{{{k + 1}}}$ is log-linear per coordinate: "
                                 rf"$c_i(w') = c_i^{{1-s}} (p^{k + 1}_i)^s$", sp.And(interior, ok),
                             c.xreplace(new), c ** (1 - s) * x ** s, dependent, positive_only=True))
+    if not forward:
+        out.append(Obligation(r"$\frac{d}{ds}\,\mathrm{KL}(A(s)\|p^k) = -(1-s)\,\mathrm{Var}_{A(s)}(\log p^k - \log c) "
+                              r"\le 0$ for every $n$", interior, sp.true, liftable=False,
+                              lemma=reverse_kl_along_log_linear_raise))
+        return out
     out.append(Obligation(r"$\mathrm{KL}(p^k\|A(s)) = (1-s)\,\mathrm{KL}(p^k\|A) + \log Z(s) - (1-s) \log Z$",
                           interior, sp.true, liftable=False, lemma=kl_along_log_linear_raise))
     out.append(Obligation(r"$Z(s) = \sum_i c_i^{1-s} (p^k_i)^s \le Z^{1-s}$ (weighted AM--GM on $c_i/Z$ and $p^k_i$, "
@@ -426,9 +437,7 @@ def _monotone_kl_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr],
     teachers, where the convexity is used)."""
     def obligations(op: Operator) -> list[Obligation]:
         if op.normalize:
-            if not forward:
-                raise ModelError(f"operator {op.name} is normalized: the raise does not move c_i on a segment")
-            return _log_linear_obligations(op)
+            return _log_linear_obligations(op, forward)
         c = _per_coordinate(op)
         out = [replace(ob, label=ob.label + r" (closure: $A_w$ is a distribution, so $D \ge 0$ by Gibbs)")
                for ob in _closure_obligations(op)]

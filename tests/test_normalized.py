@@ -162,3 +162,28 @@ def test_swapped_exponents_are_not_log_linear_and_are_refuted():
     assert identities and all(_lemma(ob) is None for ob in identities)
     (r,) = audit_operator(op, ["weight-monotone-kl"], max_n=2)
     assert r.verdict == "refuted"
+
+
+def test_reverse_kl_monotonicity_of_a_log_linear_raise_holds_for_every_n():
+    """Geometric aggregation: d/ds KL(A(s)||p^k) = -(1-s) Var over a symbolic number of
+    coordinates: A3 in reverse KL for every n, with the sum rules named in the steps."""
+    (r,) = audit_operator(_op(GEOMETRIC), ["weight-monotone-kl-reverse"], max_n=3)
+    assert (r.verdict, r.scope, r.route) == ("proved", "all-n", "symbolic-coordinate")
+    text = " ".join(r.steps)
+    assert "variance as a sum of squares" in text and "sum identity" in text and "log-linear" in text
+
+
+def test_reverse_kl_is_not_proved_without_its_lemma(monkeypatch):
+    """Break the variance lemma: the all-n route must not survive (the small-n routes may)."""
+    from kdaxioms.symbolic import axioms
+    monkeypatch.setattr(axioms, "reverse_kl_along_log_linear_raise", lambda: (None, ("broken on purpose",)))
+    (r,) = audit_operator(_op(GEOMETRIC), ["weight-monotone-kl-reverse"], max_n=2, timeout_ms=3000)
+    assert r.scope != "all-n"
+
+
+def test_swapped_exponents_are_not_log_linear_in_reverse_kl_either():
+    op = _op(GEOMETRIC, component="p1[i]**v*p2[i]**u")
+    identities = [ob for ob in axiom("weight-monotone-kl-reverse", op).obligations() if "log-linear" in ob.label]
+    assert identities and all(_lemma(ob) is None for ob in identities)
+    (r,) = audit_operator(op, ["weight-monotone-kl-reverse"], max_n=2)
+    assert r.verdict == "refuted"
