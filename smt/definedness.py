@@ -41,7 +41,7 @@ import z3
 from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.domains import power_defined, sample_value
 from kdaxioms.symbolic.errors import DisagreementError, InputError, ModelError, TranslationError
-from kdaxioms.symbolic.model import SUM_INDEX, Operator, coordinate_symbol, real, vector_symbols
+from kdaxioms.symbolic.model import SUM_INDEX, SUPPORT, Operator, coordinate_symbol, real, vector_symbols
 from kdaxioms.symbolic.obligations import coordinate_box, simplex_constraints, vector_model_point
 from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, unknown
 from kdaxioms.symbolic.points import Point
@@ -278,6 +278,47 @@ def _coordinate_definedness(op: Operator, limits: _Limits, interior: bool) -> De
     return None
 
 
+def _largest_kept(op: Operator, limits: _Limits) -> Definedness | None:
+    """The normalizer of a one-input operator whose component reads sums over the support, for
+    every ``n`` (e.g. top-k): at an index ``i*`` with ``p_{i*} = max_j p_j`` (``> 0``, since ``p``
+    sums to 1), every term ``g(p_j, p_{i*})`` of a sum ``sum_j g(p_j, p_i)`` in ``c_i`` has
+    ``0 <= p_j <= p_{i*}``; when ``g`` is one constant ``k`` there (Z3, ``unsat``), the sum is
+    ``n k``, and when ``c_{i*}`` with each sum replaced by ``N k`` is ``> 0`` for every real
+    ``N >= 1`` (Z3) while ``c_i >= 0`` on the box for every value of its sums (Z3), then
+    ``Z = sum_j c_j >= c_{i*} > 0``.  None when a step does not apply or is not established."""
+    if len(op.inputs) != 1 or op.coordinatewise() != "it sums over the support":
+        return None
+    c = op.unnormalized_coordinate()
+    v = coordinate_symbol(op.inputs[0])
+    u, count = real("{u}"), real("{N}")
+    box = coordinate_box(op)
+    opaque = {total: real(f"{{S_{k}}}") for k, total in enumerate(sorted(c.atoms(sp.Sum), key=sp.default_sort_key))}
+    if conditions(c.xreplace(opaque)) or _query(box, c.xreplace(opaque) < 0, limits).status != UNSAT:
+        return None
+    top, steps = {}, []
+    for total in opaque:
+        if len(total.limits) != 1 or total.limits[0][1:] != (1, SUPPORT):
+            return None
+        j = total.limits[0][0]
+        g = total.function.replace(lambda e: isinstance(e, sp.Indexed) and e.args[1:] == (j,), lambda e: u)
+        if j in g.free_symbols or g.has(sp.Indexed) or g.has(sp.Sum):
+            return None
+        k = sp.nsimplify(g.xreplace({u: sp.Integer(0), v: sp.Integer(1)}))
+        premise = sp.And(box, 0 <= u, u <= v, v > 0)
+        if not k.is_Rational or _query(premise, sp.Ne(g, k), limits).status != UNSAT:
+            return None
+        top[total] = count * k
+        steps.append(rf"for $p_j \le p_i$: ${sp.latex(g.xreplace({u: sp.Symbol('p_j')}))} = {sp.latex(k)}$ (Z3, unsat), "
+                     rf"so at a largest coordinate ${sp.latex(total)} = {sp.latex(k)}\,n$")
+    kept = c.xreplace(top)
+    if conditions(kept) or _query(sp.And(box, v > 0, count >= 1), kept <= 0, limits).status != UNSAT:
+        return None
+    return Definedness(PROVED, "all-n", steps=tuple(steps) + (
+        rf"$c_i \ge 0$ on the box for every value of its sums, and at an index $i^*$ with $p_{{i^*}} = \max_j p_j > 0$: "
+        rf"$c_{{i^*}} = {sp.latex(kept.xreplace({count: SUPPORT}))} > 0$ (Z3, unsat); so "
+        r"$Z = \sum_j c_j \ge c_{i^*} > 0$ for every $n$ (the largest coordinate is kept)",))
+
+
 #: The normalizer's condition, with the reading that a lemma may add (a sufficient condition).
 NORMALIZER = "normalizer non-zero"
 NORMALIZER_TEX = r"the normalizer $\sum_j c_j$ is non-zero"
@@ -334,6 +375,11 @@ def decide_definedness(op: Operator, max_n: int = 3, timeout_ms: int = 5000, int
         coordinate = _coordinate_definedness(op, limits, interior)
     except (TranslationError, ModelError):
         coordinate = None
+    if coordinate is None and op.normalize:
+        try:
+            coordinate = _largest_kept(op, limits)
+        except (TranslationError, ModelError):
+            coordinate = None
     if coordinate is not None:
         return coordinate
     try:

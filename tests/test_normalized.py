@@ -187,3 +187,29 @@ def test_swapped_exponents_are_not_log_linear_in_reverse_kl_either():
     assert identities and all(_lemma(ob) is None for ob in identities)
     (r,) = audit_operator(op, ["weight-monotone-kl-reverse"], max_n=2)
     assert r.verdict == "refuted"
+
+
+TOP_K = {"name": "topk", "kind": "softening", "normalize": True,
+         "component": "p[i]*Heaviside(3/2 - Sum(Heaviside(p[j] - p[i]), (j, 1, n)))"}
+
+
+def test_top_k_is_defined_for_every_n_because_the_largest_coordinate_is_kept():
+    from kdaxioms.smt.definedness import decide_definedness
+    for component in (TOP_K["component"], "p[i]*(1 - Heaviside(Sum(Heaviside(-p[i] + p[j]), (j, 1, n)) - 3/2))"):
+        found = decide_definedness(_op(TOP_K, component=component))
+        assert (found.verdict, found.scope) == ("proved", "all-n") and "largest coordinate is kept" in found.steps[-1]
+    (r,) = audit_operator(_op(TOP_K), ["closure"], max_n=3)
+    assert (r.verdict, r.scope) == ("proved", "all-n")
+
+
+def test_an_operator_that_drops_the_largest_coordinate_gets_no_all_n_normalizer():
+    """Planted: keep only entries with a larger entry; at the uniform point every entry is dropped
+    and Z = 0, so the lemma must not apply and closure is refuted."""
+    from kdaxioms.smt.definedness import decide_definedness
+    op = _op(TOP_K, component="p[i]*Heaviside(Sum(Heaviside(p[j] - p[i]), (j, 1, n)) - 1/2)")
+    assert decide_definedness(op).scope != "all-n"
+    (r,) = audit_operator(op, ["closure"], max_n=3)
+    assert r.verdict == "refuted"
+    # counting smaller entries (bottom-k): the terms are not constant below the maximum
+    bottom = _op(TOP_K, component="p[i]*Heaviside(3/2 - Sum(Heaviside(p[i] - p[j]), (j, 1, n)))")
+    assert decide_definedness(bottom).scope != "all-n"
