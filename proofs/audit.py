@@ -49,6 +49,7 @@ from kdaxioms.smt.definedness import Definedness, decide_definedness, restrictio
 from kdaxioms.smt.domain import check_domain
 from kdaxioms.symbolic.axioms import AXIOMS, SWITCHES, Axiom, axiom
 from kdaxioms.symbolic.budget import Deadline
+from kdaxioms.symbolic.citation import cite
 from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.domains import irrational_power
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
@@ -311,9 +312,8 @@ def _continuous(ax: Axiom, deadline: Deadline, max_n: int, definedness) -> Outco
     if defined.verdict != PROVED or defined.scope != "all-n":
         return None
     return Outcome(PROVED, "all-n", defined.steps + (
-        r"$T$ has no switch (Piecewise, Heaviside, sign, floor, ceiling): it is built from operations that are continuous "
-        r"where they are defined, and every one of them is defined on the open simplex for every $n$; so $T$ is "
-        r"continuous on the open simplex for every $n$",))
+        r"$T$ has no switch (Piecewise, Heaviside, sign, floor, ceiling) and every operation of it is defined on the "
+        r"open simplex for every $n$; so $T$ is continuous there for every $n$ by " + cite("continuity-definedness"),))
 
 
 #: The routes that prove an axiom for every n, in the order tried (cheapest first).

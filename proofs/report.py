@@ -23,7 +23,7 @@ import jinja2
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.families import family
 
-from . import figures, report_figures
+from . import figures, report_figures, report_lemmas
 from .operator_report import operator_sections
 from .latex import escape
 from .claim_model import HOLDS, OPEN
@@ -91,8 +91,9 @@ def _claim_context(r: ClaimResult) -> dict:
         "disagreement": r.combined.disagreement, "notes": list(r.combined.notes),
         "forms": list(r.claim.forms()),
         "routes": [{"name": x.route, "verdict": str(x.verdict), "reason": x.outcome.reason,
-                    "steps": list(x.outcome.steps)} for x in r.routes],
+                    "steps": list(x.outcome.steps), "in_proof": x is report_lemmas.all_n_route(r)} for x in r.routes],
         "witness": witness.latex_rows() if witness is not None else None,
+        "proof": report_lemmas.proof(r),
     }
 
 
@@ -154,7 +155,7 @@ def render(results: list[ClaimResult], settings: Settings, command: str, date: s
     }
     return _templates().get_template("report.tex.j2").render(
         version=metadata.version("kdaxioms"), date=escape(date), summary=summary,
-        claims=[_claim_context(r) for r in results],
+        claims=[_claim_context(r) for r in results], lemmas=report_lemmas.lemmas(results),
         disagreements=[r.claim.id for r in results if r.combined.disagreement],
         figures=figure_list, environment=_environment(), operators=operators or [],
         settings=", ".join(f"{k}={v}" for k, v in settings.as_dict().items()), command=command,

@@ -18,7 +18,9 @@ import sympy as sp
 import z3
 
 from kdaxioms.symbolic.budget import Deadline
+from kdaxioms.symbolic.citation import cite
 from kdaxioms.symbolic.errors import ModelError, TranslationError
+from kdaxioms.symbolic.lemma_book import mechanised
 from kdaxioms.symbolic.model import Operator
 from kdaxioms.symbolic.obligations import (Obligation, lift_coordinate_model, simplex_constraints,
                                            symmetry_breaking, vector_model_point)
@@ -78,7 +80,8 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
             return unknown(deadline.reason(f"{len(steps)} per-coordinate steps; {ob.label} not decided"), *steps)
         if ob.lemma is not None:
             holds, lemma_steps = ob.lemma()
-            steps.extend(lemma_steps)
+            book = mechanised(ob.lemma)  # a lemma of the book is proved once, in the report's lemmas section
+            steps.extend(lemma_steps if book is None or holds is not True else (f"{ob.label}: by {cite(book.key)}",))
             if holds is not True:
                 return unknown(f"{ob.label}: the lemma's hypotheses are not established", *steps)
             lemma = True
@@ -101,6 +104,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
             return unknown(f"{ob.label}: per-coordinate model found but it is not a distribution point", *steps)
         reason = f"{ob.label}: {answer.reason}"
         return unknown(deadline.reason(reason) if deadline.expired else reason, *steps)
+    steps.append(f"each statement holds per coordinate, so for every $n$ by {cite('coordinate-reduction')}")
     return Outcome(PROVED, "all-n", tuple(steps), data={"lemma": lemma})
 
 

@@ -39,6 +39,7 @@ import sympy as sp
 import z3
 
 from kdaxioms.symbolic.budget import Deadline
+from kdaxioms.symbolic.citation import cite
 from kdaxioms.symbolic.domains import power_defined, sample_value
 from kdaxioms.symbolic.errors import DisagreementError, InputError, ModelError, TranslationError
 from kdaxioms.symbolic.model import SUM_INDEX, SUPPORT, Operator, coordinate_symbol, real, vector_symbols
@@ -316,7 +317,7 @@ def _largest_kept(op: Operator, limits: _Limits) -> Definedness | None:
     return Definedness(PROVED, "all-n", steps=tuple(steps) + (
         rf"$c_i \ge 0$ on the box for every value of its sums, and at an index $i^*$ with $p_{{i^*}} = \max_j p_j > 0$: "
         rf"$c_{{i^*}} = {sp.latex(kept.xreplace({count: SUPPORT}))} > 0$ (Z3, unsat); so "
-        r"$Z = \sum_j c_j \ge c_{i^*} > 0$ for every $n$ (the largest coordinate is kept)",))
+        r"$Z = \sum_j c_j \ge c_{i^*} > 0$ for every $n$ (the largest coordinate is kept, " + cite("largest-kept") + ")",))
 
 
 #: The normalizer's condition, with the reading that a lemma may add (a sufficient condition).

@@ -26,6 +26,7 @@ import sympy as sp
 
 from .contraction import convex_in_first, convex_toward_target, kl_along_log_linear_raise, weighted_am_gm
 from .log_linear import reverse_kl_along_log_linear_raise
+from .citation import cite
 from .divergences import X, Y, divergence
 from .errors import ModelError, UnknownNameError
 from .model import Kind, Operator, coordinate_symbol, internal, vector_symbols
@@ -50,7 +51,7 @@ def _per_coordinate(op: Operator) -> sp.Expr:
 
 
 #: The reading of a normalized operator per coordinate: ``T_i = c_i / Z`` with ``Z = sum_j c_j``.
-_NORMALIZED = r" (so $Z = \sum_j c_j \ge c_i$ and $T_i = c_i / Z$ has the sign of $c_i$ wherever $Z \ne 0$)"
+_NORMALIZED = r" (so $T_i = c_i / Z$ has the sign of $c_i$ wherever $Z \ne 0$, " + cite("normalized") + ")"
 
 
 def _opaque_sums(expr: sp.Expr) -> tuple[sp.Expr, bool]:
@@ -388,6 +389,20 @@ def _monotone_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> Callab
     return obligations
 
 
+def _with_gibbs(ob: Obligation, divergence: str) -> Obligation:
+    """A closure obligation read as the premise of Gibbs' inequality: its label says so, and so
+    does a last step of its lemma (whose own steps name the label it was made with)."""
+    use = rf"closure: $A_w$ is a distribution, so ${divergence} \ge 0$ by {cite('gibbs')}"
+    if ob.lemma is None:
+        return replace(ob, label=f"{ob.label} ({use})")
+    inner = ob.lemma
+
+    def lemma() -> tuple[bool | None, tuple[str, ...]]:
+        holds, steps = inner()
+        return holds, steps + ((use,) if holds is True else ())
+    return replace(ob, label=f"{ob.label} ({use})", lemma=lemma)
+
+
 def _log_linear_obligations(op: Operator, forward: bool = True) -> list[Obligation]:
     """A3 in forward KL for a normalized operator whose raise is log-linear per coordinate,
     ``c_i(w') = c_i^{1-s} (p^k_i)^s`` (weighted geometric means): with ``A = c / Z`` and
@@ -405,8 +420,7 @@ def _log_linear_obligations(op: Operator, forward: bool = True) -> list[Obligati
     c = _per_coordinate(op)
     dependent = solve_constraints(op.constraints, list(op.parameter_symbols))
     interior = sp.And(coordinate_box(op), *(coordinate_symbol(x) > 0 for x in op.inputs))
-    out = [replace(ob, label=ob.label + r" (closure: $A_w$ is a distribution, so $\mathrm{KL} \ge 0$ by Gibbs)")
-           for ob in _closure_obligations(op)]
+    out = [_with_gibbs(ob, r"\mathrm{KL}") for ob in _closure_obligations(op)]
     for k, name in enumerate(op.inputs):
         new, s, ok = raised_weights(op, k)
         x = coordinate_symbol(name)
@@ -439,8 +453,7 @@ def _monotone_kl_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr],
         if op.normalize:
             return _log_linear_obligations(op, forward)
         c = _per_coordinate(op)
-        out = [replace(ob, label=ob.label + r" (closure: $A_w$ is a distribution, so $D \ge 0$ by Gibbs)")
-               for ob in _closure_obligations(op)]
+        out = [_with_gibbs(ob, "D") for ob in _closure_obligations(op)]
         for k, name in enumerate(op.inputs):
             new, s, ok = raised_weights(op, k)
             x = coordinate_symbol(name)

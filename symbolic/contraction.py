@@ -22,6 +22,7 @@ from typing import Callable
 
 import sympy as sp
 
+from .citation import cite
 from .divergences import X, Y
 from .outcome import PROVED, Outcome, unknown
 from .statements import ANCHOR, STUDENT, Contraction, Relation
@@ -87,7 +88,7 @@ def convex_in_first(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> tuple[bool |
     convex = second.is_nonnegative is True and edge.is_finite is True
     step = (rf"$\partial_x^2\, d(x, y) = {sp.latex(second)}$ for $d(x, y) = {sp.latex(f)}$ on $x, y > 0$ "
             rf"and $d(x, y) \to {sp.latex(edge)}$ as $x \to 0^+$: "
-            + (r"$x \mapsto d(x, y)$ is convex on $[0, \infty)$, so Jensen's inequality "
+            + (r"$x \mapsto d(x, y)$ is convex on $[0, \infty)$, so by " + cite("jensen") + " "
                r"$d(\sum_j w_j x_j, y) \le \sum_j w_j d(x_j, y)$ holds for weights in the simplex" if convex
                else "convexity in the first argument is not established"))
     return (True if convex else None), (step,)
@@ -107,7 +108,7 @@ def convex_toward_target(term: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> tuple[b
     holds = second.is_nonnegative is True and at_target == 0
     step = (rf"$\partial_x^2\, d(x, y) = {sp.latex(second)}$ for $d(x, y) = {sp.latex(f)}$ on $x, y > 0$, and "
             rf"$d(y, y) = {sp.latex(at_target)}$: "
-            + (r"by Jensen's inequality $d((1-s)x + s y, y) \le (1-s)\,d(x, y) + s\,d(y, y) = (1-s)\,d(x, y)$"
+            + (r"by " + cite("jensen") + r" $d((1-s)x + s y, y) \le (1-s)\,d(x, y) + s\,d(y, y) = (1-s)\,d(x, y)$"
                if holds else "convexity toward the target is not established"))
     return (True if holds else None), (step,)
 
@@ -194,7 +195,7 @@ def prove_by_convexity(c: Contraction) -> Outcome:
         return unknown("the term does not vanish at the anchor", *steps)
     bound = sp.simplify(c.factor - (1 - lam))
     pair = r"(p_i, T_i) = \lambda (p_i,p_i) + (1-\lambda)(p_i,q_i)" if c.reverse else r"(T_i, p_i) = \lambda (p_i,p_i) + (1-\lambda)(q_i,p_i)"
-    steps += (rf"Jensen on ${pair}$ with $\lambda = {sp.latex(lam)}$ gives the factor "
+    steps += (rf"{cite('jensen')} on ${pair}$ with $\lambda = {sp.latex(lam)}$ gives the factor "
               rf"$1-\lambda = {sp.latex(1 - lam)}$; claimed factor minus it: ${sp.latex(bound)}$",)
     if bound != 0:
         return unknown("the claimed factor is not the convexity factor 1 - lambda", *steps)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .citation import cite
 from .errors import ModelError
 from .sum_identities import identity, variance
 
@@ -61,11 +62,11 @@ def reverse_kl_along_log_linear_raise() -> tuple[bool | None, tuple[str, ...]]:
         r"$Z = \sum_i a_i$ and $A_i = a_i/Z$: $\frac{d a_i}{ds} = a_i \ell_i$ and "
         r"$\log\frac{A_i}{p_i} = -(1-s)\,\ell_i - \log Z$ (SymPy, positive quantities), so "
         rf"$\mathrm{{KL}}(A(s)\|p^k) = {show(kl)}$",
-        r"[linearity] the derivative in $s$ term by term, with $\frac{d a_i}{ds} = a_i \ell_i$",
-        rf"[{var_steps[0].rule}] with $m = {show(mean, {})}$ and $\sum_i A_i = 1$: "
+        rf"[linearity, {cite('sum-normal-form')}] the derivative in $s$ term by term, with $\frac{{d a_i}}{{ds}} = a_i \ell_i$",
+        rf"[{var_steps[0].rule}, {cite('variance')}] with $m = {show(mean, {})}$ and $\sum_i A_i = 1$: "
         rf"$V = {show(sp.Sum(weight * (ell[i] - mean) ** 2, (i, 1, n)))} = {show(moment)} \ge 0$ "
         r"(every term is a weight $\ge 0$ times a real square)",
-        rf"[{equal.rule}] $\frac{{d}}{{ds}}\,\mathrm{{KL}}(A(s)\|p^k) = -(1-s)\,V$ for every $n$: both sides in "
+        rf"[{equal.rule}, {cite('sum-normal-form')}] $\frac{{d}}{{ds}}\,\mathrm{{KL}}(A(s)\|p^k) = -(1-s)\,V$ for every $n$: both sides in "
         r"normal form (splitting a sum, linearity; each remaining sum an independent unknown) agree",
         r"so reverse KL to $p^k$ is non-increasing along the raise on $s \in [0, 1]$, for every $n$",
     )

@@ -22,6 +22,7 @@ import sympy as sp
 
 from .certify import exact_value
 from .domains import irrational_power
+from .citation import cite
 from .errors import UndefinedError
 from .model import Operator, coordinate_symbol, vector_symbols
 from .points import Point
@@ -163,7 +164,7 @@ def identity(op: Operator, label: str, premise: sp.Basic, lhs: sp.Expr, rhs: sp.
                                   f"{', '.join(f'${sp.latex(k)} = {sp.latex(v)}$' for k, v in at.items())})",)
         solved = ", ".join(f"${sp.latex(k)} = {sp.latex(v)}$" for k, v in dependent.items())
         return True, (f"{label}: {'with ' + solved + ', ' if solved else ''}the difference "
-                      f"${sp.latex(lhs - rhs)}$ is $0$ by the power rules for positive coordinates and at zero "
+                      f"${sp.latex(lhs - rhs)}$ is $0$ by the power rules (" + cite("power-rules") + ") for positive coordinates and at zero "
                       r"coordinates, for every parameter value (inside each interval and at its closed ends)",)
     return Obligation(label, premise, conclusion, liftable=False, lemma=lemma)
 
@@ -209,6 +210,6 @@ def conditional_sign(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr,
                 continue
             if test(sp.simplify(value)) is not True:
                 return None, (f"{label}: the sign rules do not decide ${sp.latex(value)} {relation} 0$",)
-        return True, (f"{label}: SymPy's sign rules ($x^e > 0$ for $x > 0$, $x^0 = 1$, products) on "
+        return True, (f"{label}: SymPy's sign rules (" + cite("power-rules") + ", $x^0 = 1$, products) on "
                       f"${sp.latex(expr)}$, for every parameter value (inside each interval and at its closed ends)",)
     return Obligation(label, premise, conclusion, liftable=False, lemma=lemma)

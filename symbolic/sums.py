@@ -26,6 +26,7 @@ from typing import Callable
 
 import sympy as sp
 
+from .citation import cite
 from .errors import ModelError
 
 
@@ -37,7 +38,13 @@ class Step:
     fact: str
 
     def text(self) -> str:
-        return f"[{self.rule}] {self.fact}"
+        """The step with its rule and the lemma of the book that states the rule."""
+        return f"[{self.rule}, {cite(_LEMMA_OF_RULE.get(self.rule, 'sum-normal-form'))}] {self.fact}"
+
+
+#: The lemma of :mod:`kdaxioms.symbolic.lemma_book` that states each rule (default: the sum rules).
+_LEMMA_OF_RULE = {"power at least one": "power-rules", "variance as a sum of squares": "variance",
+                  "Lagrange's identity": "cauchy-schwarz", "Cauchy--Schwarz": "cauchy-schwarz", "Jensen": "jensen"}
 
 
 def _parts(total: sp.Sum) -> tuple[sp.Expr, sp.Symbol, sp.Expr, sp.Expr]:

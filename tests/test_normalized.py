@@ -105,12 +105,12 @@ def test_renamed_temperature_must_be_named():
 def test_closure_with_sums_inside_reads_them_as_arbitrary_values():
     """Top-k's count of larger entries sits inside a step: c_i = p_i H(3/2 - count) >= 0 for every
     value of the count, so c_i >= 0 for every n; closure also needs the normalizer non-zero, which
-    is shown only up to --max-n here, and the scope says so.  A planted sign flip is not proved."""
+    holds for every n because the largest coordinate is kept.  A planted sign flip is not proved."""
     data = {"name": "top", "kind": "softening", "normalize": True,
             "component": "p[i]*Heaviside(3/2 - Sum(Heaviside(p[j] - p[i]), (j, 1, n)))"}
     (r,) = audit_operator(_op(data), ["closure"], max_n=3)
-    assert (r.verdict, r.scope, r.route) == ("proved", "n<=3", "smt-coordinate")
-    assert any("shown defined for n<=3 only" in step for step in r.steps)
+    assert (r.verdict, r.scope, r.route) == ("proved", "all-n", "smt-coordinate")
+    assert any("for every value of its sums" in step for step in r.steps)
     flipped = _op(data, component="p[i]*(Heaviside(3/2 - Sum(Heaviside(p[j] - p[i]), (j, 1, n))) - 1/2)")
     (r,) = audit_operator(flipped, ["closure"], max_n=3)
     assert r.verdict == "refuted"
@@ -170,7 +170,7 @@ def test_reverse_kl_monotonicity_of_a_log_linear_raise_holds_for_every_n():
     (r,) = audit_operator(_op(GEOMETRIC), ["weight-monotone-kl-reverse"], max_n=3)
     assert (r.verdict, r.scope, r.route) == ("proved", "all-n", "symbolic-coordinate")
     text = " ".join(r.steps)
-    assert "variance as a sum of squares" in text and "sum identity" in text and "log-linear" in text
+    assert r"\lemmaref{reverse-kl-log-linear}" in text and "log-linear" in text
 
 
 def test_reverse_kl_is_not_proved_without_its_lemma(monkeypatch):
