@@ -26,6 +26,7 @@ import sympy as sp
 
 from .contraction import convex_in_first, convex_toward_target, kl_along_log_linear_raise, weighted_am_gm
 from .log_linear import reverse_kl_along_log_linear_raise
+from .mixture_raise import first_order_rates
 from .citation import cite
 from .divergences import X, Y, divergence
 from .errors import ModelError, UnknownNameError
@@ -460,6 +461,8 @@ def _monotone_kl_obligations(term: Callable[[sp.Expr, sp.Expr], sp.Expr],
             out.append(Obligation(rf"raising $w_{{{k + 1}}}$ moves $c_i$ on the segment toward $p^{k + 1}_i$: "
                                   rf"$c_i(w') = (1 - s)\,c_i + s\,p^{k + 1}_i$", sp.And(coordinate_box(op), ok),
                                   sp.Eq(c.xreplace(new), (1 - s) * c + s * x), liftable=False))
+        out.append(Obligation(r"on the segment, the rates at $s = 0$ are the small-$n$ route's certificates, for every $n$",
+                              coordinate_box(op), sp.true, liftable=False, lemma=first_order_rates))
         out.append(Obligation(r"$d(c_i(w'), p^k_i) \le (1-s)\,d(c_i, p^k_i)$, summed over $i$: "
                               r"$D(A_{w'}, p^k) \le (1-s)\,D(A_w, p^k) \le D(A_w, p^k)$",
                               coordinate_box(op), sp.true, liftable=False, lemma=lambda: convex_toward_target(term)))

@@ -18,6 +18,7 @@ from typing import Callable
 from .citation import CITATION, cite as _cite
 from .contraction import kl_along_log_linear_raise, weighted_am_gm
 from .log_linear import reverse_kl_along_log_linear_raise
+from .mixture_raise import first_order_rates
 
 Proof = Callable[[], tuple["bool | None", tuple[str, ...]]]
 
@@ -97,6 +98,11 @@ BOOK: tuple[Lemma, ...] = (
           r"With $A_i = c_i / Z$ and $A_i(s) = c_i^{1-s} p_i^s / Z(s)$: $\mathrm{KL}(p\|A(s)) = (1-s)\,"
           r"\mathrm{KL}(p\|A) + \log Z(s) - (1-s) \log Z$.",
           prove=kl_along_log_linear_raise),
+    Lemma("mixture-raise-rates", "first-order rates along a mixture raise",
+          r"With $A(s) = (1-s)\,A + s\,p$ for distributions $A, p$, at $s = 0$: $-\frac{d}{ds}\|A(s) - p\|^2 = "
+          r"2\|A - p\|^2$, $-\frac{d}{ds}\mathrm{KL}(p\|A(s)) = \chi^2(p\|A)$ and $-\frac{d}{ds}\mathrm{KL}(A(s)\|p) = "
+          r"\mathrm{KL}(A\|p) + \mathrm{KL}(p\|A)$, for every $n$.",
+          prove=first_order_rates),
     Lemma("reverse-kl-log-linear", "reverse KL along a log-linear raise",
           r"With $a_i(s) = c_i^{1-s} p_i^s$, $A(s) = a(s)/\sum_i a_i(s)$ and $\ell_i = \log p_i - \log c_i$: "
           r"$\frac{d}{ds}\,\mathrm{KL}(A(s)\|p) = -(1-s)\,\mathrm{Var}_{A(s)}(\ell) \le 0$ on $[0, 1]$, for every $n$.",
