@@ -41,6 +41,7 @@ import z3
 from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.citation import cite
 from kdaxioms.symbolic.domains import power_defined, sample_value
+from kdaxioms.symbolic.inner_sums import InnerSums, inner_sums
 from kdaxioms.symbolic.errors import DisagreementError, InputError, ModelError, TranslationError
 from kdaxioms.symbolic.model import SUM_INDEX, SUPPORT, Operator, coordinate_symbol, real, vector_symbols
 from kdaxioms.symbolic.obligations import coordinate_box, simplex_constraints, vector_model_point
@@ -245,9 +246,32 @@ def _vector_point(op: Operator, n: int, values) -> Point | None:
         return None
 
 
+def _inner_definedness(op: Operator, inner: InnerSums, limits: _Limits, interior: bool) -> Definedness | None:
+    """For every ``n``, a component with sums over the support inside: each sum is positive for
+    every ``n`` (:mod:`kdaxioms.symbolic.inner_sums`), and every operation of the component and of
+    the sums' terms is defined on the coordinate box for every positive value of the sums."""
+    from .decide import decide_obligations  # (decide reads definedness' neighbours; imported where used)
+    shown = decide_obligations(op, inner.obligations, None, limits.query_ms(), deadline=limits.deadline)
+    if shown.verdict != PROVED:
+        return None
+    box = coordinate_box(op)
+    if interior:
+        box = sp.And(box, *(coordinate_symbol(x) > 0 for x in op.inputs))
+    conds = conditions(inner.coordinate) + [c for f in inner.terms for c in conditions(f)]
+    status, _, _, _, steps = _decide_conditions(sp.And(box, inner.positive), conds, limits, lambda values: None)
+    if status != PROVED:
+        return None
+    return Definedness(PROVED, "all-n", steps=shown.steps[:-1] + tuple(steps) + (
+        r"every operation of $c_i$ and of the terms of its sums is defined on the coordinate box for every positive "
+        r"value of the sums, which are positive: $T$ is defined for every $n$",))
+
+
 def _coordinate_definedness(op: Operator, limits: _Limits, interior: bool) -> Definedness | None:
     """For every ``n``: the component and, if normalized, the normalizer (see the module docstring);
     None when the operator is not one function of ``x[i]`` for every ``i`` or a lemma does not apply."""
+    inner = inner_sums(op)
+    if inner is not None:
+        return _inner_definedness(op, inner, limits, interior)
     if op.coordinatewise() is not None:
         return None
     c = op.unnormalized_coordinate()

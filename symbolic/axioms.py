@@ -25,6 +25,7 @@ from typing import Callable
 import sympy as sp
 
 from .contraction import convex_in_first, convex_toward_target, kl_along_log_linear_raise, weighted_am_gm
+from .inner_sums import inner_sums, sums_to_one
 from .log_linear import reverse_kl_along_log_linear_raise
 from .mixture_raise import first_order_rates
 from .citation import cite
@@ -68,6 +69,12 @@ def _closure_obligations(op: Operator) -> list[Obligation]:
         c, opaque = _opaque_sums(op.unnormalized_coordinate())
         return [signed(op, r"$c_i \ge 0$ on the box" + (" for every value of its sums over $j$" if opaque else "")
                        + _NORMALIZED + r", and $\sum_i T_i = Z / Z = 1$", coordinate_box(op), c, ">=")]
+    inner = inner_sums(op)
+    if inner is not None:  # a normalizer inside the component: T_i >= 0 for every S > 0, and sum_i T_i = 1
+        return [inner.signed(op, r"$T_i \ge 0$ on the box for every positive value of its sums", coordinate_box(op),
+                             inner.coordinate, ">="),
+                *inner.obligations,
+                Obligation(r"$\sum_i T_i = 1$", op.domain(), sp.true, liftable=False, lemma=sums_to_one(op))]
     t = op.coordinate()
     box = coordinate_box(op)
     domains = op.domain()
@@ -121,6 +128,10 @@ def _anchor_weight(op: Operator) -> sp.Expr:
 
 def _anchoring_obligations(op: Operator) -> list[Obligation]:
     p = op.coordinate_inputs()[ANCHOR]
+    inner = inner_sums(op)
+    if inner is not None:
+        return [inner.signed(op, r"$T_i - \alpha p_i \ge 0$ for every positive value of its sums", coordinate_box(op),
+                             inner.coordinate - _anchor_weight(op) * p, ">="), *inner.obligations]
     return [Obligation(r"$T_i \ge \alpha p_i$", coordinate_box(op), op.coordinate() >= _anchor_weight(op) * p)]
 
 
@@ -130,6 +141,10 @@ def _anchoring_vector(op: Operator, n: int) -> sp.Basic:
 
 
 def _positivity_obligations(op: Operator) -> list[Obligation]:
+    inner = inner_sums(op)
+    if inner is not None:
+        return [inner.signed(op, r"$T_i > 0$ for every positive value of its sums", coordinate_box(op),
+                             inner.coordinate, ">"), *inner.obligations]
     return [Obligation(r"$T_i > 0$", coordinate_box(op), op.coordinate() > 0)]
 
 

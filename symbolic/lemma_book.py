@@ -54,6 +54,12 @@ BOOK: tuple[Lemma, ...] = (
           r"$Z = \sum_j c_j \ge c_{i^*} > 0$; $p_{i^*} \ge 1/n > 0$ because $p$ sums to $1$.",
           checked=r"Z3 shows each term of a count $\sum_j g(p_j, p_i)$ constant for $0 \le p_j \le p_i$, and "
                   r"$c_{i^*} > 0$ with every such sum replaced by $n$ times its constant, for every real $n \ge 1$."),
+    Lemma("positive-sum", "a positive sum over the support",
+          r"If $f(x) \ge 0$ for $x \in [0, 1]$ and $f(x) > 0$ for $x \in (0, 1]$, then $\sum_{j=1}^{n} f(x_j) > 0$ for every "
+          r"distribution $x$ and every $n$: $x$ has a positive coordinate.  A statement about $T_i$ shown for every "
+          r"positive value of such a sum holds at its actual value, which is the same for every $i$.",
+          checked=r"the sign of $f$ on the coordinate box and where its coordinate is positive (Z3, or SymPy's sign "
+                  r"rules for a symbolic exponent), the sum read as one positive unknown."),
     Lemma("continuity-definedness", "continuity from definedness",
           r"A formula built from $+, -, \times$, division, powers, $\log$ and $\exp$, without switches "
           r"(Heaviside, sign, Piecewise, floor), is continuous at every point where each of its operations is "
