@@ -272,7 +272,7 @@ def _coordinate_definedness(op: Operator, limits: _Limits, interior: bool) -> De
     inner = inner_sums(op)
     if inner is not None:
         return _inner_definedness(op, inner, limits, interior)
-    if op.coordinatewise() is not None:
+    if op.coordinatewise(support_as_parameter=True) is not None:
         return None
     c = op.unnormalized_coordinate()
     box = coordinate_box(op)

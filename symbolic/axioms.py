@@ -46,7 +46,7 @@ def _substitute_inputs(op: Operator, expr: sp.Expr, new: dict[str, sp.Expr]) -> 
 def _per_coordinate(op: Operator) -> sp.Expr:
     """The component ``c_i`` over the scalar coordinates, or :class:`ModelError` when ``T_i`` is no
     one function of ``x_i`` (sums over ``j`` other than a normalizer, the index used otherwise)."""
-    reason = op.coordinatewise()
+    reason = op.coordinatewise(support_as_parameter=True)
     if reason is not None:
         raise ModelError(f"operator {op.name} has no per-coordinate form: {reason}")
     return op.unnormalized_coordinate()
@@ -251,6 +251,33 @@ def _ranking_vector(op: Operator, n: int) -> sp.Basic:
     pairs = [(0, 1)] if op.label_symmetric else [(a, b) for a in range(n) for b in range(n) if a != b]
     return sp.And(*(sp.And(sp.Implies(p[a] > p[b], s[a] > s[b]), sp.Implies(sp.Eq(p[a], p[b]), sp.Eq(s[a], s[b])))
                     for a, b in pairs))
+
+
+def _ranking_obligations(op: Operator) -> list[Obligation]:
+    """S1 per coordinate, for a softening ``T_i = c(p_i)`` (not normalized): ``c`` strictly increasing
+    on ``[0, 1]`` gives ``p_i > p_j => T_i > T_j``, and ``p_i = p_j`` gives ``T_i = T_j`` (one
+    function), for every ``n``."""
+    if op.normalize:
+        raise ModelError(f"operator {op.name} is normalized: ranking is decided on its shape or on vectors")
+    c = _per_coordinate(op)
+    x = coordinate_symbol(op.inputs[0])
+    u, v = internal("{u}"), internal("{v}")
+    box = coordinate_box(op).xreplace({x: u})
+    return [Obligation(r"$c$ strictly increasing on $[0, 1]$: $u > v \Rightarrow c(u) > c(v)$ (ties: one function, "
+                       r"equal outputs)", sp.And(box, 0 <= v, v < u), c.xreplace({x: u}) > c.xreplace({x: v}),
+                       liftable=False)]
+
+
+def _identity_obligations(op: Operator) -> list[Obligation]:
+    """S4 per coordinate: ``c(x)`` at the identity temperature is ``x`` on ``[0, 1]``, for every ``n``."""
+    if op.normalize:
+        raise ModelError(f"operator {op.name} is normalized: the identity is decided on its shape or on vectors")
+    c = _per_coordinate(op)
+    tau, one = temperature(op), op.roles.get("identity", sp.Integer(1))
+    x = coordinate_symbol(op.inputs[0])
+    box = sp.And(*(a for a in sp.And.make_args(coordinate_box(op)) if tau not in a.free_symbols))
+    return [Obligation(rf"$c(x)$ at ${sp.latex(tau)} = {sp.latex(one)}$ is $x$", box, sp.Eq(c.xreplace({tau: one}), x),
+                       liftable=False)]
 
 
 def _identity_vector(op: Operator, n: int) -> sp.Basic:
@@ -593,9 +620,9 @@ _SPECS = (
               _remainder_vector(_kl_term),
               undecided=_LOG),
     AxiomSpec("ranking", "S1", _SOFT, "S preserves the order of the entries", r"p_i > p_j \Rightarrow S(p)_i > S(p)_j",
-              None, _ranking_vector, sortable=False),
+              _ranking_obligations, _ranking_vector, sortable=False),
     AxiomSpec("identity", "S4", _SOFT, "S at the identity temperature is the identity", r"S_1 = \mathrm{id}",
-              None, _identity_vector, about_temperature=True),
+              _identity_obligations, _identity_vector, about_temperature=True),
     AxiomSpec("boundary", "S5", _SOFT, "limits tau -> oo and tau -> 0+", r"S_\tau \to u,\ S_\tau \to u_{\arg\max}",
               undecided=_LIMIT, about_temperature=True),
     AxiomSpec("entropy-monotone", "S3", _SOFT, "tau -> H(S_tau(p)) is non-decreasing", r"\partial_\tau H(S_\tau p) \ge 0",

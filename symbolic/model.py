@@ -131,13 +131,16 @@ class Operator:
         output (a sufficient condition for M6, and what makes sorting an input sound)."""
         return self._index_use() is None
 
-    def coordinatewise(self) -> str | None:
+    def coordinatewise(self, support_as_parameter: bool = False) -> str | None:
         """Why component ``i`` is not one function ``c`` of the coordinates ``x[i]`` alone, the same
         for every ``i`` (None when it is).  Then, and only then, ``T_i(x) = c(x_i)`` lets a claim on
-        one coordinate with scalar symbols speak for every coordinate and every ``n``."""
+        one coordinate with scalar symbols speak for every coordinate and every ``n``.  With
+        ``support_as_parameter``, ``n`` may occur: for each fixed ``n`` it is one constant of every
+        coordinate, so a claim shown for every real ``n >= 2`` (a parameter of the coordinate box,
+        see :func:`kdaxioms.symbolic.obligations.coordinate_box`) holds at every support size."""
         if self.component.has(sp.Sum):
             return "it sums over the support"
-        if SUPPORT in self.component.free_symbols:
+        if SUPPORT in self.component.free_symbols and not support_as_parameter:
             return "it depends on the support size n"
         return self._index_use()
 

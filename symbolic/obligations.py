@@ -24,7 +24,7 @@ from .certify import exact_value
 from .domains import irrational_power
 from .citation import cite
 from .errors import UndefinedError
-from .model import Operator, coordinate_symbol, vector_symbols
+from .model import SUPPORT, Operator, coordinate_symbol, vector_symbols
 from .points import Point
 
 
@@ -44,8 +44,11 @@ class Obligation:
 
 
 def coordinate_box(op: Operator) -> sp.Basic:
-    """The coordinate box of every input, with the parameter domains."""
+    """The coordinate box of every input, with the parameter domains (and ``n >= 2`` when the
+    component reads the support size ``n`` outside a sum: ``n`` is then a parameter)."""
     parts = [op.domain()]
+    if SUPPORT in op.component.free_symbols and not op.component.has(sp.Sum):
+        parts.append(SUPPORT >= 2)
     for name in op.inputs:
         x = coordinate_symbol(name)
         parts += [0 < x, x < 1] if name in op.interior_inputs else [0 <= x, x <= 1]
