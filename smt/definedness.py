@@ -310,7 +310,9 @@ def _largest_kept(op: Operator, limits: _Limits) -> Definedness | None:
     ``0 <= p_j <= p_{i*}``; when ``g`` is one constant ``k`` there (Z3, ``unsat``), the sum is
     ``n k``, and when ``c_{i*}`` with each sum replaced by ``N k`` is ``> 0`` for every real
     ``N >= 1`` (Z3) while ``c_i >= 0`` on the box for every value of its sums (Z3), then
-    ``Z = sum_j c_j >= c_{i*} > 0``.  None when a step does not apply or is not established."""
+    ``Z = sum_j c_j >= c_{i*} > 0``.  Every term ``g`` must first be shown defined at every pair of
+    coordinates (the constancy query reads only points where ``g`` is defined).  None when a step
+    does not apply or is not established."""
     if len(op.inputs) != 1 or op.coordinatewise() != "it sums over the support":
         return None
     c = op.unnormalized_coordinate()
@@ -327,6 +329,9 @@ def _largest_kept(op: Operator, limits: _Limits) -> Definedness | None:
         j = total.limits[0][0]
         g = total.function.replace(lambda e: isinstance(e, sp.Indexed) and e.args[1:] == (j,), lambda e: u)
         if j in g.free_symbols or g.has(sp.Indexed) or g.has(sp.Sum):
+            return None
+        own = conditions(g)  # every term defined at every pair of coordinates, not only below the maximum
+        if own and _decide_conditions(sp.And(box, 0 <= u, u <= 1), own, limits, lambda values: None)[0] != PROVED:
             return None
         k = sp.nsimplify(g.xreplace({u: sp.Integer(0), v: sp.Integer(1)}))
         premise = sp.And(box, 0 <= u, u <= v, v > 0)

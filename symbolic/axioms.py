@@ -463,7 +463,7 @@ def _log_linear_obligations(op: Operator, forward: bool = True) -> list[Obligati
     c = _per_coordinate(op)
     dependent = solve_constraints(op.constraints, list(op.parameter_symbols))
     interior = sp.And(coordinate_box(op), *(coordinate_symbol(x) > 0 for x in op.inputs))
-    out = [_with_gibbs(ob, r"\mathrm{KL}") for ob in _closure_obligations(op)]
+    out = [_with_gibbs(ob, r"\mathrm{KL}") if forward else ob for ob in _closure_obligations(op)]
     for k, name in enumerate(op.inputs):
         new, s, ok = raised_weights(op, k)
         x = coordinate_symbol(name)
@@ -472,7 +472,10 @@ def _log_linear_obligations(op: Operator, forward: bool = True) -> list[Obligati
                             c.xreplace(new), c ** (1 - s) * x ** s, dependent, positive_only=True))
     if not forward:
         out.append(Obligation(r"$\frac{d}{ds}\,\mathrm{KL}(A(s)\|p^k) = -(1-s)\,\mathrm{Var}_{A(s)}(\log p^k - \log c) "
-                              r"\le 0$ for every $n$", interior, sp.true, liftable=False,
+                              r"\le 0$ for every $n$, over the coordinates where $c_i > 0$ and $p^k_i > 0$ (where either "
+                              r"vanishes, $a_i(s) = c_i^{1-s} (p^k_i)^s = 0$ for $0 < s < 1$: the coordinate drops out of "
+                              r"every sum, and at $s = 0$ a term with $c_i > 0 = p^k_i$ makes the divergence infinite)",
+                              interior, sp.true, liftable=False,
                               lemma=reverse_kl_along_log_linear_raise))
         return out
     out.append(Obligation(r"$\mathrm{KL}(p^k\|A(s)) = (1-s)\,\mathrm{KL}(p^k\|A) + \log Z(s) - (1-s) \log Z$",

@@ -36,13 +36,15 @@ class Lemma:
 
 BOOK: tuple[Lemma, ...] = (
     Lemma("coordinate-reduction", "coordinate reduction",
-          r"If the component $T_i$ is one function $c$ of the coordinates $x_i$ of the inputs, the same for every $i$ "
-          r"and not reading $n$, a statement about $c$ with the coordinates as scalar symbols on the coordinate box "
-          r"holds at every coordinate of every support size; a per-coordinate inequality summed over $i$ gives the "
-          r"statement about the whole vectors, for every $n$.",
-          checked=r"the model checks that the component reads no sum over the support, no $n$ and no other index; "
-                  r"each per-coordinate statement is then decided once (Z3, \texttt{unsat} of its negation, or a "
-                  r"lemma)."),
+          r"If the component $T_i$ is one function $c$ of the coordinates $x_i$ of the inputs and of quantities that are "
+          r"the same for every $i$ (the parameters, the support size $n$, sums over the support), a statement about "
+          r"$c$ shown with the coordinates as scalar symbols on the coordinate box, for every value of those "
+          r"quantities in their ranges ($n$ a real $\ge 2$; a sum over the support any positive number, when "
+          r"\lemmaref{positive-sum} shows it positive), holds at every coordinate of every support size; a "
+          r"per-coordinate inequality summed over $i$ gives the statement about the whole vectors, for every $n$.",
+          checked=r"the model checks that the component reads its inputs only at the index $i$ (and inside sums over "
+                  r"the support); each per-coordinate statement is then decided once (Z3, \texttt{unsat} of its "
+                  r"negation, or a lemma), and each lemma about sums or whole vectors is cited where it is used."),
     Lemma("normalized", "normalized operators per coordinate",
           r"For $T_i = c_i / Z$ with $Z = \sum_j c_j$: if every $c_i \ge 0$ and $Z > 0$, then $T$ is a distribution; "
           r"$T_i$ has the sign of $c_i$; and if $c_i(p, \dots, p) = p_i$ then $Z = \sum_j p_j = 1$ and "
@@ -52,7 +54,8 @@ BOOK: tuple[Lemma, ...] = (
     Lemma("largest-kept", "the largest coordinate is kept",
           r"If every $c_j \ge 0$ and $c_{i^*} > 0$ at an index $i^*$ with $p_{i^*} = \max_j p_j$, then "
           r"$Z = \sum_j c_j \ge c_{i^*} > 0$; $p_{i^*} \ge 1/n > 0$ because $p$ sums to $1$.",
-          checked=r"Z3 shows each term of a count $\sum_j g(p_j, p_i)$ constant for $0 \le p_j \le p_i$, and "
+          checked=r"Z3 shows each term of a count $\sum_j g(p_j, p_i)$ defined for all coordinates and constant for "
+                  r"$0 \le p_j \le p_i$, and "
                   r"$c_{i^*} > 0$ with every such sum replaced by $n$ times its constant, for every real $n \ge 1$."),
     Lemma("positive-sum", "a positive sum over the support",
           r"If $f(x) \ge 0$ for $x \in [0, 1]$ and $f(x) > 0$ for $x \in (0, 1]$, then $\sum_{j=1}^{n} f(x_j) > 0$ for every "
@@ -68,7 +71,8 @@ BOOK: tuple[Lemma, ...] = (
                   r"simplex for every $n$."),
     Lemma("power-rules", "power rules for symbolic exponents",
           r"For $x, y > 0$ and real $a, b$: $x^a > 0$, $x^a x^b = x^{a+b}$, $(x^a)^b = x^{ab}$ and "
-          r"$(xy)^a = x^a y^a$; $0^a = 0$ for $a > 0$, and $0^0$ is outside every operator's domain.",
+          r"$(xy)^a = x^a y^a$; $x^m \ge 1$ for $x \ge 1$ and $m \ge 0$; $0^a = 0$ for $a > 0$, and $0^0$ is outside "
+          r"every operator's domain.",
           checked=r"SymPy's sign and power rules, applied in every case of the parameter domain (each parameter "
                   r"inside its interval or at a closed end) with each coordinate positive or zero."),
     Lemma("gibbs", "Gibbs' inequality",
@@ -105,7 +109,7 @@ BOOK: tuple[Lemma, ...] = (
           r"\mathrm{KL}(p\|A) + \log Z(s) - (1-s) \log Z$.",
           prove=kl_along_log_linear_raise),
     Lemma("mixture-raise-rates", "first-order rates along a mixture raise",
-          r"With $A(s) = (1-s)\,A + s\,p$ for distributions $A, p$, at $s = 0$: $-\frac{d}{ds}\|A(s) - p\|^2 = "
+          r"With $A(s) = (1-s)\,A + s\,p$ for distributions $A, p$ with positive coordinates, at $s = 0$: $-\frac{d}{ds}\|A(s) - p\|^2 = "
           r"2\|A - p\|^2$, $-\frac{d}{ds}\mathrm{KL}(p\|A(s)) = \chi^2(p\|A)$ and $-\frac{d}{ds}\mathrm{KL}(A(s)\|p) = "
           r"\mathrm{KL}(A\|p) + \mathrm{KL}(p\|A)$, for every $n$.",
           prove=first_order_rates),

@@ -80,8 +80,14 @@ def _linear(expr: sp.Expr, used: set[str]) -> sp.Expr:
 def linear_form(expr: sp.Expr) -> tuple[sp.Expr, tuple[str, ...]]:
     """``expr`` with every sum split into sums of single products, index-free factors outside,
     bound indices renamed canonically; with the names of the rules used."""
+    expr = sp.sympify(expr)
+    if expr.has(sp.Derivative, sp.Subs):  # a sum under d/ds or at a substituted point is no constant unknown
+        raise ModelError(f"{expr} holds an unevaluated derivative or substitution: evaluate it first")
+    clash = sorted(s.name for s in expr.free_symbols if s.name.startswith("j_"))
+    if clash:  # the canonical indices must not capture a free symbol
+        raise ModelError(f"the free symbols {clash} clash with the canonical summation indices j_0, j_1, ...")
     used: set[str] = set()
-    out = _canonical(_linear(sp.sympify(expr), used))
+    out = _canonical(_linear(expr, used))
     return out, tuple(sorted(used))
 
 
@@ -129,13 +135,31 @@ def _generic(expr: sp.Expr, j: sp.Symbol, lo: sp.Expr) -> sp.Expr:
     for total in _atoms(out):
         f, k, a, b = total.function, *total.limits[0]
         term = _generic(f, k, a) if len(total.limits) == 1 else f
-        if len(total.limits) == 1 and term.is_positive and (b - a).is_nonnegative:
+        ordered = (b - a + 1).is_nonnegative  # a reversed range is a negated sum in SymPy's convention
+        if len(total.limits) == 1 and ordered and term.is_positive and (b - a).is_nonnegative:
             signs[total] = sp.Dummy("S", positive=True)
-        elif len(total.limits) == 1 and term.is_nonnegative:
+        elif len(total.limits) == 1 and ordered and term.is_nonnegative:
             signs[total] = sp.Dummy("S", nonnegative=True)
         elif total.is_real:
             signs[total] = sp.Dummy("S", real=True)
     return out.xreplace(signs)
+
+
+def _weights_in_simplex(weight: sp.Expr, j: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> None:
+    """The hypotheses on weights that a caller's premise cannot replace: a range that is not
+    reversed, every weight ``>= 0`` (SymPy's sign), and ``sum_j w_j = 1`` either shown in normal form
+    (e.g. ``w_j = a_j / sum_i a_i``) or stated of a weight sequence ``w(j)`` itself (the premise is
+    then about that sequence, never about an expression built from it such as ``2 w(j)``)."""
+    if (sp.sympify(hi) - lo + 1).is_nonnegative is not True:
+        raise ModelError(f"the range {lo}..{hi} may be reversed")
+    if _generic(weight, j, lo).is_nonnegative is not True:
+        raise ModelError(f"the weights {weight} are not shown non-negative")
+    sequence = isinstance(weight, (sp.core.function.AppliedUndef, sp.Indexed)) and weight.args[-1] == j
+    if not sequence:
+        try:
+            identity(sp.Sum(weight, (j, lo, hi)), sp.Integer(1))
+        except ModelError as exc:
+            raise ModelError(f"the weights {weight} are neither a weight sequence w(j) nor shown to sum to one") from exc
 
 
 def split(total: sp.Sum) -> tuple[sp.Expr, Step]:
@@ -151,6 +175,7 @@ def variance(weight: sp.Expr, value: sp.Expr, j: sp.Symbol, lo: sp.Expr, hi: sp.
     """Variance as a sum of squares: with ``m = sum_j w_j x_j`` and ``sum_j w_j = 1`` (``premise``
     says why), ``V = sum_j w_j (x_j - m)^2 = sum_j w_j x_j^2 - m^2``, and ``V >= 0`` when every
     ``w_j >= 0`` (SymPy's sign of the terms).  Returns ``sum_j w_j x_j^2 - m^2`` and the steps."""
+    _weights_in_simplex(weight, j, lo, hi)
     mean = sp.Sum(weight * value, (j, lo, hi))
     squares = sp.Sum(weight * (value - mean) ** 2, (j, lo, hi))
     moment = sp.Sum(weight * value ** 2, (j, lo, hi)) - mean ** 2
@@ -187,8 +212,7 @@ def jensen(f, weight: sp.Expr, value: sp.Expr, j: sp.Symbol, lo: sp.Expr, hi: sp
     sign of the weights, ``sum_j w_j = 1`` by ``premise``), every ``x_j`` lies in ``interval`` and
     ``f'' >= 0`` on it (SymPy's sign of the second derivative at a symbol declared in the
     interval)."""
-    if _generic(weight, j, lo).is_nonnegative is not True:
-        raise ModelError(f"the weights {weight} are not shown non-negative")
+    _weights_in_simplex(weight, j, lo, hi)
     point = _generic(value, j, lo)
     kinds = {(sp.Integer(0), sp.oo, True): ("positive", sp.Dummy("x", positive=True)),
              (sp.Integer(0), sp.oo, False): ("nonnegative", sp.Dummy("x", nonnegative=True)),

@@ -213,3 +213,14 @@ def test_an_operator_that_drops_the_largest_coordinate_gets_no_all_n_normalizer(
     # counting smaller entries (bottom-k): the terms are not constant below the maximum
     bottom = _op(TOP_K, component="p[i]*Heaviside(3/2 - Sum(Heaviside(p[i] - p[j]), (j, 1, n)))")
     assert decide_definedness(bottom).scope != "all-n"
+
+
+def test_a_count_whose_terms_are_undefined_somewhere_is_no_all_n_normalizer():
+    """Reviewer's reproducer: the terms of the count divide by p_j - p_i - 7/13, undefined at
+    p = (3/13, 10/13); the constancy query alone reads only defined points, so definedness of the
+    terms is checked first and closure and continuity are refuted."""
+    from kdaxioms.smt.definedness import decide_definedness
+    op = _op(TOP_K, component="p[i]*Max(1 - Sum(Max(p[j] - p[i], 0)/(p[j] - p[i] - 7/13), (j, 1, n)), 0)")
+    assert decide_definedness(op).verdict == "refuted"
+    found = {r.axiom: r for r in audit_operator(op, ["closure", "continuity"], max_n=2, timeout_ms=3000)}
+    assert found["closure"].verdict == "refuted" and found["continuity"].verdict == "refuted"

@@ -172,3 +172,20 @@ def test_first_order_rates_along_a_mixture_raise_hold_for_every_n_and_a_wrong_ra
     slope = sp.diff(sp.Sum(P[i_] * sp.log(P[i_] / ((1 - s) * A[i_] + s * P[i_])), (i_, 1, n_)), s).subs(s, 0)
     with pytest.raises(ModelError):
         si.identity(-slope, sp.Sum((P[i_] - A[i_]) ** 2 / P[i_], (i_, 1, n_)), facts, "distributions")
+
+
+def test_rules_refuse_what_their_hypotheses_do_not_cover():
+    """Reviewer's planted cases: a free symbol named like a canonical index, a sum under an
+    unevaluated derivative, weights 2 w(j) that do not sum to one, a reversed range."""
+    j0, s = sp.Symbol("j_0", integer=True), sp.Symbol("s")
+    X = sp.IndexedBase("X")
+    with pytest.raises(ModelError, match="clash"):
+        si.identity(sp.Sum(X[i, j0], (i, 1, n)), sp.Sum(X[i, i], (i, 1, n)))
+    with pytest.raises(ModelError, match="derivative"):
+        si.identity(sp.Derivative(sp.Sum(X[i] * s ** i, (i, 1, n)), s), 0)
+    with pytest.raises(ModelError, match="sum to one"):
+        si.jensen(lambda t: t ** 2, 2 * w(i), x(i), i, 1, n, sp.Reals, "stated")
+    with pytest.raises(ModelError, match="reversed"):
+        si.variance(w(i), x(i), i, 1, -2, "stated")
+    a = sp.Function("a", positive=True)  # a_j / sum a: shown to sum to one in normal form, no premise needed
+    si.variance(a(i) / sp.Sum(a(j), (j, 1, n)), x(i), i, 1, n, "shown")
