@@ -268,12 +268,13 @@ def _inner_definedness(op: Operator, inner: InnerSums, limits: _Limits, interior
 
 def _coordinate_definedness(op: Operator, limits: _Limits, interior: bool) -> Definedness | None:
     """For every ``n``: the component and, if normalized, the normalizer (see the module docstring);
-    None when the operator is not one function of ``x[i]`` for every ``i`` or a lemma does not apply."""
+    a normalizer inside the component (:func:`_inner_definedness`) or a normalized component that
+    reads sums (:func:`_largest_kept`) by their lemmas; None when no lemma applies."""
     inner = inner_sums(op)
     if inner is not None:
         return _inner_definedness(op, inner, limits, interior)
     if op.coordinatewise(support_as_parameter=True) is not None:
-        return None
+        return _largest_kept(op, limits) if op.normalize else None
     c = op.unnormalized_coordinate()
     box = coordinate_box(op)
     if interior:
@@ -405,11 +406,6 @@ def decide_definedness(op: Operator, max_n: int = 3, timeout_ms: int = 5000, int
         coordinate = _coordinate_definedness(op, limits, interior)
     except (TranslationError, ModelError):
         coordinate = None
-    if coordinate is None and op.normalize:
-        try:
-            coordinate = _largest_kept(op, limits)
-        except (TranslationError, ModelError):
-            coordinate = None
     if coordinate is not None:
         return coordinate
     try:
