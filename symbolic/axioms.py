@@ -71,9 +71,7 @@ def _closure_obligations(op: Operator) -> list[Obligation]:
                        + _NORMALIZED + r", and $\sum_i T_i = Z / Z = 1$", coordinate_box(op), c, ">=")]
     inner = inner_sums(op)
     if inner is not None:  # a normalizer inside the component: T_i >= 0 for every S > 0, and sum_i T_i = 1
-        return [inner.signed(op, r"$T_i \ge 0$ on the box for every positive value of its sums", coordinate_box(op),
-                             inner.coordinate, ">="),
-                *inner.obligations,
+        return [*inner.claim(op, r"$T_i \ge 0$ on the box for every positive value of its sums", inner.coordinate, ">="),
                 Obligation(r"$\sum_i T_i = 1$", op.domain(), sp.true, liftable=False, lemma=sums_to_one(op))]
     t = op.coordinate()
     box = coordinate_box(op)
@@ -130,8 +128,8 @@ def _anchoring_obligations(op: Operator) -> list[Obligation]:
     p = op.coordinate_inputs()[ANCHOR]
     inner = inner_sums(op)
     if inner is not None:
-        return [inner.signed(op, r"$T_i - \alpha p_i \ge 0$ for every positive value of its sums", coordinate_box(op),
-                             inner.coordinate - _anchor_weight(op) * p, ">="), *inner.obligations]
+        return inner.claim(op, r"$T_i - \alpha p_i \ge 0$ for every positive value of its sums",
+                           inner.coordinate - _anchor_weight(op) * p, ">=")
     return [Obligation(r"$T_i \ge \alpha p_i$", coordinate_box(op), op.coordinate() >= _anchor_weight(op) * p)]
 
 
@@ -143,8 +141,7 @@ def _anchoring_vector(op: Operator, n: int) -> sp.Basic:
 def _positivity_obligations(op: Operator) -> list[Obligation]:
     inner = inner_sums(op)
     if inner is not None:
-        return [inner.signed(op, r"$T_i > 0$ for every positive value of its sums", coordinate_box(op),
-                             inner.coordinate, ">"), *inner.obligations]
+        return inner.claim(op, r"$T_i > 0$ for every positive value of its sums", inner.coordinate, ">")
     return [Obligation(r"$T_i > 0$", coordinate_box(op), op.coordinate() > 0)]
 
 

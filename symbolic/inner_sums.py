@@ -45,6 +45,11 @@ class InnerSums:
             expr = expr.xreplace(self.as_positive)
         return signed(op, label, sp.And(premise, self.positive), expr, relation)
 
+    def claim(self, op: Operator, label: str, expr: sp.Expr, relation: str) -> list[Obligation]:
+        """``expr relation 0`` on the coordinate box for every positive value of the sums, with the
+        obligations that make the sums positive."""
+        return [self.signed(op, label, coordinate_box(op), expr, relation), *self.obligations]
+
 
 def _term(op: Operator, total: sp.Sum) -> sp.Expr | None:
     """``f`` of ``total = sum_{j=1}^{n} f(x_j)`` over the coordinate symbols, or None when the sum
