@@ -50,6 +50,7 @@ from kdaxioms.smt.domain import check_domain
 from kdaxioms.symbolic.axioms import AXIOMS, SWITCHES, Axiom, axiom
 from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.citation import cite
+from kdaxioms.symbolic.witness import explain
 from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.domains import irrational_power
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
@@ -180,13 +181,20 @@ def audit_outcome(op: Operator, name: str, max_n: int, timeout_ms: int, seed: in
     a built-in family's axiom claim and ``kdaxioms audit`` of the same operator are one
     computation); the route that decided is named in ``data["decided_by"]``."""
     (r,) = audit_operator(op, [name], max_n=max_n, timeout_ms=timeout_ms, seed=seed, deadline=deadline)
-    data = {"decided_by": f"audit/{r.route}"}
+    data = {"decided_by": f"audit/{r.route}", **r.evidence}
     if r.verdict == DISAGREEMENT:
         return unknown(r.reason, *r.steps, disagreement=True, **data)
     if r.verdict not in (PROVED, REFUTED):
         return unknown(r.reason or str(r.verdict), *r.steps, **data)
     return Outcome(r.verdict, r.scope, r.steps, r.witness, r.reason, data, parameters=r.parameters,
                    conditions=r.conditions)
+
+
+def _explained(ax: Axiom | None, r: AuditResult) -> AuditResult:
+    """``r`` with the evidence beside its witness (the violated relations, an interior witness)."""
+    if ax is None or r.verdict != REFUTED or r.witness is None:
+        return r
+    return replace(r, evidence=explain(r.witness, ax.replay))
 
 
 def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str | None = None, max_n: int = 4,
@@ -210,7 +218,7 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
         ax = axiom(name, op) if name not in CONTRACTIONS else None
         r = _sampled(ax, seed, axiom_deadline) if ax is not None and not ax.inapplicable else None
         if r is not None:
-            results.append(replace(r, seconds=time.perf_counter() - start))
+            results.append(replace(_explained(ax, r), seconds=time.perf_counter() - start))
             continue
         if not domain_checked:
             check_domain(op, timeout_ms)
@@ -233,7 +241,7 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
             if early is not None:
                 r = _stronger(early, r)
         r = _where_defined(op, r, definedness)
-        results.append(replace(r, seconds=time.perf_counter() - start))  # the whole axiom's wall time
+        results.append(replace(_explained(ax, r), seconds=time.perf_counter() - start))  # the whole axiom's wall time
     return results
 
 

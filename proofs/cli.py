@@ -58,6 +58,8 @@ class _Parser(argparse.ArgumentParser):
 _positive_int = limits.count(1)
 _TIMEOUT = limits.seconds(limits.MAX_TIMEOUT_S, "give at most an hour per query and use --budget for long runs")
 _BUDGET = limits.seconds(limits.MAX_BUDGET_S, "give at most a day per claim or axiom")
+#: The output folder named in the report's reproduce line.
+REPRODUCE_FOLDER = "kdaxioms-report"
 #: Where a bug is reported (the internal-error line names it).
 REPORT_BUG = "see 'Errors and limits' in README.md"
 
@@ -154,20 +156,21 @@ def _table(results: list[ClaimResult]) -> str:
 
 
 def _command_line(argv: Sequence[str]) -> str:
-    """The report's reproduce line: ``argv`` with the output folder written as ``DIR`` (it does not
-    change the report, and a fixed text keeps the ``.tex`` identical wherever it is written)."""
+    """The report's reproduce line: ``argv`` with the output folder written as ``kdaxioms-report``
+    (it does not change the report, and a fixed text keeps the ``.tex`` identical wherever it is
+    written), so that the line copied from the PDF runs as it is."""
     words, skip = [], False
     for a in argv:
         if skip:
-            words.append("DIR")
+            words.append(REPRODUCE_FOLDER)
             skip = False
         elif a in ("-o", "--output"):
             words.append(a)
             skip = True
         elif a.startswith("--output="):
-            words.append("--output=DIR")
+            words.append(f"--output={REPRODUCE_FOLDER}")
         elif a.startswith("-o") and len(a) > 2:
-            words.append("-oDIR")
+            words.append(f"-o{REPRODUCE_FOLDER}")
         else:
             words.append(shlex.quote(a))
     return "kdaxioms " + " ".join(words)

@@ -79,7 +79,7 @@ def _memory_bounds_route(orders: tuple[int, ...]) -> Route:
                 result = derivation("memory-rate-bounds").derive({"k": k})
             except KdaxiomsError as err:
                 return unknown(f"memory-rate-bounds failed at k = {k}: {err}", *steps)
-            steps += [f"$k = {k}$: {step}" for step in result.steps]
+            steps += [f"memory order $k = {k}$:", *result.steps]
         return Outcome(PROVED, "all-n", tuple(steps), parameters={"k": tuple(map(str, orders))})
     return Route("symbolic", PROVER, run)
 

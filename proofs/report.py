@@ -8,7 +8,6 @@ on the results and the seed, apart from its ``\\date`` line; route timings go to
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import shutil
@@ -23,10 +22,10 @@ import jinja2
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.families import family
 
-from . import figures, report_figures, report_lemmas
+from . import figures, report_context, report_figures
 from .operator_report import operator_sections
 from .latex import escape
-from .claim_model import HOLDS, OPEN
+from .report_context import exception_row, theorem  # noqa: F401 (re-exported)
 from .runner import ClaimResult
 from .settings import Settings
 
@@ -66,67 +65,6 @@ def _templates() -> jinja2.Environment:
     return env
 
 
-#: Characters of evidence per line in the routes table's last column (10.6 cm, small type), and
-#: the lines the heading, rules and header take: used to keep a table's header with its first row.
-_CHARS_PER_LINE, _TABLE_HEAD_LINES, _MAX_KEEP_LINES = 85, 5, 20
-
-
-def _first_row_lines(routes: list) -> int:
-    """Lines to keep free before a routes table: its header and (an estimate of) its first row."""
-    if not routes:
-        return _TABLE_HEAD_LINES
-    first = routes[0]
-    text = first.outcome.reason + "; ".join(first.outcome.steps)
-    return min(_TABLE_HEAD_LINES + math.ceil(len(text) / _CHARS_PER_LINE), _MAX_KEEP_LINES)
-
-
-def _claim_context(r: ClaimResult) -> dict:
-    witness = r.combined.witness
-    return {
-        "keep_lines": _first_row_lines(list(r.routes)),
-        "id": r.claim.id, "statement": r.claim.statement, "latex": r.claim.latex,
-        "expected": r.claim.expected, "verdict": str(r.verdict), "scope": r.combined.scope.sizes or "--",
-        "parameters": "" if r.combined.scope.parameters is None else r.combined.scope.parameters_text(),
-        "conditions": list(r.combined.scope.conditions),
-        "disagreement": r.combined.disagreement, "notes": list(r.combined.notes),
-        "forms": list(r.claim.forms()),
-        "routes": [{"name": x.route, "verdict": str(x.verdict), "reason": x.outcome.reason,
-                    "steps": list(x.outcome.steps), "in_proof": x is report_lemmas.all_n_route(r)} for x in r.routes],
-        "witness": witness.latex_rows() if witness is not None else None,
-        "proof": report_lemmas.proof(r),
-    }
-
-
-def theorem(r: ClaimResult) -> bool:
-    """Proved for every support size on the full parameter domain (stated conditions allowed)."""
-    return r.verdict == "proved" and r.combined.scope.sizes == "all-n" and r.combined.scope.parameters is None
-
-
-#: Longest excerpt of an undecided route's reason in the table of exceptions.
-_REASON_CHARS = 220
-
-
-def exception_row(r: ClaimResult) -> dict:
-    """A claim expected to hold that is no theorem: what its proof covers, and why not more (the
-    proving route and scope, then the first route that stopped short, in its own words)."""
-    scope = r.combined.scope
-    covered = scope.sizes or "--"
-    if scope.parameters is not None:
-        covered += "; " + scope.parameters_text()
-    if scope.conditions:
-        covered += "; " + "; ".join(scope.conditions)
-    proving = next((x for x in r.routes if x.role == "prover" and x.verdict == "proved"), None)
-    short = next((x for x in r.routes if x.role == "prover" and x.verdict == "unknown"), None)
-    if proving is None:
-        why = f"not proved in this run (verdict {r.verdict})"
-    else:
-        why = r.claim.limit or f"{proving.route} proves {covered}; no route for every n and the whole domain applies"
-    if short is not None and short.outcome.reason:
-        text = short.outcome.reason
-        why += f"; {short.route}: " + (text if len(text) <= _REASON_CHARS else text[:_REASON_CHARS - 1] + "…")
-    return {"id": r.claim.id, "covered": covered, "why": why}
-
-
 def _timings(results: list[ClaimResult]) -> str:
     lines = ["% Route wall times of this run (seconds); they vary between runs."]
     for r in results:
@@ -135,30 +73,33 @@ def _timings(results: list[ClaimResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def commit() -> str:
+    """The git commit of the kdaxioms sources ("+ changes" when the work tree differs from it), or
+    "unknown" outside a git checkout."""
+    source = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True, timeout=20)
+        if head.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=source,
+                               capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head.stdout.strip() + (" + changes" if dirty.stdout.strip() else "")
+
+
 def render(results: list[ClaimResult], settings: Settings, command: str, date: str, figure_list: list[dict],
-           operators: list | None = None) -> str:
+           operators: list | None = None, definitions: dict | None = None, source: str | None = None) -> str:
     """The text of ``report.tex``."""
-    summary = {
-        "total": len(results),
-        "proved": sum(r.verdict == "proved" for r in results),
-        "refuted": sum(r.verdict == "refuted" for r in results),
-        "unknown": sum(r.verdict == "unknown" for r in results),
-        "as_expected": sum(r.as_expected for r in results),
-        "disagreement": sum(r.verdict == "disagreement" for r in results),
-        "unrestricted": sum(r.verdict == "proved" and r.combined.scope.sizes == "all-n" and r.combined.scope.unrestricted
-                            for r in results),
-        "undecided": [r.claim.id for r in results if r.verdict == "unknown"],
-        "expected_to_hold": sum(r.claim.expected in (HOLDS, OPEN) and r.verdict != "refuted" for r in results),
-        "theorems": sum(r.claim.expected in (HOLDS, OPEN) and theorem(r) for r in results),
-        "exceptions": [exception_row(r) for r in results
-                       if r.claim.expected in (HOLDS, OPEN) and r.verdict != "refuted" and not theorem(r)],
-    }
+    content = report_context.context(results, figure_list)
+    if definitions is None:
+        from .report_definitions import definitions as model_definitions
+        definitions = model_definitions()
     return _templates().get_template("report.tex.j2").render(
-        version=metadata.version("kdaxioms"), date=escape(date), summary=summary,
-        claims=[_claim_context(r) for r in results], lemmas=report_lemmas.lemmas(results),
-        disagreements=[r.claim.id for r in results if r.combined.disagreement],
+        version=metadata.version("kdaxioms"), date=escape(date), seed=settings.seed,
+        commit=source if source is not None else commit(), definitions=definitions,
         figures=figure_list, environment=_environment(), operators=operators or [],
-        settings=", ".join(f"{k}={v}" for k, v in settings.as_dict().items()), command=command,
+        settings=", ".join(f"{k}={v}" for k, v in settings.as_dict().items()), command=command, **content,
     )
 
 

@@ -63,6 +63,9 @@ class AuditResult:
     steps: tuple[str, ...] = ()
     #: Side conditions of the verdict (e.g. where the operator is defined); empty when none.
     conditions: tuple[str, ...] = ()
+    #: Beside a witness: the violated relations and an interior witness
+    #: (:func:`kdaxioms.symbolic.witness.explain`).
+    evidence: dict = field(default_factory=dict)
 
     @property
     def parameters(self) -> dict[str, tuple[str, ...]] | None:
@@ -90,15 +93,18 @@ def _grid(op: Operator, symbol: sp.Symbol) -> list[sp.Rational]:
     return grid_values(symbol, domain, param)
 
 
-def shrink(point: Point, replay: Callable[[Point], bool | None]) -> Point:
+def shrink(point: Point, replay: Callable[[Point], bool | None], keep: Iterable[str] = ()) -> Point:
     """A witness with small denominators that still fails: each candidate goes through the exact
-    replay, which checks its premise (simplex, interior, domains) before its conclusion."""
+    replay, which checks its premise (simplex, interior, domains) before its conclusion.  The
+    parameters named in ``keep`` (values of a grid the route covered) keep their values, so the
+    witness lies on the grid its route names."""
+    keep = set(keep)
     for bound in (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100):
         inputs = {name: on_simplex(vec, bound) for name, vec in point.inputs.items()}
         if any(vec is None for vec in inputs.values()):
             continue
         # a rounded parameter keeps its sign, so that tau = 1/3 is never tried as tau = 0
-        params = {k: _rounded(v, bound) for k, v in point.parameters.items()}
+        params = {k: v if k in keep else _rounded(v, bound) for k, v in point.parameters.items()}
         try:
             candidate = Point(inputs, params)
             if replay(candidate) is True:
@@ -201,7 +207,7 @@ def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, deadline: De
         return unknown(deadline.reason("the earlier routes; the whole-vector route was not tried"))
     out, covered = _vectors(ax, max_n, timeout_ms, None, deadline)
     if out.witness is not None:
-        out = Outcome(out.verdict, out.scope, out.steps, shrink(out.witness, ax.violated_at), out.reason)
+        out = Outcome(out.verdict, out.scope, out.steps, shrink(out.witness, ax.violated_at, covered), out.reason)
     if covered:
         grid = "; ".join(f"${sp.latex(real(k))} \\in \\{{{', '.join(v)}\\}}$" for k, v in covered.items())
         out = Outcome(out.verdict, out.scope, out.steps + (f"covered {grid}",), out.witness, out.reason,
@@ -238,7 +244,7 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
             outcome = unknown(str(err))
     witness = outcome.witness
     if witness is not None:
-        witness = shrink(witness, ax.violated_at)
+        witness = shrink(witness, ax.violated_at, covered)
     return AuditResult(name, code, _verdict(outcome), outcome.scope, route, time.perf_counter() - start,
                        witness, outcome.reason, covered, outcome.steps, outcome.conditions)
 

@@ -123,6 +123,7 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
     op = statement.operator
     fixed = dict(fixed or {})
     steps, proved_up_to = [], None
+    at = "".join(f", ${sp.latex(k)} = {sp.latex(v)}$" for k, v in sorted(fixed.items(), key=lambda kv: str(kv[0])))
     for n in sizes:
         if deadline.expired:
             done = f"n<={proved_up_to}" if proved_up_to else "no support size"
@@ -139,7 +140,7 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
         except TranslationError as err:
             return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
         if answer.status == UNSAT:
-            steps.append(f"$n = {n}$: negation unsat ({answer.strategy})")
+            steps.append(f"$n = {n}${at}: negation unsat ({answer.strategy})")
             proved_up_to = n
             continue
         if answer.status == SAT:
@@ -147,7 +148,7 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
             point = vector_model_point(op, n, values, extra=[s.name for s in fixed] + auxiliary)
             result = statement.replay(point)
             if result.violated:
-                steps.append(f"$n = {n}$: model replayed exactly: violated")
+                steps.append(f"$n = {n}${at}: model replayed exactly: violated")
                 return Outcome(REFUTED, f"n={n}", tuple(steps), witness=point)
             note = "approximated algebraic model" if answer.approximate else "model"
             return unknown(f"n = {n}: {note} failed exact replay ({result})", *steps,

@@ -126,3 +126,42 @@ def certified_truth(formula: sp.Basic, subs: dict | None = None) -> bool | None:
         return None if sign is None else relation_truth(rel, sign, sign)
 
     return kleene(formula, relation)
+
+
+def _relation_truth(rel: sp.core.relational.Relational, subs: dict) -> tuple[bool | None, tuple[sp.Basic, sp.Basic] | None]:
+    try:
+        sides = tuple(exact_value(sp.sympify(side), subs) for side in (rel.lhs, rel.rhs))
+    except UndefinedError:
+        return None, None
+    if any(side.has(*_UNDEFINED) for side in sides):
+        return None, None
+    sign = certified_sign(sides[0] - sides[1])
+    return (None if sign is None else relation_truth(rel, sign, sign)), sides
+
+
+def violated_relations(formula: sp.Basic, subs: dict, limit: int = 3) -> tuple[tuple[sp.Basic, sp.Basic, sp.Basic], ...]:
+    """The relations that make ``formula`` false at the exact point ``subs``, as ``(relation,
+    left value, right value)``: for a conjunction the conjuncts that fail, for a disjunction every
+    disjunct, for ``Implies`` the premise's relations that hold and the conclusion's that fail, under
+    ``Not`` the relations that hold.  Only relations whose truth is certified are named; at most
+    ``limit`` of them.  For a report: the truth of the formula itself is :func:`certified_truth`'s."""
+    found: list[tuple[sp.Basic, sp.Basic, sp.Basic]] = []
+
+    def walk(part: sp.Basic, want: bool) -> None:
+        if len(found) >= limit:
+            return
+        if isinstance(part, sp.core.relational.Relational):
+            truth, sides = _relation_truth(part, subs)
+            if truth is want and sides is not None:
+                found.append((part, *sides))
+        elif isinstance(part, sp.Not):
+            walk(part.args[0], not want)
+        elif isinstance(part, sp.Implies) and not want:
+            walk(part.args[0], True)
+            walk(part.args[1], False)
+        elif isinstance(part, (sp.And, sp.Or)):
+            for arg in part.args:
+                walk(arg, want)
+
+    walk(formula, False)
+    return tuple(found)

@@ -24,6 +24,7 @@ import sympy as sp
 
 from .domains import Parameter, joint_assumptions
 from .errors import InputError, ModelError
+from .printing import latex
 
 #: The index of the output component in every component formula.
 INDEX = sp.Symbol("i", integer=True, positive=True)
@@ -258,7 +259,7 @@ class Operator:
 
     def latex(self) -> str:
         """LaTeX of ``T(\\cdot)_i``, printed by SymPy."""
-        body = sp.latex(self.component)
+        body = latex(self.component)
         return rf"\frac{{{body}}}{{\sum_j (\cdot)_j}}" if self.normalize else body
 
 

@@ -31,7 +31,7 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from .certify import certified_sign, certified_truth, exact_value
+from .certify import certified_sign, certified_truth, exact_value, violated_relations
 from .errors import TranslationError, UndefinedError
 from .model import Operator, vector_symbols
 from .points import Point
@@ -52,6 +52,9 @@ class Replay:
 
     status: Status
     reason: str = ""
+    #: For ``VIOLATED``: the relations of the conclusion that fail, as ``(relation, left value,
+    #: right value)`` in exact arithmetic (:func:`~kdaxioms.symbolic.certify.violated_relations`).
+    violation: tuple = ()
 
     @property
     def violated(self) -> bool:
@@ -187,4 +190,6 @@ def replay(premise: Premise, formula: Callable[[int], sp.Basic], point: Point) -
         return Replay(Status.UNDECIDED, f"the conclusion cannot be evaluated exactly: {err}")
     if truth is None:
         return Replay(Status.UNDECIDED, "the conclusion's sign cannot be certified (or it is undefined) at this point")
-    return Replay(Status.HOLDS if truth else Status.VIOLATED)
+    if truth:
+        return Replay(Status.HOLDS)
+    return Replay(Status.VIOLATED, violation=violated_relations(conclusion, subs))

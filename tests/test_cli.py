@@ -67,7 +67,7 @@ def test_report_is_written_whole_and_reproducible(tmp_path, capsys):
     for out in (tmp_path / "report", tmp_path / "elsewhere"):  # the folder does not enter the .tex
         assert main(["report", "-o", str(out), "C2.tv", "C3.trajectory", *FAST]) == 0
         texts.append((out / "report.tex").read_text())
-    assert "Reproduce with: \\texttt{kdaxioms report -o DIR C2.tv" in texts[0]
+    assert "\\path|.venv/bin/kdaxioms report -o kdaxioms-report C2.tv" in texts[0]
     capsys.readouterr()
     assert r"\includegraphics" in texts[0] and "C2.tv" in texts[0]
     assert sum(line.startswith(r"\date{") for line in texts[0].splitlines()) == 1

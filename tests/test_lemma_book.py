@@ -56,10 +56,10 @@ def test_the_report_prints_each_lemma_once_and_each_all_n_proof_cites_it():
     text = render(results, Settings(seed=0), "kdaxioms report", "today", [])
     for item in lemma_book.BOOK:
         assert text.count(rf"\label{{lemma:{item.key}}}") == 1
-    proof = text.split(r"\subsection{C11.geometric.A3-kl-reverse}")[1].split(r"\textbf{Routes.}")[0]
+    proof = text.split(r"\label{claim:C11.geometric.A3-kl-reverse}")[1].split(r"\textbf{Routes.}")[0]
     assert "Proof for every $n$" in proof and r"\lemmaref{reverse-kl-log-linear} (reverse KL" in proof
     assert proof.index("Lemmas used") < proof.index(r"\begin{enumerate}")  # statement, lemmas, then checks
-    bounded = text.split(r"\subsection{C4.exact-factor}")[1].split(r"\textbf{Routes.}")[0]
+    bounded = text.split(r"\label{claim:C4.exact-factor}")[1].split(r"\textbf{Routes.}")[0]
     assert "Proof for every $n$" not in bounded
 
 

@@ -65,6 +65,7 @@ from ..limits import MAX_EXPONENT, exponent_fits
 from ..families import ALPHA, TAU, linear_smoothing, power_softening, softened_anchor
 from ..model import INDEX, SUM_INDEX, SUPPORT, coordinate_symbol, vector_symbols
 from ..outcome import PROVED
+from ..printing import latex
 from ..points import Point
 from ..power_shape import EntropyIdentity, entropy_identity, prove_power_axiom
 from .base import DIGITS, Derivation, DerivationSpec, Input, Value, decimal, in_interval, simplex_vector, parameter_value
@@ -143,7 +144,7 @@ def softening_part() -> tuple[sp.Expr, tuple[str, ...]]:
     softened = raw / sp.Sum(raw.xreplace({INDEX: SUM_INDEX}), (SUM_INDEX, 1, SUPPORT))
     if sp.simplify(part - softened) != 0:
         raise ModelError(f"the F5 remainder {part} is not power softening of q")
-    return part, (rf"F5: $T(q)_i = \alpha p_i + (1-\alpha) r_i$ with $r_i = {sp.latex(part)}$, "
+    return part, (rf"F5: $T(q)_i = \alpha p_i + (1-\alpha) r_i$ with $r_i = {latex(part)}$, "
                   r"the power-softening model applied to $q$",)
 
 
@@ -185,8 +186,8 @@ def hilbert_slope() -> tuple[sp.Expr, tuple[str, ...]]:
     if sp.simplify(logged - slope * sp.log(x)) != 0:
         raise ModelError(f"log of the power-softening weight {raw} is not linear in log x")
     slope = slope.xreplace({tau: TAU})
-    return slope, (rf"$\log S_\tau(q)_i = {sp.latex(slope)} \log q_i - \log Z$, so $S_\tau$ scales Hilbert's "
-                   rf"projective metric by exactly ${sp.latex(slope)}$",)
+    return slope, (rf"$\log S_\tau(q)_i = {latex(slope)} \log q_i - \log Z$, so $S_\tau$ scales Hilbert's "
+                   rf"projective metric by exactly ${latex(slope)}$",)
 
 
 def _vertex(k: int, n: int) -> tuple[sp.Integer, ...]:
@@ -209,9 +210,9 @@ def contraction_bound(s: Setting) -> tuple[sp.Expr, bool, tuple[str, ...]]:
     kappa = sp.radsimp(sp.simplify((sp.tanh(sp.log(spread) / 4) * slope.xreplace(sub)).rewrite(sp.exp)))
     below = certified_sign(kappa - 1) == -1
     steps += (rf"the vertex images $T(\delta_k) = \alpha p + (1-\alpha)\delta_k$ span a cone of projective diameter "
-              rf"$\Delta = \log {sp.latex(spread)}$; by Birkhoff's contraction theorem "
-              rf"$d_H(Tq, Tq') \le \tanh(\Delta/4)\,{sp.latex(slope)}\, d_H(q, q')$, "
-              rf"$\kappa = {sp.latex(kappa)} \approx {sp.N(kappa, 6)}$: "
+              rf"$\Delta = \log {latex(spread)}$; by Birkhoff's contraction theorem "
+              rf"$d_H(Tq, Tq') \le \tanh(\Delta/4)\,{latex(slope)}\, d_H(q, q')$, "
+              rf"$\kappa = {latex(kappa)} \approx {sp.N(kappa, 6)}$: "
               + (r"$\kappa < 1$ (certified), so the fixed point is unique and attracts every interior start"
                  if below else r"$\kappa \ge 1$ or undecided: uniqueness does not follow from this bound"),)
     return kappa, below, steps
@@ -267,7 +268,7 @@ def ratio_residuals(s: Setting) -> tuple[list[tuple[sp.Expr, sp.Expr]], int, tup
         parts.append((sp.expand(num), sp.expand(den)))
     step = (rf"$n = 2$, $\tau = N/D$ with $N = {power}$, $D = {s.tau.q}$: with "
             rf"$q = (y^{{{power}}}, 1)/(1 + y^{{{power}}})$, $y = (q_1/q_2)^{{1/{power}}} > 0$, "
-            rf"the fixed-point equation becomes $P(y) = {sp.latex(parts[0][0])} = 0$")
+            rf"the fixed-point equation becomes $P(y) = {latex(parts[0][0])} = 0$")
     return parts, power, (step,)
 
 
@@ -315,8 +316,8 @@ def _increasing(s: Setting, power: int) -> str:
     slopes = [sp.simplify(sp.diff(e, _Y)) for e in (point[qs[0]], image)]
     if not all(d.is_positive for d in slopes):
         raise ModelError("the one-dimensional map f is not shown to be increasing")
-    return (rf"$f(q_1) = T(q_1, 1-q_1)_1$ at $q(y)$ is ${sp.latex(image)}$; $dq_1/dy = {sp.latex(slopes[0])} > 0$ and "
-            rf"$df/dy = {sp.latex(slopes[1])} > 0$, so $f$ is increasing and every orbit is monotone")
+    return (rf"$f(q_1) = T(q_1, 1-q_1)_1$ at $q(y)$ is ${latex(image)}$; $dq_1/dy = {latex(slopes[0])} > 0$ and "
+            rf"$df/dy = {latex(slopes[1])} > 0$, so $f$ is increasing and every orbit is monotone")
 
 
 @dataclass(frozen=True)
@@ -351,7 +352,7 @@ def _select(s: Setting, roots: list[Root], power: int, poly: sp.Expr) -> tuple[i
         raise ModelError("no fixed point lies in the direction of the orbit from p")
     index = min(ahead) if drift > 0 else max(ahead)
     direction = "increases" if drift > 0 else "decreases"
-    chosen = sp.latex(_as_point(roots[index].value, power)[0])
+    chosen = latex(_as_point(roots[index].value, power)[0])
     return index, (rf"$f(p_1) {'>' if drift > 0 else '<'} p_1$: the orbit from $q_0 = p$ {direction} monotonically "
                    rf"to the nearest fixed point on that side, $q_1^* = {chosen}$")
 
@@ -540,7 +541,7 @@ def softened_bias(values: Mapping[str, Value]) -> Derivation:
         return Derivation("softened-bias", expr, values)
     found = solve_fixed_point(setting)
     value = _bias_value(found, setting)
-    steps = found.steps + (rf"$\mathrm{{KL}}(p\|q^*) = {sp.latex(value) if found.exact else sp.N(value, 12)}$",)
+    steps = found.steps + (rf"$\mathrm{{KL}}(p\|q^*) = {latex(value) if found.exact else sp.N(value, 12)}$",)
     return Derivation("softened-bias", expr, values, steps, value, exact=found.exact, extra=_fixed_point_extra(found))
 
 
@@ -563,9 +564,9 @@ def softening_limit() -> tuple[sp.Expr, sp.Expr, tuple[str, ...]]:
     part, steps = softening_part()
     limit, sums = limit_at_infinity(part)
     limit_map, _ = limit_at_infinity(softened_anchor().component)
-    described = ", ".join(rf"${sp.latex(k)} \to {sp.latex(v)}$" for k, v in sums.items())
+    described = ", ".join(rf"${latex(k)} \to {latex(v)}$" for k, v in sums.items())
     steps += (rf"for $q > 0$, $\lim_{{\tau\to\infty}} q_j^{{1/\tau}} = 1$ (sp.limit), so {described} and "
-              rf"$r_i \to {sp.latex(limit)}$",)
+              rf"$r_i \to {latex(limit)}$",)
     if limit_map.has(sp.IndexedBase("q")):
         raise ModelError(f"the limit map {limit_map} still depends on q")
     return limit, limit_map, steps
@@ -593,8 +594,8 @@ def softened_limit(values: Mapping[str, Value]) -> Derivation:
     star = sp.IndexedBase("q^*_infty")[INDEX]
     (solution,) = sp.solve(sp.Eq(star, limit_map), star)
     solution = sp.expand(solution)
-    steps += (rf"limit map $T_\infty(q)_i = {sp.latex(limit_map)}$, constant in $q$; its fixed point solves "
-              rf"$q_i = T_\infty(q)_i$: $q^*_{{\infty,i}} = {sp.latex(solution)}$",)
+    steps += (rf"limit map $T_\infty(q)_i = {latex(limit_map)}$, constant in $q$; its fixed point solves "
+              rf"$q_i = T_\infty(q)_i$: $q^*_{{\infty,i}} = {latex(solution)}$",)
     expr = sp.Eq(star, solution.xreplace(subs))
     value = None
     if p is not None and subs:
@@ -672,7 +673,7 @@ def entropy_derivative(values: Mapping[str, Value]) -> Derivation:
     if p is None:
         return Derivation("entropy-derivative", _identity_expression(ident, subs), values, ident.steps)
     expr = _moments_at(ident, p)
-    steps = ident.steps + (rf"at $p$: $\frac{{dH}}{{d(1/\tau)}} = {sp.latex(expr)}$",)
+    steps = ident.steps + (rf"at $p$: $\frac{{dH}}{{d(1/\tau)}} = {latex(expr)}$",)
     value = None
     if subs:
         value = expr.xreplace(subs)
@@ -713,12 +714,12 @@ def linear_smoothing_closure(values: Mapping[str, Value]) -> Derivation:
     witness = Point({"p": tuple(Fraction(int(v)) for v in vertex)},
                     {"tau": Fraction(int(witness_tau.p), int(witness_tau.q))})
     condition = region.as_relational(TAU)
-    steps = (rf"$S_\tau(\delta_1) = ({', '.join(sp.latex(c) for c in components)})$ at $n = {n}$",
-             rf"$S_\tau(\delta_1)_2 < 0$ for $\tau > 0$ exactly when $\tau \in {sp.latex(region)}$ (solved by SymPy)",
+    steps = (rf"$S_\tau(\delta_1) = ({', '.join(latex(c) for c in components)})$ at $n = {n}$",
+             rf"$S_\tau(\delta_1)_2 < 0$ for $\tau > 0$ exactly when $\tau \in {latex(region)}$ (solved by SymPy)",
              rf"witness $p = \delta_1$, $\tau = {witness_tau}$: $S_\tau(p) = ({', '.join(map(str, replay))})$, "
              rf"component {negative[0] + 1} is ${replay[negative[0]]} < 0$ (exact): closure fails",
-             rf"as $\tau \to 0^+$ the components tend to $({', '.join(sp.latex(v) for v in limits)})$: no limit; "
-             rf"in general a coordinate $p_i = x$ tends to ${sp.latex(general)}$, infinite unless $x = 1/n$, and a "
+             rf"as $\tau \to 0^+$ the components tend to $({', '.join(latex(v) for v in limits)})$: no limit; "
+             rf"in general a coordinate $p_i = x$ tends to ${latex(general)}$, infinite unless $x = 1/n$, and a "
              r"non-uniform $p$ "
              r"has such a coordinate",)
     extra = {"witness": witness.to_json(),

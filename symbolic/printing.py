@@ -1,0 +1,50 @@
+"""LaTeX for readers: SymPy's printer with two notations a paper would use instead of SymPy's.
+
+* ``Heaviside(a - b, 0)`` (the unit step with value 0 at 0) is the Iverson bracket ``[a > b]``
+  (the positive terms of the argument against the negated negative ones); ``Heaviside(x, 1)``
+  is ``[x \\ge 0]``.  A step with another value at 0 keeps SymPy's form.
+* A real algebraic number ``CRootOf(P, k)`` is named ``y`` (``y_1, y_2, ...`` when there are
+  several) and described after the formula: ``y \\approx 1.855\\ldots``, the 3rd smallest real
+  root of ``P``.  The exact value stays the root; the decimal only helps reading.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+class _Printer(LatexPrinter):
+    def _print_Heaviside(self, expr, exp=None):
+        arg = expr.args[0]
+        at_zero = expr.args[1] if len(expr.args) > 1 else sp.S.Half
+        if at_zero not in (0, 1):
+            return super()._print_Heaviside(expr, exp)
+        terms = sp.Add.make_args(arg)
+        larger = sp.Add(*(t for t in terms if not t.could_extract_minus_sign()))
+        smaller = -sp.Add(*(t for t in terms if t.could_extract_minus_sign()))
+        relation = ">" if at_zero == 0 else r"\ge"
+        text = rf"\left[{self._print(larger)} {relation} {self._print(smaller)}\right]"
+        return rf"{text}^{{{exp}}}" if exp else text
+
+
+def latex(expr: sp.Basic) -> str:
+    """``expr`` as LaTeX with Iverson brackets and named algebraic roots (module docstring)."""
+    expr = sp.sympify(expr)
+    roots = sorted(expr.atoms(sp.CRootOf), key=sp.default_sort_key)
+    if not roots:
+        return _Printer().doprint(expr)
+    names = [sp.Symbol("y") if len(roots) == 1 else sp.Symbol(f"y_{k + 1}") for k in range(len(roots))]
+    body = _Printer().doprint(expr.xreplace(dict(zip(roots, names))))
+    notes = []
+    for name, root in zip(names, roots):
+        poly = sp.Poly(root.expr, root.poly.gen).as_expr().subs(root.poly.gen, sp.Symbol("x"))
+        value = sp.N(root, 12)
+        notes.append(rf"{sp.latex(name)} \approx {sp.latex(sp.Float(value, 10))}\ldots\text{{, the {_ordinal(root.index + 1)} "
+                     rf"smallest real root of }} {sp.latex(poly)}")
+    return body + r"\ \text{ where }" + r"\text{; }".join(notes)

@@ -1,0 +1,77 @@
+"""What a referee needs beside a witness: the relation it violates, with both sides' exact values,
+and an interior witness where one exists.
+
+A witness (:class:`~kdaxioms.symbolic.points.Point`) refutes a statement once the exact replay of
+:mod:`kdaxioms.symbolic.replay` says ``VIOLATED``.  :func:`explain` replays it once more and
+records the failing relations ``lhs R rhs`` with their exact values.  A witness on the boundary of
+the simplex (a zero coordinate) may hide that the statement also fails inside:
+:func:`interior_variant` mixes every input with the uniform distribution,
+``q' = (1 - eps) q + eps u`` for ``eps = 1/10, 1/100, 1/1000``, and keeps the first mixture that
+still replays as ``VIOLATED`` (so it, too, passed the premise and definedness checks).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Callable
+
+import sympy as sp
+
+from .errors import KdaxiomsError
+from .points import Point
+from .replay import Replay
+
+#: The shares of the uniform distribution tried, largest first (the nicest numbers first).
+SHARES = (Fraction(1, 10), Fraction(1, 100), Fraction(1, 1000))
+
+Replayer = Callable[[Point], Replay]
+
+
+def on_boundary(point: Point) -> bool:
+    """True when some input has a zero coordinate."""
+    return any(v == 0 for vec in point.inputs.values() for v in vec)
+
+
+def _mixed(point: Point, eps: Fraction) -> Point:
+    n = point.n
+    return Point({k: tuple((1 - eps) * v + eps / n for v in vec) for k, vec in point.inputs.items()},
+                 dict(point.parameters))
+
+
+def interior_variant(point: Point, replay: Replayer) -> tuple[Point, Replay] | None:
+    """A witness in the open simplex near ``point`` (see the module docstring), with its replay;
+    None when ``point`` is interior already or no tried mixture is a witness."""
+    if not on_boundary(point):
+        return None
+    for eps in SHARES:
+        candidate = _mixed(point, eps)
+        try:
+            result = replay(candidate)
+        except (ArithmeticError, ValueError, KdaxiomsError):  # not evaluable there: no evidence to add
+            continue
+        if result.violated:
+            return candidate, result
+    return None
+
+
+def explain(point: Point, replay: Replayer) -> dict:
+    """Evidence to keep beside ``point`` in an outcome's data: ``violation`` (the failing relations
+    with exact sides), and ``interior`` / ``interior_violation`` when an interior witness exists.
+    Empty when ``point`` does not replay as violated (e.g. a continuity witness, whose evidence
+    is its one-sided limits)."""
+    try:
+        result = replay(point)
+    except (ArithmeticError, ValueError, KdaxiomsError):  # not evaluable there: no evidence to add
+        return {}
+    if not result.violated:
+        return {}
+    out: dict = {"violation": result.violation}
+    inner = interior_variant(point, replay)
+    if inner is not None:
+        out["interior"], out["interior_violation"] = inner[0], inner[1].violation
+    return out
+
+
+def decimal(value: sp.Basic, digits: int = 10) -> str:
+    """A decimal approximation of an exact value, for reading (the exact value decides)."""
+    return sp.latex(sp.Float(sp.N(value, digits + 5), digits))
