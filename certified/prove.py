@@ -62,7 +62,10 @@ def _relations(formula: sp.Basic) -> list[sp.Expr]:
         elif isinstance(f, (sp.GreaterThan, sp.StrictGreaterThan)):
             out.append(f.lhs - f.rhs)
         else:
-            raise ModelError(f"the interval prover handles conjunctions of inequalities, not {type(f).__name__}")
+            shape = {"Or": "a disjunction", "Eq": "an equation", "Ne": "an inequation", "Not": "a negation"}.get(
+                type(f).__name__, "a relation other than an inequality")
+            raise ModelError(f"this route does not apply: the interval prover decides conjunctions of inequalities, "
+                             f"and the statement contains {shape}")
     return out
 
 

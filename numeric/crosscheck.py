@@ -74,13 +74,18 @@ def rate_steps(rho: float, floor: float = 1e-13) -> int:
     return 10 if rho == 0 else min(MAX_STEPS, int(np.ceil(np.log(floor) / np.log(rho))) + 20)
 
 
+def _named(source: str) -> str:
+    """A derivation's name in words, as the report prints it ("the memory rate derivation")."""
+    return f"the {source.replace('-', ' ')} derivation"
+
+
 def compare_rate(m: np.ndarray, rho: float, source: str) -> Outcome:
     """The rate fitted to ``m_t = max |q_t - p|`` against the derived ``rho``."""
     fit = fit_rate(m)
     error = abs(fit.rate - rho)
     ok = error <= RATE_RTOL * max(rho, 1e-12) or (rho == 0 and fit.rate == 0)
     steps = [rf"fitted $\max_{{c,i}} |q_t - p|$ on generations ${fit.first}..{fit.last}$: "
-             rf"$\hat\rho = {fit.rate:.10f}$; derived ({source}) $\rho = {rho:.10f}$; "
+             rf"$\hat\rho = {fit.rate:.10f}$; derived ({_named(source)}) $\rho = {rho:.10f}$; "
              rf"relative error ${num(error / max(rho, 1e-300))}$ (tolerance ${num(RATE_RTOL)}$)"]
     data = {"measured_rate": fit.rate, "derived_rate": rho, "window": [fit.first, fit.last],
             "relative_tolerance": RATE_RTOL}
@@ -169,7 +174,7 @@ def compare_point(limits: np.ndarray, point: np.ndarray, source: str, spent: int
     gap = float(np.abs(limits - point[None]).max())
     shown = ", ".join(f"{v:.8f}" for v in point[:6]) + (r", \dots" if point.size > 6 else "")
     steps = [rf"after {spent} generations; $\max_c \|q_T - q^*\|_\infty = {num(gap)}$ "
-             rf"against the derived point ({source}) $q^* = ({shown})$ (tolerance ${num(POINT_ATOL)}$)"]
+             rf"against the derived point ({_named(source)}) $q^* = ({shown})$ (tolerance ${num(POINT_ATOL)}$)"]
     return _outcome(gap <= POINT_ATOL, steps, {"distance": gap, "derived_point": point.tolist(),
                                                "tolerance": POINT_ATOL, "generations": spent}, steps[0])
 
@@ -273,7 +278,7 @@ def _interval_step(label: str, est: Estimate, derived: float, source: str) -> st
     inside = "inside" if est.contains(derived) else r"\textbf{outside}"
     return (rf"{label}: Monte Carlo ${est.latex()}$ ({level_text(est.level)} interval"
             + (f", simultaneous over {est.comparisons}" if est.comparisons > 1 else "")
-            + rf"); derived ({source}) ${derived:.6g}$: {inside}").replace("%", r"\%")
+            + rf"); derived ({_named(source)}) ${derived:.6g}$: {inside}").replace("%", r"\%")
 
 
 #: The stationary statistics of F7: (series name, LaTeX label, derivation).

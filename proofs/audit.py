@@ -320,7 +320,7 @@ def _continuous(ax: Axiom, deadline: Deadline, max_n: int, definedness) -> Outco
     if defined.verdict != PROVED or defined.scope != "all-n":
         return None
     return Outcome(PROVED, "all-n", defined.steps + (
-        r"$T$ has no switch (Piecewise, Heaviside, sign, floor, ceiling) and every operation of it is defined on the "
+        r"$T$ has no switch (no unit step, sign, case split, floor or ceiling) and every operation of it is defined on the "
         r"open simplex for every $n$; so $T$ is continuous there for every $n$ by " + cite("continuity-definedness"),))
 
 

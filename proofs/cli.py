@@ -155,10 +155,10 @@ def _table(results: list[ClaimResult]) -> str:
     return "\n".join(lines)
 
 
-def _command_line(argv: Sequence[str]) -> str:
+def _command_line(argv: Sequence[str], seed: int) -> str:
     """The report's reproduce line: ``argv`` with the output folder written as ``kdaxioms-report``
     (it does not change the report, and a fixed text keeps the ``.tex`` identical wherever it is
-    written), so that the line copied from the PDF runs as it is."""
+    written), so that the line copied from the PDF runs as it is; the seed is always named."""
     words, skip = [], False
     for a in argv:
         if skip:
@@ -173,6 +173,8 @@ def _command_line(argv: Sequence[str]) -> str:
             words.append(f"-o{REPRODUCE_FOLDER}")
         else:
             words.append(shlex.quote(a))
+    if not any(a == "--seed" or a.startswith("--seed=") for a in argv):
+        words += ["--seed", str(seed)]
     return "kdaxioms " + " ".join(words)
 
 
@@ -259,7 +261,7 @@ def _run(argv: Sequence[str]) -> int:
     date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     from .report import write_report  # loads matplotlib: only the report needs it
 
-    files = write_report(results, settings, output, _command_line(argv), date, args.operator)
+    files = write_report(results, settings, output, _command_line(argv, settings.seed), date, args.operator)
     print(f"wrote {files.tex}" + (f" and {files.pdf}" if files.pdf else " (no pdflatex/latexmk found: no PDF)"))
     return exit_status(results)
 

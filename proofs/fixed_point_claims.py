@@ -16,6 +16,7 @@ from typing import Callable
 import sympy as sp
 
 from kdaxioms.symbolic.certify import certified_sign
+from kdaxioms.symbolic.printing import latex
 from kdaxioms.symbolic.derivations import derivation
 from kdaxioms.symbolic.errors import KdaxiomsError
 from kdaxioms.symbolic.outcome import PROVED, Outcome, unknown
@@ -40,7 +41,7 @@ def _biased(_settings: Settings) -> Outcome:
         return unknown("the fixed point is not certified unique at this instance", *result.steps)
     q1, p1 = sp.sympify(result.value[0]), sp.Rational(9, 10)
     sign = certified_sign(q1 - p1)
-    steps = result.steps + (rf"$q^*_1 - p_1 = {sp.latex(q1 - p1)}$, certified sign ${sign}$"
+    steps = result.steps + (rf"$q^*_1 - p_1 = {latex(q1 - p1)}$, certified sign ${sign}$"
                             if sign is not None else "the sign of $q^*_1 - p_1$ is not certified",)
     if sign in (1, -1):  # one instance: its parameters and anchor are the scope
         return Outcome(PROVED, "n=2", steps, parameters={"alpha": (str(BIASED_AT["alpha"]),), "tau": (str(BIASED_AT["tau"]),)},

@@ -20,9 +20,8 @@ from pathlib import Path
 import jinja2
 
 from kdaxioms.symbolic.errors import KdaxiomsError
-from kdaxioms.symbolic.families import family
 
-from . import figures, report_context, report_figures
+from . import report_context, report_figures
 from .operator_report import operator_sections
 from .latex import escape
 from .report_context import exception_row, theorem  # noqa: F401 (re-exported)
@@ -104,12 +103,7 @@ def render(results: list[ClaimResult], settings: Settings, command: str, date: s
 
 
 def _draw_figures(folder: Path, settings: Settings) -> list[dict]:
-    f1 = family("linear-anchor")
-    info = figures.kl_trajectory(folder / "kl-trajectory.pdf", f1, alpha=0.25, seed=settings.seed)
-    caption = (rf"Linear anchor, $\alpha = {info['alpha']:g}$, $n = {info['n']}$: $\mathrm{{KL}}(q_t\|p)$ along "
-               rf"{info['starts']} trajectories (solid; interior and boundary starts, seed {info['seed']}) against the "
-               rf"derived bound $(1-\alpha)^t\,\mathrm{{KL}}(q_0\|p)$ (dashed).")
-    return [{"file": "kl-trajectory.pdf", "caption": caption}] + report_figures.draw_all(folder, settings.seed)
+    return report_figures.draw_all(folder, settings.seed)
 
 
 def _latex_program() -> list[str] | None:
@@ -165,7 +159,7 @@ def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, 
         (build / "report.tex").write_text(render(results, settings, command, date, figure_list, operators))
         (build / "timings.tex").write_text(_timings(results))
         extra = [o.figure["file"] for o in operators if o.figure]
-        keep = ["report.tex", "timings.tex"] + [f["file"] for f in figure_list] + extra
+        keep = ["report.tex", "timings.tex"] + [f[k] for f in figure_list for k in ("file", "svg") if f.get(k)] + extra
         try:
             has_pdf = _compile(build)
         except ReportError as err:

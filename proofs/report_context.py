@@ -15,15 +15,18 @@ from typing import Iterable
 
 import sympy as sp
 
+from kdaxioms.symbolic.errors import KdaxiomsError
+from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.printing import latex
 from kdaxioms.symbolic.witness import decimal
 
-from . import report_lemmas
+from . import report_lemmas, report_scope
 from .claim_model import FAILS, HOLDS, OPEN
 from .consequences import consequence
 from .latex import escape
 from .report_shared import Block, share
+from .routes_glossary import explain
 from .runner import ClaimResult
 
 #: Longest exact value printed in a witness; a longer one is shown by its decimal (its sign was certified).
@@ -75,7 +78,7 @@ def exception_row(r: ClaimResult) -> dict:
     if short is not None and short.outcome.reason:
         text = short.outcome.reason
         why += f"; {short.route}: " + (text if len(text) <= _REASON_CHARS else text[:_REASON_CHARS - 1] + "…")
-    return {"id": r.claim.id, "covered": covered, "why": why}
+    return {"id": r.claim.id, "covered": report_scope.covered(scope), "why": why}
 
 
 def _summary(results: list[ClaimResult]) -> dict:
@@ -98,13 +101,15 @@ def _summary(results: list[ClaimResult]) -> dict:
         "exceptions": [exception_row(r) for r in expected_to_hold if not theorem(r)],
         "proofs_by_kind": sorted(proofs.items()),
         "refutations_by_kind": sorted(refutations.items()),
-        "checks": len(checks), "checks_agree": sum(x.verdict == "agrees" for x in checks),
-        "failures": [{"id": r.claim.id, "latex": r.claim.latex, "sizes": r.combined.scope.sizes or "--",
+        "checks": len(checks),
+        "checks_consistent": sum((x.verdict == "agrees") == (r.verdict != "refuted")
+                                 for r in results for x in r.routes if x.role == "cross-check"),
+        "failures": [{"id": r.claim.id, "latex": r.claim.latex, "sizes": report_scope.sizes(r.combined.scope.sizes),
                       "meaning": consequence(r.claim.id)}
                      for r in results if r.verdict == "refuted"],
         "surprises": [r.claim.id for r in results if r.claim.expected == FAILS and r.verdict == "proved"],
         "open": [{"id": r.claim.id, "latex": r.claim.latex, "verdict": str(r.verdict),
-                  "scope": str(r.combined.scope)} for r in results if r.claim.expected == OPEN],
+                  "scope": report_scope.covered(r.combined.scope)} for r in results if r.claim.expected == OPEN],
     }
 
 
@@ -157,11 +162,15 @@ def witness(r: ClaimResult) -> dict | None:
 # -- claims ---------------------------------------------------------------------------------
 
 def _prose(r: ClaimResult) -> str:
-    """The claim in words, without the ASCII formula its LaTeX display repeats."""
+    """The claim in words, without the ASCII formula its LaTeX display repeats: for an axiom claim
+    the family and the axiom, for the others the family (the display states the claim)."""
     text = r.claim.statement
     if r.claim.axiom and ": " in text:
         return text.split(": ", 1)[0]
-    return text
+    try:
+        return f"About the {family(r.claim.family).title}"
+    except KdaxiomsError:
+        return ""
 
 
 def _forms(r: ClaimResult) -> list[tuple[str, str]]:
@@ -213,9 +222,8 @@ def _claim(r: ClaimResult, rewritten: dict, figures: list[dict]) -> dict:
     scope = r.combined.scope
     return {
         "id": r.claim.id, "prose": _prose(r), "latex": r.claim.latex, "expected": r.claim.expected,
-        "verdict": str(r.verdict), "scope": scope.sizes or "--",
-        "parameters": "" if scope.parameters is None else scope.parameters_text(),
-        "conditions": list(scope.conditions), "disagreement": r.combined.disagreement, "notes": list(r.combined.notes),
+        "verdict": str(r.verdict), "scope": report_scope.sizes(scope.sizes),
+        "parameters": report_scope.parameters(scope), "conditions": report_scope.conditions(scope), "disagreement": r.combined.disagreement, "notes": list(r.combined.notes),
         "forms": _forms(r), "routes": routes, "proof": proof, "witness": witness(r),
         "figures": [f for f in figures if r.claim.id in f.get("claims", ())],
         "place_figures": [f for f in figures if f.get("claims") and f["claims"][0] == r.claim.id],
@@ -246,5 +254,6 @@ def context(results: list[ClaimResult], figures: list[dict]) -> dict:
         "lemmas": report_lemmas.lemmas(results),
         "shared": [{"key": s.key, "title": escape(s.title), "steps": s.steps, "users": s.users} for s in shared],
         "disagreements": [r.claim.id for r in results if r.combined.disagreement],
+        "routes_used": [(name, explain(name)) for name in sorted({x.route for r in results for x in r.routes})],
         "unplaced_figures": [f for f in figures if f["file"] not in placed],
     }

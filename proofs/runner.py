@@ -111,7 +111,7 @@ def _route_results(claim: Claim, settings: Settings) -> tuple[RouteResult, ...]:
         except DisagreementError as err:
             outcome = unknown(f"contradicting evidence: {err}", disagreement=True)
         except KdaxiomsError as err:
-            outcome = unknown(f"{type(err).__name__}: {err}")
+            outcome = unknown(f"the route stopped: {err}")
         if outcome.verdict == UNKNOWN and deadline.expired and deadline.label not in outcome.reason:
             outcome = replace(outcome, reason=deadline.reason(f"{route.name}: {outcome.reason}"))
         seconds = time.perf_counter() - start

@@ -89,7 +89,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
         try:
             answer = _query(ob.premise, ob.conclusion, timeout_ms, emit, deadline)
         except TranslationError as err:
-            return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
+            return unknown(f"this route does not apply: {err.reason}", *steps)
         if answer.status == UNSAT:
             steps.append(f"{ob.label}: negation unsat ({answer.strategy})")
             continue
@@ -138,7 +138,7 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
         try:
             answer = _query(premise, conclusion, timeout_ms, emit, deadline)
         except TranslationError as err:
-            return unknown(f"outside Z3's real arithmetic: {err.reason} at {err.node}", *steps)
+            return unknown(f"this route does not apply: {err.reason}", *steps)
         if answer.status == UNSAT:
             steps.append(f"$n = {n}${at}: negation unsat ({answer.strategy})")
             proved_up_to = n

@@ -27,6 +27,16 @@ from kdaxioms.symbolic.errors import TranslationError
 BACKEND = "z3"
 
 
+
+#: How an untranslatable node is named in a route's reason (by SymPy class name).
+_KINDS = {"log": "logarithm", "exp": "exponential", "Heaviside": "unit step", "Abs": "absolute value",
+          "Max": "maximum", "Min": "minimum", "Sum": "sum over a symbolic range", "Piecewise": "case split"}
+
+
+def _kind(expr: sp.Basic) -> str:
+    """The reader's name of a SymPy node (``log`` -> logarithm), for a route's reason."""
+    return _KINDS.get(type(expr).__name__, f"rule for {type(expr).__name__}")
+
 class Z3Translator:
     """Translate SymPy expressions over known symbols into Z3 terms in one context."""
 
@@ -68,7 +78,7 @@ class Z3Translator:
             rule = self._rules.get(cls)
             if rule is not None:
                 return rule(expr)
-        raise TranslationError(BACKEND, expr)
+        raise TranslationError(BACKEND, expr, f"Z3's exact real arithmetic has no {_kind(expr)}")
 
     def number(self, value: Fraction) -> z3.ArithRef:
         """An exact Z3 rational."""
@@ -96,7 +106,7 @@ class Z3Translator:
     def _pow(self, e: sp.Pow) -> z3.ArithRef:
         exp = e.exp
         if not isinstance(exp, sp.Rational):
-            raise TranslationError(BACKEND, e, "exponent is not a rational number")
+            raise TranslationError(BACKEND, e, "Z3's exact real arithmetic has no power with a symbolic exponent")
         m, k = int(exp.p), int(exp.q)
         base = self._root(e.base, k) if k != 1 else self(e.base)
         if m == 0:

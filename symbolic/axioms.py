@@ -560,7 +560,7 @@ def _continuity_vector(op: Operator, n: int) -> sp.Basic:
     continuous operations only (a switching formula is refused, see symbolic/discontinuity.py)."""
     vector = op.vector(n)
     if any(c.has(*SWITCHES) for c in vector):
-        raise ModelError(f"operator {op.name} switches (Piecewise, Heaviside, sign, floor, ceiling): "
+        raise ModelError(f"operator {op.name} switches (a unit step, sign, case split, floor or ceiling): "
                          "definedness does not prove continuity")
     conds = [c for comp in vector for c in _definedness(sp.together(comp))]
     return sp.And(*conds)

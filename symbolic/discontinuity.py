@@ -141,7 +141,7 @@ def refute_continuity(op: Operator, sizes=(3,)) -> Outcome:
     for n in sizes:
         vector = op.vector(n)
         if not any(c.has(*SWITCHES) for c in vector):
-            return unknown(f"the formula has no switch (Piecewise, Heaviside, sign, floor) at n={n}: it cannot jump")
+            return unknown(f"the formula has no switch (unit step, sign, case split, floor) at n={n}: it cannot jump")
         xs = vector_symbols(name, n)
         others = {x: sp.Rational(1, n) for other in op.inputs[1:] for x in vector_symbols(other, n)}  # uniform
         for point in _grid(n):

@@ -65,7 +65,7 @@ BOOK: tuple[Lemma, ...] = (
                   r"rules for a symbolic exponent), the sum read as one positive unknown."),
     Lemma("continuity-definedness", "continuity from definedness",
           r"A formula built from $+, -, \times$, division, powers, $\log$ and $\exp$, without switches "
-          r"(Heaviside, sign, Piecewise, floor), is continuous at every point where each of its operations is "
+          r"(unit steps, signs, case splits, floor and ceiling), is continuous at every point where each of its operations is "
           r"defined.",
           checked=r"the formula is searched for switches, and each operation's definedness is proved on the open "
                   r"simplex for every $n$."),

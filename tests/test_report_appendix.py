@@ -44,8 +44,15 @@ def _without_date(tex: str) -> str:
 def test_reproduce_line_from_the_pdf_runs_and_rebuilds_the_same_report(built, tmp_path):
     text = subprocess.run([_need("pdftotext"), "-layout", str(built / "report.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
-    lines = [line.strip() for line in text.splitlines() if "kdaxioms report" in line and "--seed" in line]
-    assert len(lines) == 1, lines
+    lines = text.splitlines()
+    start = [k for k, line in enumerate(lines) if line.strip().startswith(".venv/bin/kdaxioms report")]
+    assert len(start) == 1, start
+    command = []  # the line as a reader copies it: wrapped only at spaces, up to the next blank line
+    for line in lines[start[0]:]:
+        if not line.strip():
+            break
+        command.append(line.strip())
+    lines = [" ".join(command)]
     words = shlex.split(lines[0])
     assert words[0] == ".venv/bin/kdaxioms" and "--seed" in words and "3" in words  # no en dash for '--'
     (tmp_path / ".venv").symlink_to(sys.prefix)  # the checkout's venv, as the line assumes
@@ -71,19 +78,24 @@ def test_the_memory_rate_derivation_is_printed_once_and_cited():
     from kdaxioms.proofs.report_shared import Block, share
     steps = tuple(f"step {k}: " + "x" * 120 for k in range(4))
     items, rewritten = share([Block("C5.a", "proof", steps, "memory rate"),
-                              Block("C5.b", "symbolic", ("memory order $k = 2$:",) + steps[:3] + ("own step",))])
+                              Block("C5.b", "symbolic", ("memory order $k = 2$:",) + steps + ("own step",)),
+                              Block("C5.c", "numeric", steps[1:3] + ("n = 2: unsat",))])
     assert [i.steps for i in items] == [list(steps)]
     assert rewritten[("C5.a", "proof")] == [r"\sharedref{D1} (memory rate), every step"]
-    assert rewritten[("C5.b", "symbolic")] == ["memory order $k = 2$:", r"\sharedref{D1} (memory rate), steps 1--3",
+    assert rewritten[("C5.b", "symbolic")] == ["memory order $k = 2$:", r"\sharedref{D1} (memory rate), every step",
                                               "own step"]
-    assert items[0].users == ["C5.a", "C5.b"]
+    assert rewritten[("C5.c", "numeric")] == [r"\sharedref{D1} (memory rate), steps 2--3", "n = 2: unsat"]
+    assert items[0].users == ["C5.a", "C5.b", "C5.c"]
+    short, _ = share([Block("a", "x", ("s" * 100,)), Block("b", "y", ("s" * 100,))])
+    assert short == []  # a short shared summary is repeated, not cited
 
 
 def test_no_internals_or_raw_unicode_in_the_text(built):
     tex = (built / "report.tex").read_text()
-    for bad in ("[U+", "CRootOf", "Heaviside", r"\theta", "no translation rule", r"\texttt{memory-rate}"):
+    for bad in ("[U+", "CRootOf", "Heaviside", r"\theta\left(", "no translation rule", r"\texttt{memory-rate}", "Error:"):
         assert bad not in tex, bad
     assert re.search(r"\\left\[\{?p\}?_\{j\} > \{?p\}?_\{i\}\\right\]", tex)  # top-k's indicator [p_j > p_i]
+    assert "see its evidence" not in tex  # every route name is explained in the definitions
     assert "smallest real root of" in tex  # the biased fixed point's algebraic number, with its decimal
 
 
