@@ -6,6 +6,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/report
 SEED   ?= 0
+# MathJax for the HTML report, from the npm package (npm pack verifies the registry's checksum).
+MATHJAX_VERSION := 3.2.2
+MATHJAX := $(VENV)/share/mathjax/tex-svg-full.js
 
 .PHONY: report test check clean
 
@@ -15,7 +18,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-report: $(STAMP)
+$(MATHJAX): | $(STAMP)
+	rm -rf $(MATHJAX).fetch && mkdir -p $(MATHJAX).fetch
+	cd $(MATHJAX).fetch && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null
+	tar -xzmf $(MATHJAX).fetch/mathjax-$(MATHJAX_VERSION).tgz -C $(MATHJAX).fetch package/es5/tex-svg-full.js
+	mv $(MATHJAX).fetch/package/es5/tex-svg-full.js $(MATHJAX)
+	rm -rf $(MATHJAX).fetch
+
+report: $(STAMP) $(MATHJAX)
 	bash .ci/ensure-tex
 	$(BIN)/kdaxioms report -o $(OUT) --seed $(SEED)
 
@@ -23,7 +33,9 @@ check: $(STAMP)
 	$(BIN)/kdaxioms check
 
 # One pytest worker per core; a test file stays on one worker (its module fixtures run once).
-test: $(STAMP)
+test: $(STAMP) $(MATHJAX)
+	bash .ci/ensure-tex
+	bash .ci/ensure-browser
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 clean:

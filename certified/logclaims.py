@@ -25,6 +25,7 @@ import sympy as sp
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.points import Point
+from kdaxioms.symbolic.witness import explain
 
 from kdaxioms.symbolic.domains import solve_constraints
 from kdaxioms.symbolic.statements import ANCHOR, Contraction
@@ -71,6 +72,13 @@ class LogClaim:
     dependent: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
     replay: Replay | None = None
     fixed: Mapping[str, tuple[Fraction, ...]] = field(default_factory=dict)
+    #: The statement's full exact replay (its violated relations, for the witness's evidence).
+    explain: Callable | None = None
+
+    def evidence(self, point) -> dict:
+        """The violated relations at a witness, and an interior witness if one exists
+        (:func:`kdaxioms.symbolic.witness.explain`); empty without :attr:`explain`."""
+        return explain(point, self.explain) if self.explain is not None else {}
 
     @property
     def parameters(self) -> tuple[sp.Symbol, ...]:
@@ -133,7 +141,7 @@ def contraction_claim(c: Contraction, n: int, box: Mapping[sp.Symbol, tuple[Frac
     formula = _fix_inputs(c.vector_formula(n), n, fixed)
     inputs = {k: v for k, v in op.vector_inputs(n).items() if k not in fixed}
     return LogClaim(name or c.text(), formula, n, inputs, frozenset(op.interior_inputs) - set(fixed), box,
-                    replay=c.violated_at, fixed=fixed)
+                    replay=c.violated_at, fixed=fixed, explain=c.replay)
 
 
 def axiom_claim(ax: Axiom, n: int, box: Mapping[sp.Symbol, tuple[Fraction, Fraction]] | None = None) -> LogClaim:
@@ -152,4 +160,4 @@ def axiom_claim(ax: Axiom, n: int, box: Mapping[sp.Symbol, tuple[Fraction, Fract
     free = {s: chosen.get(s) or parameter_box(domains[s]) for s in symbols if s not in dependent}
     interior = set(op.inputs) if ax.spec.interior else set(op.interior_inputs)
     return LogClaim(f"{op.name}: {ax.text()}", formula, n, op.vector_inputs(n), frozenset(interior), free,
-                    dependent, replay=ax.violated_at)
+                    dependent, replay=ax.violated_at, explain=ax.replay)

@@ -296,7 +296,7 @@ def cegar(claim: LogClaim, fixed: dict[sp.Symbol, Fraction] | None = None, floor
                      f"candidate certified by interval arithmetic at {cert.bits} bits: {cert.enclosure}")
             return Outcome(REFUTED, f"n={claim.n}", steps, point,
                            data={"seconds": seconds, "rounds": k + 1, "route": "z3-pl-cegar",
-                                 "history": [r.__dict__ for r in history]})
+                                 "history": [r.__dict__ for r in history], **claim.evidence(point)})
         for log in tr.logs.values():
             u = _value(model, log.term).limit_denominator(10**9)
             if log.breakpoints[0] < u < log.breakpoints[-1] and u not in log.breakpoints:

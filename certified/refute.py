@@ -174,7 +174,8 @@ def _refuted(claim: LogClaim, cert: Certificate, seed: int, rounds: int, starts:
     )
     return Outcome(REFUTED, f"n={claim.n}", steps, cert.point,
                    data={"seconds": seconds, "seed": seed, "bits": cert.bits, "candidates": tried,
-                         "certificate": cert.enclosure, "box": claim.scope(), "route": "search+intervals"})
+                         "certificate": cert.enclosure, "box": claim.scope(), "route": "search+intervals",
+                         **claim.evidence(cert.point)})
 
 
 def refute(claim: LogClaim, seed: int = 0, starts: int = 4000, keep: int = 16, steps: int = 150,

@@ -54,6 +54,10 @@ class Claim:
     #: Why no proof of this claim covers every n and the whole parameter domain (the report's
     #: table of exceptions prints it); "" when one does, or nothing is known to stop it.
     limit: str = ""
+    #: What a failure of this claim means for recursive distillation (the catalogue's ``meaning``).
+    consequence: str = ""
+    #: The report's figures that support the claim (the catalogue's ``figures``).
+    figures: tuple[str, ...] = ()
 
 
 #: The largest support size at which definedness is decided for a proof that covers every n.

@@ -262,7 +262,7 @@ def _run(argv: Sequence[str]) -> int:
     from .report import write_report  # loads matplotlib: only the report needs it
 
     files = write_report(results, settings, output, _command_line(argv, settings.seed), date, args.operator)
-    print(f"wrote {files.tex}" + (f" and {files.pdf}" if files.pdf else " (no pdflatex/latexmk found: no PDF)"))
+    print(f"wrote {files.tex}, {files.html}" + (f" and {files.pdf}" if files.pdf else " (no pdflatex/latexmk found: no PDF)"))
     return exit_status(results)
 
 

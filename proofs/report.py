@@ -8,6 +8,7 @@ on the results and the seed, apart from its ``\\date`` line; route timings go to
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import shutil
@@ -21,12 +22,15 @@ import jinja2
 
 from kdaxioms.symbolic.errors import KdaxiomsError
 
-from . import report_context, report_figures
+from . import report_context, report_figures, report_html
 from .operator_report import operator_sections
 from .latex import escape
+from .references import REFERENCES
 from .report_context import exception_row, theorem  # noqa: F401 (re-exported)
 from .runner import ClaimResult
 from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class ReportError(KdaxiomsError):
@@ -39,6 +43,7 @@ class ReportError(KdaxiomsError):
 class ReportFiles:
     tex: Path
     pdf: Path | None
+    html: Path | None = None
 
 
 def _environment() -> list[tuple[str, str]]:
@@ -87,19 +92,39 @@ def commit() -> str:
     return head.stdout.strip() + (" + changes" if dirty.stdout.strip() else "")
 
 
-def render(results: list[ClaimResult], settings: Settings, command: str, date: str, figure_list: list[dict],
-           operators: list | None = None, definitions: dict | None = None, source: str | None = None) -> str:
-    """The text of ``report.tex``."""
+def template_context(results: list[ClaimResult], settings: Settings, command: str, date: str,
+                     figure_list: list[dict], operators: list | None = None, definitions: dict | None = None,
+                     source: str | None = None) -> dict:
+    """The keyword arguments of ``report.tex.j2``, which ``report.html.j2`` takes too."""
     content = report_context.context(results, figure_list)
     if definitions is None:
         from .report_definitions import definitions as model_definitions
         definitions = model_definitions()
-    return _templates().get_template("report.tex.j2").render(
+    return dict(
         version=metadata.version("kdaxioms"), date=escape(date), seed=settings.seed,
         commit=source if source is not None else commit(), definitions=definitions,
         figures=figure_list, environment=_environment(), operators=operators or [],
-        settings=", ".join(f"{k}={v}" for k, v in settings.as_dict().items()), command=command, **content,
+        references=REFERENCES, settings=", ".join(f"{k}={v}" for k, v in settings.as_dict().items()), command=command, **content,
     )
+
+
+def render(results: list[ClaimResult], settings: Settings, command: str, date: str, figure_list: list[dict],
+           operators: list | None = None, definitions: dict | None = None, source: str | None = None) -> str:
+    """The text of ``report.tex``."""
+    return render_tex(template_context(results, settings, command, date, figure_list, operators, definitions, source))
+
+
+def render_tex(kwargs: dict) -> str:
+    """``report.tex`` from :func:`template_context`."""
+    return _templates().get_template("report.tex.j2").render(**kwargs)
+
+
+def _mathjax() -> str | None:
+    """MathJax for ``report.html``; when it is missing, one warning and the page shows TeX source."""
+    js = report_html.read_mathjax()
+    if js is None:
+        log.warning("%s", report_html.mathjax_missing())
+    return js
 
 
 def _draw_figures(folder: Path, settings: Settings) -> list[dict]:
@@ -156,10 +181,13 @@ def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, 
     try:
         figure_list = _draw_figures(build, settings)
         operators = operator_sections(list(operator_files or []), settings, build)
-        (build / "report.tex").write_text(render(results, settings, command, date, figure_list, operators))
+        kwargs = template_context(results, settings, command, date, figure_list, operators)
+        (build / "report.tex").write_text(render_tex(kwargs))
+        (build / "report.html").write_text(report_html.render_html(kwargs, _mathjax(), build), encoding="utf-8")
         (build / "timings.tex").write_text(_timings(results))
         extra = [o.figure["file"] for o in operators if o.figure]
-        keep = ["report.tex", "timings.tex"] + [f[k] for f in figure_list for k in ("file", "svg") if f.get(k)] + extra
+        keep = (["report.tex", "report.html", "timings.tex"]
+                + [f[k] for f in figure_list for k in ("file", "svg") if f.get(k)] + extra)
         try:
             has_pdf = _compile(build)
         except ReportError as err:
@@ -176,7 +204,7 @@ def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, 
                     folder.rmdir()
                 except OSError:
                     break
-    return ReportFiles(out_dir / "report.tex", out_dir / "report.pdf" if has_pdf else None)
+    return ReportFiles(out_dir / "report.tex", out_dir / "report.pdf" if has_pdf else None, out_dir / "report.html")
 
 
 def _move(build: Path, out_dir: Path, names: list[str]) -> None:

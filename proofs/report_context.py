@@ -23,7 +23,6 @@ from kdaxioms.symbolic.witness import decimal
 
 from . import report_lemmas, report_scope
 from .claim_model import FAILS, HOLDS, OPEN
-from .consequences import consequence
 from .latex import escape
 from .report_shared import Block, share
 from .routes_glossary import explain
@@ -105,7 +104,7 @@ def _summary(results: list[ClaimResult]) -> dict:
         "checks_consistent": sum((x.verdict == "agrees") == (r.verdict != "refuted")
                                  for r in results for x in r.routes if x.role == "cross-check"),
         "failures": [{"id": r.claim.id, "latex": r.claim.latex, "sizes": report_scope.sizes(r.combined.scope.sizes),
-                      "meaning": consequence(r.claim.id)}
+                      "meaning": r.claim.consequence}
                      for r in results if r.verdict == "refuted"],
         "surprises": [r.claim.id for r in results if r.claim.expected == FAILS and r.verdict == "proved"],
         "open": [{"id": r.claim.id, "latex": r.claim.latex, "verdict": str(r.verdict),
@@ -123,12 +122,19 @@ def _value(v: sp.Basic) -> str:
     return text if v.is_Integer else text + r" \approx " + decimal(v)
 
 
-def violation_lines(violation: Iterable) -> list[str]:
-    """Each violated relation with both sides, exact and decimal (LaTeX, text mode with math)."""
+def violation_lines(violation: Iterable, statement: str = "") -> list[str]:
+    """Each violated relation with both sides, exact and decimal (LaTeX, text mode with math); a
+    relation too long to print is named by the claim's ``statement`` when it is the only one."""
+    violation = list(violation)
     out = []
     for rel, lhs, rhs in violation:
         shown = latex(rel)
-        head = f"${shown}$ fails: " if len(shown) <= _RELATION_CHARS else "a relation of the statement fails: "
+        if len(shown) <= _RELATION_CHARS:
+            head = f"${shown}$ fails: "
+        elif statement and len(violation) == 1:
+            head = f"${statement}$ fails here: "
+        else:
+            head = "a relation of the statement fails: "
         op = {"<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "==": "=", "!=": r"\ne"}.get(getattr(rel, "rel_op", ""), "")
         out.append(head + f"left side ${_value(lhs)}$, right side ${_value(rhs)}$"
                    + (f" (required: left ${op}$ right)" if op else ""))
@@ -152,10 +158,11 @@ def witness(r: ClaimResult) -> dict | None:
         "route": route.route if route is not None else "",
         "n": point.n,
         "rows": _rows(point),
-        "violation": violation_lines(data.get("violation", ())),
+        "violation": violation_lines(data.get("violation", ()), r.claim.latex),
         "boundary": any(v == 0 for vec in point.inputs.values() for v in vec),
         "interior": None if interior is None else {"rows": _rows(interior),
-                                                  "violation": violation_lines(data.get("interior_violation", ()))},
+                                                  "violation": violation_lines(data.get("interior_violation", ()),
+                                                                               r.claim.latex)},
     }
 
 
@@ -240,10 +247,16 @@ def _groups(claims: list[dict]) -> list[dict]:
     return groups
 
 
+def _with_claims(figure: dict, results: list[ClaimResult]) -> dict:
+    """``figure`` with its label and the claims of this run that name it (in report order)."""
+    stem = figure["file"].rsplit(".", 1)[0]
+    return {**figure, "label": figure.get("label") or f"fig:{stem}",
+            "claims": [r.claim.id for r in results if stem in r.claim.figures]}
+
+
 def context(results: list[ClaimResult], figures: list[dict]) -> dict:
     """Everything the templates print that comes from the results (see the module docstring)."""
-    figures = [{**f, "label": f.get("label") or "fig:" + f["file"].rsplit(".", 1)[0], "claims": list(f.get("claims", ()))}
-               for f in figures]
+    figures = [_with_claims(f, results) for f in figures]
     shared, rewritten = share(_blocks(results))
     claims = [_claim(r, rewritten, figures) for r in results]
     placed = {f["file"] for c in claims for f in c["place_figures"]}

@@ -5,7 +5,7 @@ every measured curve from the iteration engine of :mod:`kdaxioms.numeric` (seede
 three small steps: ``*_data`` runs and derives (returning the numbers in a dataclass), ``*_plot``
 draws them (returning the matplotlib figure, unsaved) and ``*_caption`` states them in LaTeX, every
 number formatted from the run.  :func:`draw_all` saves each figure as PDF and SVG and returns
-``[{"file", "svg", "caption", "claims", "label"}]``; all figures together take a few seconds.
+``[{"file", "svg", "caption", "label"}]``; all figures together take a few seconds.
 
 Monte Carlo curves are means over independent chains drawn with a pointwise 95% band, the mean
 plus or minus ``z = 1.96`` standard errors across the chains (:mod:`kdaxioms.numeric.montecarlo`).
@@ -549,28 +549,22 @@ def accumulation_caption(data: Accumulation) -> str:
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """A figure of the report: file stem, the claims it supports (the first is where it is placed),
-    and its three steps."""
+    """A figure of the report: file stem and its three steps (the claims it supports name it in
+    :mod:`kdaxioms.proofs.catalogue`)."""
 
     stem: str
-    claims: tuple[str, ...]
     data: Callable[[int], Any]
     plot: Callable[[Any], Any]
     caption: Callable[[Any], str]
 
 
 SPECS = (
-    FigureSpec("kl-trajectory", ("C3.kl-envelope", "C3.fixed-point"), kl_trajectory_data,
-               figures.kl_trajectory_plot, figures.kl_trajectory_caption),
-    FigureSpec("convergence", ("C3.trajectory", "C5.k2-closed-form", "C6.hilbert", "C8.moments"), rates_data,
-               rates_plot, rates_caption),
-    FigureSpec("memory-rate", ("C5.k2-closed-form", "C5.bounds"), lambda seed: memory_rate_data(),
-               memory_rate_plot, memory_rate_caption),
-    FigureSpec("softened-bias", ("C7.biased-fixed-point", "C7.limit"), lambda seed: softened_bias_data(),
-               softened_bias_plot, softened_bias_caption),
-    FigureSpec("sampled-chi2", ("C9.stationary-chi2",), sampled_chi2_data, sampled_chi2_plot, sampled_chi2_caption),
-    FigureSpec("collapse-accumulation", ("C12.accumulation", "C9.heterozygosity"), accumulation_data,
-               accumulation_plot, accumulation_caption),
+    FigureSpec("kl-trajectory", kl_trajectory_data, figures.kl_trajectory_plot, figures.kl_trajectory_caption),
+    FigureSpec("convergence", rates_data, rates_plot, rates_caption),
+    FigureSpec("memory-rate", lambda seed: memory_rate_data(), memory_rate_plot, memory_rate_caption),
+    FigureSpec("softened-bias", lambda seed: softened_bias_data(), softened_bias_plot, softened_bias_caption),
+    FigureSpec("sampled-chi2", sampled_chi2_data, sampled_chi2_plot, sampled_chi2_caption),
+    FigureSpec("collapse-accumulation", accumulation_data, accumulation_plot, accumulation_caption),
 )
 
 
@@ -578,11 +572,10 @@ def draw(spec: FigureSpec, folder: Path, seed: int, data: Any = None) -> dict:
     """Run (unless ``data`` is given), draw and save one figure; its entry for the report."""
     data = spec.data(seed) if data is None else data
     pdf, svg = save(spec.plot(data), folder, spec.stem)
-    return {"file": pdf, "svg": svg, "caption": spec.caption(data), "claims": list(spec.claims),
-            "label": f"fig:{spec.stem}"}
+    return {"file": pdf, "svg": svg, "caption": spec.caption(data), "label": f"fig:{spec.stem}"}
 
 
 def draw_all(folder: Path, seed: int) -> list[dict]:
     """Every figure of the report, the KL trajectories first:
-    ``[{"file", "svg", "caption", "claims", "label"}]``."""
+    ``[{"file", "svg", "caption", "label"}]``."""
     return [draw(spec, Path(folder), seed) for spec in SPECS]

@@ -11,6 +11,7 @@ fact is dropped.
 from __future__ import annotations
 
 import re
+import tokenize
 
 import sympy as sp
 
@@ -61,7 +62,7 @@ def _expression(text: str) -> str | None:
     plain = _INDEXED.sub(indexed, text)
     try:
         expr = sp.parse_expr(plain, local_dict=dict(names), evaluate=False)
-    except (SyntaxError, TypeError, ValueError, AttributeError, sp.SympifyError):
+    except (SyntaxError, TypeError, ValueError, AttributeError, sp.SympifyError, tokenize.TokenError):
         return None
     return latex(expr)
 

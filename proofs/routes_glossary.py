@@ -7,6 +7,8 @@ reader never meets a route the appendix does not explain.
 
 from __future__ import annotations
 
+import re
+
 GLOSSARY: dict[str, str] = {
     "symbolic": "a SymPy derivation or proof from the operator's definition",
     "symbolic-all-k": "a SymPy proof for a symbolic memory order $k$, by rules for sums over $j = 1, \\dots, k$",
@@ -27,6 +29,12 @@ GLOSSARY: dict[str, str] = {
                       "offset shrinks",
     "reduction": "the claim follows from the axioms proved for the operator it reduces to",
     "interval": "certified interval arithmetic (arb balls) over a cover of the domain",
+    "intervals": "certified interval arithmetic (arb balls) over a cover of the domain, or a point where it "
+                 "certifies a violation",
+    "search-intervals": "a seeded search whose candidate violations are certified by interval arithmetic",
+    "z3-pl-cegar": "Z3 with certified piecewise-linear enclosures of the logarithms, refined on counterexamples "
+                   "(CEGAR)",
+    "audit": "the audit of the family's operator (the routes it tried are named in its evidence)",
     "exact": "an exact computation at the stated point",
     "numeric": "a numeric cross-check by direct iteration or Monte Carlo (numpy, seeded); it can only agree or "
                "disagree",
@@ -34,9 +42,15 @@ GLOSSARY: dict[str, str] = {
 
 
 def explain(name: str) -> str:
-    """The sentence for route ``name`` (its ``audit/`` prefix read as "the audit of the operator:")."""
+    """The sentence for route ``name``: its ``audit/`` prefix read as "the audit of the family's
+    operator:", a ``-nK`` suffix as "at support size n = K"; "" for an unknown name."""
     base = name.split("/", 1)[1] if name.startswith("audit/") else name
+    size = re.search(r"-n(\d+)$", base)
+    if size is not None:
+        base = base[:size.start()]
     text = GLOSSARY.get(base, "")
-    if text and name.startswith("audit/"):
-        return "the audit of the family's operator: " + text
-    return text
+    if not text:
+        return ""
+    if size is not None:
+        text += f", at support size $n = {size.group(1)}$"
+    return "the audit of the family's operator: " + text if name.startswith("audit/") else text

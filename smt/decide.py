@@ -91,7 +91,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
         except TranslationError as err:
             return unknown(f"this route does not apply: {err.reason}", *steps)
         if answer.status == UNSAT:
-            steps.append(f"{ob.label}: negation unsat ({answer.strategy})")
+            steps.append(f"{ob.label}: negation unsat (Z3, {answer.strategy} strategy)")
             continue
         if answer.status == SAT and ob.liftable and replay is not None:
             point = lift_coordinate_model(op, answer.values)
@@ -140,7 +140,7 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
         except TranslationError as err:
             return unknown(f"this route does not apply: {err.reason}", *steps)
         if answer.status == UNSAT:
-            steps.append(f"$n = {n}${at}: negation unsat ({answer.strategy})")
+            steps.append(f"$n = {n}${at}: negation unsat (Z3, {answer.strategy} strategy)")
             proved_up_to = n
             continue
         if answer.status == SAT:

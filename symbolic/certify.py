@@ -130,7 +130,7 @@ def certified_truth(formula: sp.Basic, subs: dict | None = None) -> bool | None:
 
 def _relation_truth(rel: sp.core.relational.Relational, subs: dict) -> tuple[bool | None, tuple[sp.Basic, sp.Basic] | None]:
     try:
-        sides = tuple(exact_value(sp.sympify(side), subs) for side in (rel.lhs, rel.rhs))
+        sides = tuple(sp.sympify(exact_value(sp.sympify(side), subs)) for side in (rel.lhs, rel.rhs))
     except UndefinedError:
         return None, None
     if any(side.has(*_UNDEFINED) for side in sides):
