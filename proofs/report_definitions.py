@@ -18,7 +18,7 @@ import re
 from typing import Callable
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter, greek_letters_set
+from sympy.printing.latex import greek_letters_set
 
 from kdaxioms.numeric.processes import student_lag
 from kdaxioms.symbolic import axioms as axiom_model
@@ -28,6 +28,7 @@ from kdaxioms.symbolic import divergences as divergence_model
 from kdaxioms.symbolic.divergences import Divergence
 from kdaxioms.symbolic.errors import ModelError
 from kdaxioms.symbolic.model import INDEX, SUM_INDEX, SUPPORT, Kind, Operator, vector_symbols
+from kdaxioms.symbolic.printing import ReaderPrinter
 
 from .catalogue import CATALOGUE, Audit
 from .latex import escape
@@ -37,7 +38,7 @@ __all__ = ["definitions", "print_latex"]
 
 # -- the printer: SymPy's LaTeX in the report's notation ------------------------------------------
 
-class _Printer(LatexPrinter):
+class _Printer(ReaderPrinter):
     """SymPy's LaTeX printer in the report's notation.
 
     Inputs print as ``p_{i}``; a numbered teacher ``p1[i]`` as ``p^{1}_{i}``; in an operator with
@@ -73,19 +74,10 @@ class _Printer(LatexPrinter):
         return super()._print_Pow(expr)
 
     def _print_Heaviside(self, expr: sp.Heaviside, exp: str | None = None) -> str:
-        arg, at_zero = expr.args[0], expr.args[1] if len(expr.args) > 1 else None
-        strict = {sp.Integer(0): True, sp.Integer(1): False}.get(at_zero)
-        if strict is None:
+        at_zero = expr.args[1] if len(expr.args) > 1 else None
+        if at_zero not in (sp.Integer(0), sp.Integer(1)):
             raise ModelError(f"the step {expr} takes the value {at_zero} at zero: it is no indicator of a relation")
-        terms = sp.Add.make_args(arg)
-        big = sp.Add(*(t for t in terms if not t.could_extract_minus_sign()))
-        small = sp.Add(*(-t for t in terms if t.could_extract_minus_sign()))
-        if big.is_number and not small.is_number:  # the variable side first: [c_i < 3/2]
-            rel = (sp.StrictLessThan if strict else sp.LessThan)(small, big, evaluate=False)
-        else:
-            rel = (sp.StrictGreaterThan if strict else sp.GreaterThan)(big, small, evaluate=False)
-        tex = rf"\left[{self._print(rel)}\right]"
-        return tex if exp is None else rf"{tex}^{{{exp}}}"
+        return super()._print_Heaviside(expr, exp)
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         """Variables before functions (``x_i \\log(x_i/y_i)``, ``p_i [c_i < k]``), as a paper writes

@@ -1,8 +1,9 @@
 """LaTeX for readers: SymPy's printer with two notations a paper would use instead of SymPy's.
 
 * ``Heaviside(a - b, 0)`` (the unit step with value 0 at 0) is the Iverson bracket ``[a > b]``
-  (the positive terms of the argument against the negated negative ones); ``Heaviside(x, 1)``
-  is ``[x \\ge 0]``.  A step with another value at 0 keeps SymPy's form.
+  (the positive terms of the argument against the negated negative ones, the side with
+  variables first: ``[c_i < 3/2]``); ``Heaviside(a - b, 1)`` is ``[a \\ge b]``.  A step with
+  another value at 0 keeps SymPy's form.
 * A real algebraic number ``CRootOf(P, k)`` is named ``y`` (``y_1, y_2, ...`` when there are
   several) and described after the formula: ``y \\approx 1.855\\ldots``, the 3rd smallest real
   root of ``P``.  The exact value stays the root; the decimal only helps reading.
@@ -19,17 +20,23 @@ def _ordinal(k: int) -> str:
     return f"{k}{suffix}"
 
 
-class _Printer(LatexPrinter):
+class ReaderPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with Iverson brackets for unit steps (see the module docstring)."""
+
     def _print_Heaviside(self, expr, exp=None):
         arg = expr.args[0]
         at_zero = expr.args[1] if len(expr.args) > 1 else sp.S.Half
         if at_zero not in (0, 1):
             return super()._print_Heaviside(expr, exp)
+        strict = at_zero == 0
         terms = sp.Add.make_args(arg)
-        larger = sp.Add(*(t for t in terms if not t.could_extract_minus_sign()))
-        smaller = -sp.Add(*(t for t in terms if t.could_extract_minus_sign()))
-        relation = ">" if at_zero == 0 else r"\ge"
-        text = rf"\left[{self._print(larger)} {relation} {self._print(smaller)}\right]"
+        big = sp.Add(*(t for t in terms if not t.could_extract_minus_sign()))
+        small = sp.Add(*(-t for t in terms if t.could_extract_minus_sign()))
+        if big.is_number and not small.is_number:  # the variable side first: [c_i < 3/2]
+            rel = (sp.StrictLessThan if strict else sp.LessThan)(small, big, evaluate=False)
+        else:
+            rel = (sp.StrictGreaterThan if strict else sp.GreaterThan)(big, small, evaluate=False)
+        text = rf"\left[{self._print(rel)}\right]"
         return rf"{text}^{{{exp}}}" if exp else text
 
 
@@ -38,9 +45,9 @@ def latex(expr: sp.Basic) -> str:
     expr = sp.sympify(expr)
     roots = sorted(expr.atoms(sp.CRootOf), key=sp.default_sort_key)
     if not roots:
-        return _Printer().doprint(expr)
+        return ReaderPrinter().doprint(expr)
     names = [sp.Symbol("y") if len(roots) == 1 else sp.Symbol(f"y_{k + 1}") for k in range(len(roots))]
-    body = _Printer().doprint(expr.xreplace(dict(zip(roots, names))))
+    body = ReaderPrinter().doprint(expr.xreplace(dict(zip(roots, names))))
     notes = []
     for name, root in zip(names, roots):
         poly = sp.Poly(root.expr, root.poly.gen).as_expr().subs(root.poly.gen, sp.Symbol("x"))

@@ -259,7 +259,7 @@ def test_a_failed_latex_run_keeps_the_sources_in_the_output_folder_and_no_hidden
     out = tmp_path / "report"
     with pytest.raises(report.ReportError, match="sources and report.log are in"):
         report.write_report([], _settings(), out, "kdaxioms report", "today")
-    assert sorted(p.name for p in out.iterdir()) == ["report.log", "report.tex", "timings.tex"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.log", "report.tex", "timings.tex"]
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
 
 
@@ -270,7 +270,7 @@ def test_a_report_into_an_existing_folder_leaves_no_hidden_folder(tmp_path, monk
     out.mkdir()
     files = report.write_report([], _settings(), out, "kdaxioms report", "today")
     assert files.tex.exists() and files.pdf is None
-    assert sorted(p.name for p in out.iterdir()) == ["report.tex", "timings.tex"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.tex", "timings.tex"]
 
 
 def _settings():

@@ -24,7 +24,8 @@ x, a, b = sp.symbols("x a b")
 
 def test_unit_steps_print_as_iverson_brackets_with_both_sides():
     assert latex(sp.Heaviside(a - b, 0)) == r"\left[a > b\right]"
-    assert latex(sp.Heaviside(a - b, 1)) == r"\left[a \ge b\right]"
+    assert latex(sp.Heaviside(a - b, 1)) == r"\left[a \geq b\right]"
+    assert latex(sp.Heaviside(sp.Rational(3, 2) - a, 0)) == r"\left[a < \frac{3}{2}\right]"  # the variable first
     assert r"\theta" in latex(sp.Heaviside(a - b))  # the value 1/2 at 0 is no indicator: SymPy's form stays
 
 
