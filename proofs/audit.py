@@ -394,7 +394,7 @@ def _undefined(name: str, code: str, d: Definedness, seconds: float, steps: tupl
     """The axiom refuted at the exact point where definedness failed (closure: the output is no
     distribution there; continuity on the open simplex: T is not even defined there)."""
     return AuditResult(name, code, REFUTED, d.scope, "definedness", seconds, d.witness,
-                       f"T is undefined at the witness ({d.condition})", steps=d.steps + steps)
+                       f"T is undefined at the witness ({d.at_witness or d.condition})", steps=d.steps + steps)
 
 
 def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResult:

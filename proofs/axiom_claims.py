@@ -75,7 +75,7 @@ def audited(claim_id: str, op: Operator, name: str, expected: str, note: str = "
 def _claim(claim_id: str, op: Operator, name: str, expected: str, routes: tuple[Route, ...], note: str = "",
            restrict: bool = True) -> Claim:
     spec = AXIOMS[op.kind][name]
-    verb = {HOLDS: "satisfies", FAILS: "violates"}.get(expected, "satisfies?")
+    verb = {HOLDS: "satisfies", FAILS: "violates"}.get(expected, "satisfies (open in the theory)")
     statement = f"{op.title or op.name} {verb} {spec.code} {name}: {spec.text}"
     forms = ((op.title or op.name, rf"{_symbol(op)} = {op.latex()}"),)
     if note:
@@ -154,8 +154,10 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
             out = coordinate_route(ax, settings.timeout_ms, settings.deadline)
             if out.verdict != PROVED and op is aggregation:
                 out = vector_route(ax, 2, settings.timeout_ms, settings.deadline)
-            steps.append(f"{op.name} {ax.spec.code} {name}: {out.verdict} ({escape(str(out.full_scope))})"
-                         if out.verdict == PROVED else f"{op.name} {ax.spec.code} {name}: {out.verdict}")
+            scope = "for every $n$" if out.scope == "all-n" and out.full_scope.unrestricted else \
+                f"({escape(str(out.full_scope))})"
+            steps.append(f"{op.title or op.name}, {ax.spec.code} {escape(name)}: {out.verdict} {scope}"
+                         if out.verdict == PROVED else f"{op.title or op.name}, {ax.spec.code} {escape(name)}: {out.verdict}")
             if out.verdict != PROVED:
                 return unknown(f"{op.name} {name} is not proved, so the reduction does not go through", *steps)
             proofs.append(out.full_scope)

@@ -88,8 +88,8 @@ CATALOGUE: tuple[Entry, ...] = (
           meaning=(r"a geometric (log-linear) anchor keeps no floor $\alpha p$: a class the student has "
                    r"dropped stays dropped, so anchoring this way does not protect rare classes.")),
     Entry("C1.geometric-anchor.M5", "geometric-anchor", FAILS, Audit("positivity"),
-          meaning=(r"the geometric anchor can output exact zeros, so KL to the teacher can be infinite along "
-                   r"a recursive chain.")),
+          meaning=(r"the geometric anchor can output exact zeros, so the reverse divergence "
+                   r"$\mathrm{KL}(p\,\|\,q_t)$ from the teacher can be infinite along a recursive chain.")),
     Entry("C1.softened-anchor.M2", "softened-anchor", FAILS, Audit("anchor-fixed-point"),
           meaning=(r"softening inside the anchor moves its fixed point away from the teacher: the chain "
                    r"converges to a biased distribution (quantified in C7), not to $p$.")),
@@ -127,8 +127,8 @@ CATALOGUE: tuple[Entry, ...] = (
     Entry("C6.hilbert", "geometric-anchor", HOLDS, Built("hilbert"),
           figures=("convergence",)),
     Entry("C6.kl-factor", "geometric-anchor", FAILS, Built("geometric-kl-factor"),
-          meaning=(r"the geometric anchor contracts in Hilbert's metric, not in KL: a KL budget per "
-                   r"generation cannot be derived from its rate $1-\alpha$.")),
+          meaning=(r"the geometric anchor's rate $1-\alpha$ holds in Hilbert's metric but not as a factor on "
+                   r"KL: a per-generation KL budget cannot be taken from it.")),
     Entry("C6.global-attraction", "geometric-anchor", FAILS, Built("second-fixed-point"),
           meaning=(r"a geometric chain started on a face of the simplex never reaches the teacher; initialise"
                    r" the student in the interior.")),

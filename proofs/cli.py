@@ -51,6 +51,13 @@ class UsageError(InputError):
 
 
 class _Parser(argparse.ArgumentParser):
+    """One error line (exit 2); options are written in full (no abbreviations), so that the
+    report's reproduce line, built from the words typed, names them as the help does."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # one line, exit 2 (raised, caught in main)
         raise UsageError(f"{message} (see '{self.prog} --help')")
 

@@ -15,17 +15,15 @@ from typing import Iterable
 
 import sympy as sp
 
-from kdaxioms.symbolic.errors import KdaxiomsError
-from kdaxioms.symbolic.families import family
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.printing import latex
 from kdaxioms.symbolic.witness import decimal
 
-from . import report_lemmas, report_scope
+from . import report_lemmas, report_scope, report_typography as typography
 from .claim_model import FAILS, HOLDS, OPEN
 from .latex import escape
 from .report_shared import Block, share
-from .routes_glossary import explain
+from .routes_glossary import engine, explain
 from .runner import ClaimResult
 
 #: Longest exact value printed in a witness; a longer one is shown by its decimal (its sign was certified).
@@ -39,17 +37,6 @@ _REASON_CHARS = 220
 def theorem(r: ClaimResult) -> bool:
     """Proved for every support size on the full parameter domain (stated conditions allowed)."""
     return r.verdict == "proved" and r.combined.scope.sizes == "all-n" and r.combined.scope.parameters is None
-
-
-def evidence_kind(route: str) -> str:
-    """The engine behind a route, by its name: Z3, certified intervals, or SymPy."""
-    if "smt" in route:
-        return "SMT (Z3, exact rationals)"
-    if "interval" in route or "tightness" in route or "krawczyk" in route:
-        return "certified interval arithmetic"
-    if "search" in route or "sampling" in route or "limits" in route:
-        return "exact witness from a seeded search"
-    return "symbolic proof (SymPy)"
 
 
 def _deciding(r: ClaimResult):
@@ -77,13 +64,14 @@ def exception_row(r: ClaimResult) -> dict:
     if short is not None and short.outcome.reason:
         text = short.outcome.reason
         why += f"; {short.route}: " + (text if len(text) <= _REASON_CHARS else text[:_REASON_CHARS - 1] + "…")
-    return {"id": r.claim.id, "covered": report_scope.covered(scope), "why": why}
+    return {"id": r.claim.id, "covered": report_scope.covered(scope), "why": typography.text(why),
+            "proved": r.verdict == "proved"}
 
 
 def _summary(results: list[ClaimResult]) -> dict:
     expected_to_hold = [r for r in results if r.claim.expected in (HOLDS, OPEN) and r.verdict != "refuted"]
-    proofs = Counter(evidence_kind(_deciding(r).route) for r in results if r.verdict == "proved" and _deciding(r))
-    refutations = Counter(evidence_kind(_deciding(r).route) for r in results if r.verdict == "refuted" and _deciding(r))
+    proofs = Counter(engine(_deciding(r).route) for r in results if r.verdict == "proved" and _deciding(r))
+    refutations = Counter(engine(_deciding(r).route) for r in results if r.verdict == "refuted" and _deciding(r))
     checks = [x for r in results for x in r.routes if x.role == "cross-check"]
     return {
         "total": len(results),
@@ -100,13 +88,14 @@ def _summary(results: list[ClaimResult]) -> dict:
         "exceptions": [exception_row(r) for r in expected_to_hold if not theorem(r)],
         "proofs_by_kind": sorted(proofs.items()),
         "refutations_by_kind": sorted(refutations.items()),
+        "witnesses_replayed": sum(bool(witness(r) and witness(r)["replayed"]) for r in results if r.verdict == "refuted"),
         "checks": len(checks),
         "checks_consistent": sum((x.verdict == "agrees") == (r.verdict != "refuted")
                                  for r in results for x in r.routes if x.role == "cross-check"),
         "failures": [{"id": r.claim.id, "latex": r.claim.latex, "sizes": report_scope.sizes(r.combined.scope.sizes),
                       "meaning": r.claim.consequence}
                      for r in results if r.verdict == "refuted"],
-        "surprises": [r.claim.id for r in results if r.claim.expected == FAILS and r.verdict == "proved"],
+        "contradicting": [r.claim.id for r in results if r.contradicts],
         "open": [{"id": r.claim.id, "latex": r.claim.latex, "verdict": str(r.verdict),
                   "scope": report_scope.covered(r.combined.scope)} for r in results if r.claim.expected == OPEN],
     }
@@ -160,6 +149,7 @@ def witness(r: ClaimResult) -> dict | None:
         "rows": _rows(point),
         "violation": violation_lines(data.get("violation", ()), r.claim.latex),
         "boundary": any(v == 0 for vec in point.inputs.values() for v in vec),
+        "replayed": bool(data.get("replayed")), "interior_tried": bool(data.get("interior_tried")),
         "interior": None if interior is None else {"rows": _rows(interior),
                                                   "violation": violation_lines(data.get("interior_violation", ()),
                                                                                r.claim.latex)},
@@ -169,15 +159,12 @@ def witness(r: ClaimResult) -> dict | None:
 # -- claims ---------------------------------------------------------------------------------
 
 def _prose(r: ClaimResult) -> str:
-    """The claim in words, without the ASCII formula its LaTeX display repeats: for an axiom claim
-    the family and the axiom, for the others the family (the display states the claim)."""
+    """An axiom claim in words (the family and the axiom), without the ASCII formula its LaTeX
+    display repeats; the other claims are stated by their display alone."""
     text = r.claim.statement
     if r.claim.axiom and ": " in text:
         return text.split(": ", 1)[0]
-    try:
-        return f"About the {family(r.claim.family).title}"
-    except KdaxiomsError:
-        return ""
+    return ""
 
 
 def _forms(r: ClaimResult) -> list[tuple[str, str]]:
@@ -207,30 +194,34 @@ def _blocks(results: list[ClaimResult]) -> list[Block]:
     return blocks
 
 
-def _smt_header(r: ClaimResult, steps: list[str]) -> str:
-    """What an SMT route negated, when its steps are per-size unsat answers."""
-    if any("negation unsat" in s and s.startswith("$n =") for s in steps):
-        return (rf"Z3 found no point of the premise satisfying the negation $\lnot\bigl({r.claim.latex}\bigr)$ "
-                r"(exact real arithmetic over the rationals), at each support size below")
-    return ""
+def _smt_header(r: ClaimResult, route, steps: list[str]) -> str:
+    """What a proving SMT route negated, when its steps are per-size unsat answers."""
+    if route.verdict != "proved" or not any("negation unsat" in s and s.startswith("$n =") for s in steps):
+        return ""
+    grid = any(s.startswith("$n =") and "$, $" in s for s in steps)
+    return (rf"Z3 found no point of the premise satisfying the negation $\lnot\bigl({r.claim.latex}\bigr)$ "
+            r"(exact real arithmetic over the rationals), at each support size"
+            + (" and grid value" if grid else "") + " named below")
 
 
 def _claim(r: ClaimResult, rewritten: dict, figures: list[dict]) -> dict:
     in_proof = report_lemmas.all_n_route(r)
     proof = report_lemmas.proof(r)
     if proof is not None:
-        proof["steps"] = rewritten[(r.claim.id, "proof")]
+        proof["steps"] = [typography.tex(step) for step in rewritten[(r.claim.id, "proof")]]
     routes = []
     for x in r.routes:
-        steps = [] if x is in_proof else rewritten[(r.claim.id, x.route)]
-        routes.append({"name": x.route, "verdict": str(x.verdict), "reason": x.outcome.reason, "steps": steps,
-                       "header": _smt_header(r, steps), "in_proof": x is in_proof,
+        steps = [] if x is in_proof else [typography.tex(step) for step in rewritten[(r.claim.id, x.route)]]
+        routes.append({"name": x.route, "verdict": str(x.verdict), "reason": typography.text(x.outcome.reason),
+                       "steps": steps,
+                       "header": _smt_header(r, x, steps), "in_proof": x is in_proof,
                        "seconds": x.seconds})
     scope = r.combined.scope
     return {
         "id": r.claim.id, "prose": _prose(r), "latex": r.claim.latex, "expected": r.claim.expected,
         "verdict": str(r.verdict), "scope": report_scope.sizes(scope.sizes),
-        "parameters": report_scope.parameters(scope), "conditions": report_scope.conditions(scope), "disagreement": r.combined.disagreement, "notes": list(r.combined.notes),
+        "parameters": report_scope.parameters(scope), "conditions": report_scope.conditions(scope), "disagreement": r.combined.disagreement,
+        "notes": [typography.text(note) for note in r.combined.notes],
         "forms": _forms(r), "routes": routes, "proof": proof, "witness": witness(r),
         "figures": [f for f in figures if r.claim.id in f.get("claims", ())],
         "place_figures": [f for f in figures if f.get("claims") and f["claims"][0] == r.claim.id],
@@ -265,7 +256,8 @@ def context(results: list[ClaimResult], figures: list[dict]) -> dict:
         "claims": claims,
         "groups": _groups(claims),
         "lemmas": report_lemmas.lemmas(results),
-        "shared": [{"key": s.key, "title": escape(s.title), "steps": s.steps, "users": s.users} for s in shared],
+        "shared": [{"key": s.key, "title": escape(s.title), "steps": [typography.tex(step) for step in s.steps],
+                    "users": s.users} for s in shared],
         "disagreements": [r.claim.id for r in results if r.combined.disagreement],
         "routes_used": [(name, explain(name)) for name in sorted({x.route for r in results for x in r.routes})],
         "unplaced_figures": [f for f in figures if f["file"] not in placed],

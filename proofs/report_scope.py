@@ -11,10 +11,10 @@ fact is dropped.
 from __future__ import annotations
 
 import re
-import tokenize
 
 import sympy as sp
 
+from kdaxioms.numeric.processes import student_lag
 from kdaxioms.symbolic.printing import latex
 from kdaxioms.symbolic.verdict import Scope
 
@@ -49,22 +49,35 @@ def parameters(scope: Scope) -> str:
     return ", ".join(rf"${_symbol(k)} \in \{{{', '.join(v)}\}}$" for k, v in scope.parameters.items())
 
 
+#: The functions a condition's text may call; every other name is a symbol.
+_FUNCTIONS = {"Sum": sp.Sum, "log": sp.log, "exp": sp.exp}
+
+
+def _indexed_name(base: str, number: str, index: str) -> str:
+    """``q1[i]`` (an older student) as ``q_{t-1,i}``, ``p1[i]`` (a teacher) as ``p^{1}_{i}``."""
+    lag = student_lag(base + number)
+    if number and lag:
+        return f"q_{{t-{lag},{index}}}"
+    return f"{base}^{{{number}}}_{{{index}}}" if number else f"{base}_{{{index}}}"
+
+
 def _expression(text: str) -> str | None:
-    """A SymPy-printed expression (``p1[i]**w_1``) as LaTeX, or None when it does not parse."""
-    names: dict[str, sp.Symbol] = {}
+    """A SymPy-printed expression (``p1[i]**w_1``) as LaTeX, or None when it does not parse (every
+    name a symbol, so ``E`` or ``I`` keep their meaning as names)."""
+    names: dict[str, sp.Basic] = {}
 
     def indexed(m: re.Match) -> str:
         key = f"kdx{len(names)}"
-        upper = f"^{{{m.group(2)}}}" if m.group(2) else ""
-        names[key] = sp.Symbol(f"{m.group(1)}{upper}_{{{m.group(3)}}}")
+        names[key] = sp.Symbol(_indexed_name(m.group(1), m.group(2), m.group(3)))
         return key
 
     plain = _INDEXED.sub(indexed, text)
+    for word in set(re.findall(r"[A-Za-z_]\w*", plain)) - set(names):
+        names[word] = _FUNCTIONS.get(word) or sp.Symbol(word)
     try:
-        expr = sp.parse_expr(plain, local_dict=dict(names), evaluate=False)
-    except (SyntaxError, TypeError, ValueError, AttributeError, sp.SympifyError, tokenize.TokenError):
+        return latex(sp.parse_expr(plain, local_dict=names))
+    except Exception:  # noqa: BLE001 -- any failure leaves the condition as escaped text, never drops it
         return None
-    return latex(expr)
 
 
 def _part(text: str) -> str:

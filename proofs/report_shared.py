@@ -3,7 +3,8 @@
 The claims' evidence comes in *blocks* (the steps of a route, the steps of a proof for every
 ``n``).  The steps of at least :data:`MIN_CHARS` characters that occur in two or more blocks, when
 together at least :data:`MIN_RUN_CHARS` long in a block, are printed once, in a numbered shared
-derivation, and every block that uses them cites it instead:
+derivation (a run of steps that the same blocks use), and every block that uses them cites it
+instead:
 a run of consecutive shared steps becomes "Derivation D, steps a--b".  A derivation collects the
 shared steps in the order of the block where they first occur, so a derivation used whole by
 several claims is printed whole, once.
@@ -60,9 +61,12 @@ def share(blocks: list[Block]) -> tuple[list[Shared], dict[tuple[str, str], list
     place: dict[str, tuple[Shared, int]] = {}
     for b in blocks:
         runs: list[list[str]] = [[]]
-        for step in b.steps:  # maximal runs of consecutive recurring steps not yet printed
+        for step in b.steps:  # maximal runs of consecutive recurring steps, with the same users, not yet printed
             if step in recurring and step not in place:
-                runs[-1].append(step)
+                if runs[-1] and seen[runs[-1][-1]] != seen[step]:
+                    runs.append([])
+                if step not in runs[-1]:
+                    runs[-1].append(step)
             elif runs[-1]:
                 runs.append([])
         for run in runs:

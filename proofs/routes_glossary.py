@@ -41,16 +41,39 @@ GLOSSARY: dict[str, str] = {
 }
 
 
+SYMPY, Z3, INTERVALS, SEARCH, EXACT = ("symbolic proof (SymPy)", "SMT (Z3, exact rationals)",
+                                       "certified interval arithmetic", "exact witness from a seeded search",
+                                       "exact computation at a point")
+#: The engine behind each kind of route (numeric cross-checks have none: they decide nothing).
+ENGINE: dict[str, str] = {
+    "symbolic": SYMPY, "symbolic-all-k": SYMPY, "symbolic-coordinate": SYMPY, "symbolic-power": SYMPY,
+    "symbolic-continuity": SYMPY, "symbolic-derivative": SYMPY, "symbolic-coherence": SYMPY, "reduction": SYMPY,
+    "smt-coordinate": Z3, "smt-vector": Z3, "definedness": Z3, "z3-pl-cegar": Z3,
+    "interval": INTERVALS, "intervals": INTERVALS, "search-intervals": INTERVALS,
+    "sampling": SEARCH, "search": SEARCH,
+    "exact": EXACT, "exact-limits": EXACT, "exact-sequence": EXACT,
+}
+
+
+def _base(name: str) -> tuple[str, str | None]:
+    """A route name without its ``audit/`` prefix and ``-nK`` suffix, and K."""
+    base = name.split("/", 1)[1] if name.startswith("audit/") else name
+    size = re.search(r"-n(\d+)$", base)
+    return (base[:size.start()], size.group(1)) if size is not None else (base, None)
+
+
+def engine(name: str) -> str:
+    """The engine that decided a route's verdict ("" for an unknown name or a cross-check)."""
+    return ENGINE.get(_base(name)[0], "")
+
+
 def explain(name: str) -> str:
     """The sentence for route ``name``: its ``audit/`` prefix read as "the audit of the family's
     operator:", a ``-nK`` suffix as "at support size n = K"; "" for an unknown name."""
-    base = name.split("/", 1)[1] if name.startswith("audit/") else name
-    size = re.search(r"-n(\d+)$", base)
-    if size is not None:
-        base = base[:size.start()]
+    base, size = _base(name)
     text = GLOSSARY.get(base, "")
     if not text:
         return ""
     if size is not None:
-        text += f", at support size $n = {size.group(1)}$"
+        text += f", at support size $n = {size}$"
     return "the audit of the family's operator: " + text if name.startswith("audit/") else text

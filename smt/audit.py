@@ -192,6 +192,12 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None,
     return first, covered
 
 
+def _gridded(ax: Axiom) -> set[str]:
+    """The symbols the whole-vector route puts on a grid (exponents): a witness it finds keeps their
+    grid values, which its steps name."""
+    return {s.name for s in exponent_symbols(ax.vector_formula(2))}
+
+
 def coordinate_route(ax: Axiom, timeout_ms: int = 5000, deadline: Deadline | None = None) -> Outcome:
     """The per-coordinate route alone (``unknown`` when the operator does not separate)."""
     out = _coordinate(ax, timeout_ms, None, deadline)
@@ -207,7 +213,7 @@ def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, deadline: De
         return unknown(deadline.reason("the earlier routes; the whole-vector route was not tried"))
     out, covered = _vectors(ax, max_n, timeout_ms, None, deadline)
     if out.witness is not None:
-        out = Outcome(out.verdict, out.scope, out.steps, shrink(out.witness, ax.violated_at, covered), out.reason)
+        out = Outcome(out.verdict, out.scope, out.steps, shrink(out.witness, ax.violated_at, _gridded(ax)), out.reason)
     if covered:
         grid = "; ".join(f"${sp.latex(real(k))} \\in \\{{{', '.join(v)}\\}}$" for k, v in covered.items())
         out = Outcome(out.verdict, out.scope, out.steps + (f"covered {grid}",), out.witness, out.reason,
@@ -244,7 +250,7 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
             outcome = unknown(str(err))
     witness = outcome.witness
     if witness is not None:
-        witness = shrink(witness, ax.violated_at, covered)
+        witness = shrink(witness, ax.violated_at, _gridded(ax) if route == "smt-vector" else ())
     return AuditResult(name, code, _verdict(outcome), outcome.scope, route, time.perf_counter() - start,
                        witness, outcome.reason, covered, outcome.steps, outcome.conditions)
 

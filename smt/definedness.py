@@ -48,6 +48,7 @@ from kdaxioms.symbolic.obligations import coordinate_box, simplex_constraints, v
 from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, unknown
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.replay import Premise, Status, operator_undefined, substitution
+from kdaxioms.symbolic.printing import latex
 from kdaxioms.symbolic.verdict import Verdict
 
 from .solve import SAT, UNSAT, check
@@ -70,8 +71,9 @@ class Condition:
 
 @dataclass(frozen=True)
 class Definedness:
-    """``proved`` (defined on the whole premise, for ``scope``), ``refuted`` (``witness`` is an
-    exact point where ``condition`` fails) or ``unknown`` (``reason``)."""
+    """``proved`` (defined on the whole premise, for ``scope``), ``refuted`` (``condition`` names
+    every condition that fails somewhere; ``witness`` is an exact point where those of
+    ``at_witness`` fail) or ``unknown`` (``reason``)."""
 
     verdict: Verdict
     scope: str | None = None
@@ -79,6 +81,8 @@ class Definedness:
     condition: str = ""
     reason: str = ""
     steps: tuple[str, ...] = ()
+    #: For ``refuted``: the conditions that fail at ``witness`` itself.
+    at_witness: str = ""
 
     @property
     def side_condition(self) -> str:
@@ -130,7 +134,8 @@ def _condition(node: sp.Basic) -> Condition | None:
     """The condition under which ``node`` itself is defined (its arguments aside), named by the
     operation it guards, e.g. ``p1[i]**w defined``."""
     if isinstance(node, sp.log):
-        return _named(f"log({sp.sstr(node.args[0])}) defined", node.args[0] > 0)
+        return _named(f"log({sp.sstr(node.args[0])}) defined", node.args[0] > 0,
+                      rf"$\log\bigl({latex(node.args[0])}\bigr)$ defined")
     if not isinstance(node, sp.Pow):
         return None
     b, e = node.base, node.exp
@@ -138,18 +143,14 @@ def _condition(node: sp.Basic) -> Condition | None:
     if holds is None:
         return None
     if e.is_Rational and e.is_integer:
-        return _named(f"1/({sp.sstr(b)}) defined", holds)
-    return _named(f"{sp.sstr(node)} defined" + ("" if e.is_number else " (no 0**0)"), holds)
+        return _named(f"1/({sp.sstr(b)}) defined", holds, rf"$1/\bigl({latex(b)}\bigr)$ defined")
+    return _named(f"{sp.sstr(node)} defined" + ("" if e.is_number else " (no 0**0)"), holds,
+                  rf"${latex(node)}$ defined" + ("" if e.is_number else r" (no $0^0$)"))
 
 
-def _named(text: str, holds: sp.Basic) -> Condition:
-    return Condition(text, holds, rf"\texttt{{{_tt(text)}}} (${sp.latex(holds)}$)")
-
-
-def _tt(text: str) -> str:
-    """Plain text for \\texttt: LaTeX's specials escaped."""
-    return "".join({"_": r"\_", "{": r"\{", "}": r"\}", "^": r"\^{}", "&": r"\&", "%": r"\%", "#": r"\#",
-                    "$": r"\$", "~": r"\~{}", "\\": r"\textbackslash{}"}.get(ch, ch) for ch in text)
+def _named(text: str, holds: sp.Basic, shown: str) -> Condition:
+    """A condition with its plain ``text`` (command line, JSON) and ``shown``, its LaTeX."""
+    return Condition(text, holds, rf"{shown} (${latex(holds)}$)")
 
 
 def _reduced_factor(factor: sp.Basic) -> sp.Expr | None:
@@ -416,7 +417,7 @@ def decide_definedness(op: Operator, max_n: int = 3, timeout_ms: int = 5000, int
 
 def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: bool) -> Definedness:
     steps: list[str] = []
-    proved_up_to, failing, witness = None, [], None
+    proved_up_to, failing, witness, at_witness = None, [], None, []
     general = conditions(op.component)
     normalizer = _normalizer_text(op, limits) if op.normalize else ""  # the same text for every n
     undecided_scope = lambda: f"n<={proved_up_to}" if proved_up_to else None  # noqa: E731
@@ -448,6 +449,8 @@ def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: boo
                 _confirm_undefined(op, point, interior, cond)
                 failing.append(cond.text)
                 witness = witness or point
+                if point is witness:
+                    at_witness.append(cond.text)
                 steps.append(f"$n = {n}$: {cond.tex} fails exactly at an input point: the operator is undefined there")
             elif status == UNKNOWN:
                 undecided = undecided or reason
@@ -457,7 +460,8 @@ def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: boo
             return Definedness(UNKNOWN, undecided_scope(), reason=undecided, steps=tuple(steps))
         proved_up_to = n
     if failing:
-        return Definedness(REFUTED, f"n={witness.n}", witness, "; ".join(failing), steps=tuple(steps))
+        return Definedness(REFUTED, f"n={witness.n}", witness, "; ".join(failing), steps=tuple(steps),
+                           at_witness="; ".join(at_witness))
     return Definedness(PROVED, f"n<={max_n}", steps=tuple(steps))
 
 

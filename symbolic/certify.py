@@ -140,28 +140,36 @@ def _relation_truth(rel: sp.core.relational.Relational, subs: dict) -> tuple[boo
 
 
 def violated_relations(formula: sp.Basic, subs: dict, limit: int = 3) -> tuple[tuple[sp.Basic, sp.Basic, sp.Basic], ...]:
-    """The relations that make ``formula`` false at the exact point ``subs``, as ``(relation,
-    left value, right value)``: for a conjunction the conjuncts that fail, for a disjunction every
-    disjunct, for ``Implies`` the premise's relations that hold and the conclusion's that fail, under
-    ``Not`` the relations that hold.  Only relations whose truth is certified are named; at most
-    ``limit`` of them.  For a report: the truth of the formula itself is :func:`certified_truth`'s."""
+    """The relations that make ``formula`` false at the exact point ``subs``, as ``(relation, left
+    value, right value)``: descending only into parts certified false (a conjunct, every disjunct,
+    the conclusion of an implication whose premise is false there only if the premise holds), so
+    a relation that holds, or one in a vacuous implication, is never named; at most ``limit``.
+    For a report only: it never raises (an undecidable part is skipped), and the truth of the
+    formula itself is :func:`certified_truth`'s."""
     found: list[tuple[sp.Basic, sp.Basic, sp.Basic]] = []
+    subs = {k: sp.sympify(v) for k, v in subs.items()}
 
-    def walk(part: sp.Basic, want: bool) -> None:
-        if len(found) >= limit:
+    def false(part: sp.Basic) -> bool:
+        try:
+            return certified_truth(part, subs) is False
+        except (TranslationError, UndefinedError, ArithmeticError, ValueError, TypeError):
+            return False
+
+    def walk(part: sp.Basic) -> None:
+        if len(found) >= limit or not false(part):
             return
         if isinstance(part, sp.core.relational.Relational):
-            truth, sides = _relation_truth(part, subs)
-            if truth is want and sides is not None:
+            try:
+                _, sides = _relation_truth(part, subs)
+            except (TranslationError, ArithmeticError, ValueError, TypeError):
+                return
+            if sides is not None:
                 found.append((part, *sides))
-        elif isinstance(part, sp.Not):
-            walk(part.args[0], not want)
-        elif isinstance(part, sp.Implies) and not want:
-            walk(part.args[0], True)
-            walk(part.args[1], False)
+        elif isinstance(part, sp.Implies):
+            walk(part.args[1])
         elif isinstance(part, (sp.And, sp.Or)):
             for arg in part.args:
-                walk(arg, want)
+                walk(arg)
 
-    walk(formula, False)
+    walk(formula)
     return tuple(found)

@@ -91,7 +91,7 @@ BOOK: tuple[Lemma, ...] = (
           r"\sum_j w_j (f_j - 1)$ when $\sum_j w_j = 1$; a sum of terms each $\ge 0$ is $\ge 0$ (termwise sign); "
           r"two expressions whose normal forms agree as rational functions of the remaining sums (each "
           r"an independent unknown) are equal for every number of terms.",
-          checked=r"the rules of \texttt{kdaxioms.symbolic.sums} and \texttt{sum\_identities}, each tested against "
+          checked=r"each of these rules of the tool is tested against "
                   r"the expanded sums for $n = 2, \dots, 8$."),
     Lemma("variance", "variance as a sum of squares",
           r"If $w_j \ge 0$, $\sum_j w_j = 1$ and $m = \sum_j w_j x_j$, then $\sum_j w_j (x_j - m)^2 = "

@@ -14,6 +14,8 @@ These symbols live in an internal namespace (:func:`internal`) that no parameter
 
 from __future__ import annotations
 
+import re
+
 import enum
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -258,8 +260,17 @@ class Operator:
         return tuple(c.xreplace(subs) for c in self.vector(n))
 
     def latex(self) -> str:
-        """LaTeX of ``T(\\cdot)_i``, printed by SymPy."""
-        body = latex(self.component)
+        """LaTeX of ``T(\\cdot)_i``, printed by SymPy; with a history of students (inputs ``q``,
+        ``q1``, ``q2``, ...: ``q<k>`` is the student ``k`` generations back) they read
+        ``q_{t,i}``, ``q_{t-1,i}``, ..."""
+        names = {}
+        if "q" in self.inputs and any(re.fullmatch(r"q\d+", x) for x in self.inputs):
+            for atom in self.component.atoms(sp.Indexed):
+                label = str(atom.base.label)
+                if label == "q" or (re.fullmatch(r"q\d+", label) and label in self.inputs):
+                    lag = "t" if label == "q" else f"t-{label[1:]}"
+                    names[atom] = sp.Symbol(f"q_{{{lag},{sp.latex(atom.indices[0])}}}")
+        body = latex(self.component.xreplace(names))
         return rf"\frac{{{body}}}{{\sum_j (\cdot)_j}}" if self.normalize else body
 
 

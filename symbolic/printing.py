@@ -4,6 +4,7 @@
   (the positive terms of the argument against the negated negative ones, the side with
   variables first: ``[c_i < 3/2]``); ``Heaviside(a - b, 1)`` is ``[a \\ge b]``.  A step with
   another value at 0 keeps SymPy's form.
+* ``harmonic(t, m)`` is the sum ``\\sum_{s=1}^{t} s^{-m}`` it abbreviates.
 * A real algebraic number ``CRootOf(P, k)`` is named ``y`` (``y_1, y_2, ...`` when there are
   several) and described after the formula: ``y \\approx 1.855\\ldots``, the 3rd smallest real
   root of ``P``.  The exact value stays the root; the decimal only helps reading.
@@ -39,6 +40,16 @@ class ReaderPrinter(LatexPrinter):
         text = rf"\left[{self._print(rel)}\right]"
         return rf"{text}^{{{exp}}}" if exp else text
 
+    def _print_harmonic(self, expr, exp=None):
+        """``harmonic(t, m)`` as the sum it abbreviates, ``\\sum_{s=1}^{t} s^{-m}``."""
+        order = expr.args[1] if len(expr.args) > 1 else sp.S.One
+        text = rf"\sum_{{s=1}}^{{{self._print(expr.args[0])}}} s^{{{self._print(-order)}}}"
+        return rf"\left({text}\right)^{{{exp}}}" if exp else text
+
+
+#: Names for algebraic numbers, the first not already a symbol of the expression is used.
+_NAMES = ("y", "z", "r", "u", "v")
+
 
 def latex(expr: sp.Basic) -> str:
     """``expr`` as LaTeX with Iverson brackets and named algebraic roots (module docstring)."""
@@ -46,12 +57,20 @@ def latex(expr: sp.Basic) -> str:
     roots = sorted(expr.atoms(sp.CRootOf), key=sp.default_sort_key)
     if not roots:
         return ReaderPrinter().doprint(expr)
-    names = [sp.Symbol("y") if len(roots) == 1 else sp.Symbol(f"y_{k + 1}") for k in range(len(roots))]
+    taken = {s.name for s in expr.free_symbols}
+    base = next((n for n in _NAMES if not any(t == n or t.startswith(n + "_") for t in taken)), "y")
+    names = [sp.Symbol(base) if len(roots) == 1 else sp.Symbol(f"{base}_{k + 1}") for k in range(len(roots))]
     body = ReaderPrinter().doprint(expr.xreplace(dict(zip(roots, names))))
     notes = []
     for name, root in zip(names, roots):
         poly = sp.Poly(root.expr, root.poly.gen).as_expr().subs(root.poly.gen, sp.Symbol("x"))
         value = sp.N(root, 12)
-        notes.append(rf"{sp.latex(name)} \approx {sp.latex(sp.Float(value, 10))}\ldots\text{{, the {_ordinal(root.index + 1)} "
-                     rf"smallest real root of }} {sp.latex(poly)}")
+        if root.is_real:
+            rank = "" if root.index == 0 else _ordinal(root.index + 1) + " "
+            what = rf"\text{{, the {rank}smallest real root of }}"
+            shown = sp.latex(sp.Float(value, 10))
+        else:
+            what = r"\text{, a complex root of }"
+            shown = sp.latex(sp.Float(sp.re(value), 10) + sp.Float(sp.im(value), 10) * sp.I)
+        notes.append(rf"{sp.latex(name)} \approx {shown}\ldots{what}{sp.latex(poly)}")
     return body + r"\ \text{ where }" + r"\text{; }".join(notes)

@@ -115,8 +115,10 @@ def prove_fixed_point(op: Operator) -> Outcome:
     slope = residual.coeff(x[STUDENT])
     nonzero = sp.ask(sp.Q.nonzero(slope), op.assumptions())
     fixed = sp.solve(sp.Eq(residual, 0), x[STUDENT], dict=False)
+    shown = "shown non-zero on the domain" if nonzero is True else "not shown non-zero on the domain"
+    roots = ", ".join(f"${sp.latex(r)}$" for r in fixed) or "none"
     steps = [rf"$T_i(q) - q_i = {sp.latex(residual)}$ is affine in $q_i$ with slope ${sp.latex(slope)}$, "
-             rf"non-zero on the domain: {nonzero}; its only root is ${sp.latex(fixed)}$"]
+             rf"{shown} (SymPy's assumptions); its roots in $q_i$: {roots}"]
     if nonzero is not True or fixed != [x[ANCHOR]]:
         return unknown("the per-coordinate fixed-point equation does not have the unique solution p_i", *steps)
     traj = trajectory(op)
@@ -146,7 +148,8 @@ def prove_envelope(one_step: Contraction) -> Outcome:
     monotone = sp.ask(sp.Q.nonnegative(factor), one_step.operator.assumptions())
     steps = base.steps + (
         rf"comparison recurrence $e_{{t+1}} = {sp.latex(factor)}\, e_t$, $e_0 = D_0$ solved: $e_t = {sp.latex(bound)}$",
-        rf"${sp.latex(factor)} \ge 0$ on the domain: {monotone}; by induction $D(q_t\|p) \le e_t$",
+        rf"${sp.latex(factor)} \ge 0$ on the domain ({'shown' if monotone is True else 'not shown'} by SymPy's "
+        rf"assumptions); by induction $D(q_t\|p) \le e_t$",
     )
     if monotone is not True or bound is None:
         return unknown("the induction step is not monotone on the whole domain", *steps)

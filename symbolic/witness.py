@@ -6,12 +6,14 @@ A witness (:class:`~kdaxioms.symbolic.points.Point`) refutes a statement once th
 records the failing relations ``lhs R rhs`` with their exact values.  A witness on the boundary of
 the simplex (a zero coordinate) may hide that the statement also fails inside:
 :func:`interior_variant` mixes every input with the uniform distribution,
-``q' = (1 - eps) q + eps u`` for ``eps = 1/10, 1/100, 1/1000``, and keeps the first mixture that
-still replays as ``VIOLATED`` (so it, too, passed the premise and definedness checks).
+``q' = (1 - eps) q + eps u`` for ``eps = 1/10, 1/100, 1/1000, 1/10^6`` (every input, then only the
+inputs with a zero coordinate), and keeps the first mixture that still replays as ``VIOLATED`` (so
+it, too, passed the premise and definedness checks).
 """
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from typing import Callable
 
@@ -22,7 +24,7 @@ from .points import Point
 from .replay import Replay
 
 #: The shares of the uniform distribution tried, largest first (the nicest numbers first).
-SHARES = (Fraction(1, 10), Fraction(1, 100), Fraction(1, 1000))
+SHARES = (Fraction(1, 10), Fraction(1, 100), Fraction(1, 1000), Fraction(1, 10**6))
 
 Replayer = Callable[[Point], Replay]
 
@@ -32,10 +34,14 @@ def on_boundary(point: Point) -> bool:
     return any(v == 0 for vec in point.inputs.values() for v in vec)
 
 
-def _mixed(point: Point, eps: Fraction) -> Point:
+def _mixed(point: Point, eps: Fraction, only_boundary: bool) -> Point:
     n = point.n
-    return Point({k: tuple((1 - eps) * v + eps / n for v in vec) for k, vec in point.inputs.items()},
-                 dict(point.parameters))
+
+    def mix(vec: tuple[Fraction, ...]) -> tuple[Fraction, ...]:
+        if only_boundary and all(v > 0 for v in vec):
+            return vec
+        return tuple((1 - eps) * v + eps / n for v in vec)
+    return Point({k: mix(vec) for k, vec in point.inputs.items()}, dict(point.parameters))
 
 
 def interior_variant(point: Point, replay: Replayer) -> tuple[Point, Replay] | None:
@@ -43,8 +49,8 @@ def interior_variant(point: Point, replay: Replayer) -> tuple[Point, Replay] | N
     None when ``point`` is interior already or no tried mixture is a witness."""
     if not on_boundary(point):
         return None
-    for eps in SHARES:
-        candidate = _mixed(point, eps)
+    for only_boundary, eps in itertools.product((False, True), SHARES):
+        candidate = _mixed(point, eps, only_boundary)
         try:
             result = replay(candidate)
         except (ArithmeticError, ValueError, KdaxiomsError):  # not evaluable there: no evidence to add
@@ -56,7 +62,9 @@ def interior_variant(point: Point, replay: Replayer) -> tuple[Point, Replay] | N
 
 def explain(point: Point, replay: Replayer) -> dict:
     """Evidence to keep beside ``point`` in an outcome's data: ``violation`` (the failing relations
-    with exact sides), and ``interior`` / ``interior_violation`` when an interior witness exists.
+    with exact sides), ``replayed`` (the point replayed as a witness), ``interior_tried`` (it lies on
+    the boundary, so interior variants were tried) and ``interior`` / ``interior_violation`` when
+    an interior witness exists.
     Empty when ``point`` does not replay as violated (e.g. a continuity witness, whose evidence
     is its one-sided limits)."""
     try:
@@ -65,7 +73,7 @@ def explain(point: Point, replay: Replayer) -> dict:
         return {}
     if not result.violated:
         return {}
-    out: dict = {"violation": result.violation}
+    out: dict = {"violation": result.violation, "replayed": True, "interior_tried": on_boundary(point)}
     inner = interior_variant(point, replay)
     if inner is not None:
         out["interior"], out["interior_violation"] = inner[0], inner[1].violation

@@ -78,16 +78,24 @@ def test_the_memory_rate_derivation_is_printed_once_and_cited():
     from kdaxioms.proofs.report_shared import Block, share
     steps = tuple(f"step {k}: " + "x" * 120 for k in range(4))
     items, rewritten = share([Block("C5.a", "proof", steps, "memory rate"),
-                              Block("C5.b", "symbolic", ("memory order $k = 2$:",) + steps + ("own step",)),
-                              Block("C5.c", "numeric", steps[1:3] + ("n = 2: unsat",))])
+                              Block("C5.b", "symbolic", ("memory order $k = 2$:",) + steps + ("own step",))])
     assert [i.steps for i in items] == [list(steps)]
     assert rewritten[("C5.a", "proof")] == [r"\sharedref{D1} (memory rate), every step"]
     assert rewritten[("C5.b", "symbolic")] == ["memory order $k = 2$:", r"\sharedref{D1} (memory rate), every step",
                                               "own step"]
-    assert rewritten[("C5.c", "numeric")] == [r"\sharedref{D1} (memory rate), steps 2--3", "n = 2: unsat"]
-    assert items[0].users == ["C5.a", "C5.b", "C5.c"]
+    assert items[0].users == ["C5.a", "C5.b"]
     short, _ = share([Block("a", "x", ("s" * 100,)), Block("b", "y", ("s" * 100,))])
     assert short == []  # a short shared summary is repeated, not cited
+
+
+def test_a_derivation_groups_only_steps_with_the_same_users():
+    from kdaxioms.proofs.report_shared import Block, share
+    long = tuple(f"step {k}: " + "x" * 320 for k in range(3))
+    items, rewritten = share([Block("a", "proof", long), Block("b", "proof", long),
+                              Block("c", "proof", long[1:2] + ("own",))])
+    assert [i.steps for i in items] == [[long[0]], [long[1]], [long[2]]]  # step 2 has a third user
+    assert rewritten[("c", "proof")] == [r"\sharedref{D2} (first used by a), every step", "own"]
+    assert rewritten[("a", "proof")] == [rf"\sharedref{{D{k}}} (first used by a), every step" for k in (1, 2, 3)]
 
 
 def test_no_internals_or_raw_unicode_in_the_text(built):

@@ -10,7 +10,7 @@ import sympy as sp
 
 from kdaxioms.proofs import report_scope
 from kdaxioms.proofs.claims import registry
-from kdaxioms.proofs.routes_glossary import explain
+from kdaxioms.proofs.routes_glossary import engine, explain
 from kdaxioms.symbolic.axioms import axiom
 from kdaxioms.symbolic.certify import violated_relations
 from kdaxioms.symbolic.families import family
@@ -56,6 +56,11 @@ def test_every_route_name_of_the_registry_is_explained():
     assert not [n for n in names if not explain(n)]
     assert explain("audit/sampling").startswith("the audit of the family's operator")
     assert explain("no-such-route") == ""
+    provers = {r.name for c in registry().values() for r in c.routes if r.role == "prover"}
+    assert not [n for n in provers - {"audit"} if not engine(n)]  # the audit names its own route
+    for decided in ("audit/exact-limits", "audit/definedness", "z3-pl-cegar-n2", "audit/sampling"):
+        assert engine(decided), decided
+    assert engine("audit/exact-limits") != engine("audit/sampling")
 
 
 def test_a_violation_names_both_sides_exactly():
@@ -63,6 +68,14 @@ def test_a_violation_names_both_sides_exactly():
     found = violated_relations(formula, {a: sp.Rational(1, 2), b: sp.Rational(3, 4)})
     assert found == ((a + b <= 1, sp.Rational(5, 4), 1),)
     assert violated_relations(sp.Not(a > 0), {a: 1}) == ((a <= 0, 1, 0),)  # SymPy folds the negation
+    premise = sp.And(a >= 0, a <= 1)  # holds at the point: never reported as failing
+    assert violated_relations(sp.Implies(premise, a + b <= 1), {a: sp.Rational(1, 2), b: 1}) == (
+        (a + b <= 1, sp.Rational(3, 2), 1),)
+    assert violated_relations(sp.And(premise, a + b <= 1), {a: sp.Rational(1, 2), b: 1}) == (
+        (a + b <= 1, sp.Rational(3, 2), 1),)
+    vacuous = sp.And(sp.Implies(a > 5, b > 2), sp.Implies(sp.And(a >= 0, b >= 0), b > 2))
+    assert violated_relations(vacuous, {a: 2, b: 1}) == ((b > 2, 1, 2),)  # the first implication holds
+    assert violated_relations(sp.And(a > 1, sp.Function("f")(a) > 0), {a: 0}) == ((a > 1, 0, 1),)  # never raises
 
 
 def test_a_boundary_witness_gets_an_interior_witness_that_is_replayed():
@@ -94,3 +107,9 @@ def test_every_claim_expected_to_fail_says_what_its_failure_means():
     claims = registry().values()
     assert all(c.consequence for c in claims if c.expected == "fails")
     assert not [c.id for c in claims if c.expected != "fails" and c.consequence]
+
+
+def test_the_reproduce_line_names_the_seed_and_a_fixed_folder():
+    from kdaxioms.proofs.cli import _command_line
+    assert _command_line(["report", "-o", "/tmp/a b", "C2.tv"], 5) == "kdaxioms report -o kdaxioms-report C2.tv --seed 5"
+    assert _command_line(["report", "--seed", "3", "-o", "x"], 3) == "kdaxioms report --seed 3 -o kdaxioms-report"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from kdaxioms.proofs.claims import registry
 from kdaxioms.proofs.report import exception_row, render, theorem
 from kdaxioms.proofs.runner import run_claims
+from kdaxioms.proofs import report_typography as typography
 from kdaxioms.proofs.settings import Settings
 
 
@@ -17,7 +18,7 @@ def test_a_bounded_proof_is_an_exception_with_its_coverage_and_a_theorem_is_not(
     bounded = results["C4.exact-factor"]
     assert bounded.verdict == "proved" and not theorem(bounded)
     row = exception_row(bounded)
-    assert row["id"] == "C4.exact-factor" and "alpha" in row["covered"] and "anchor" in row["covered"]
-    assert row["why"] == bounded.claim.limit != ""
+    assert row["id"] == "C4.exact-factor" and r"\alpha" in row["covered"] and "anchor" in row["covered"]
+    assert row["why"] == typography.text(bounded.claim.limit) and "α" in row["why"]  # alpha set as a symbol
     text = render(list(results.values()), Settings(seed=0), "kdaxioms report", "today", [])
     assert "Theorems and exceptions" in text and "1 of the 2 claims expected" in text

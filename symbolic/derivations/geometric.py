@@ -61,7 +61,8 @@ def geometric_hilbert(values: Mapping[str, Value]) -> Derivation:
     """The per-step Hilbert-metric identity; with ``alpha``, ``p``, ``q`` set, both sides."""
     slope, steps = _log_ratio_step()
     positive = sp.ask(sp.Q.positive(slope), sp.Q.positive(ALPHA) & sp.Q.positive(1 - ALPHA))
-    steps += (rf"the slope ${sp.latex(slope)}$ is positive on $0<\alpha<1$: {positive}; so the arg max and arg min "
+    steps += (rf"the slope ${sp.latex(slope)}$ is {'shown' if positive is True else 'not shown'} positive on "
+              rf"$0<\alpha<1$ (SymPy's assumptions); so the arg max and arg min "
               r"of $\log(q_i/p_i)$ carry over and $d_H(Tq, p) = \left(" + sp.latex(slope) + r"\right) d_H(q, p)$",)
     if positive is not True:
         raise ModelError("the slope of the log-ratio map is not positive on the domain")

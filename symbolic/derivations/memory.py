@@ -114,7 +114,7 @@ def error_recursion(k: int) -> ErrorRecursion:
         raise ModelError(f"the p_i coefficient {anchor} of T_i - p_i does not vanish: p is not a fixed point")
     rec = ErrorRecursion(op, tuple(tidy(form.coeff_monomial(e)) for e in errors), ())
     steps = (
-        rf"with $q_{{t-j,i}} = p_i + e_{{t-j}}$ in $T_i = {sp.latex(op.unnormalized_coordinate())}$: "
+        rf"with $q_{{t-j,i}} = p_i + e_{{t-j}}$ in $T_i = {op.latex()}$: "
         rf"$T_i - p_i = {sp.latex(sp.collect(residual, [p, *errors], tidy_coefficient))}$",
         rf"the coefficient ${sp.latex(tidy(anchor))}$ of $p_i$ vanishes under "
         rf"${sp.latex(op.constraints[0])}$, so the error obeys $e_{{t+1}} = {sp.latex(rec.right_side())}$",

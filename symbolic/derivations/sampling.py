@@ -43,6 +43,7 @@ from typing import Mapping
 import sympy as sp
 
 from ..errors import InputError, ModelError
+from ..printing import latex
 from ..families import ALPHA, family_spec, sampled_anchor
 from ..model import SUPPORT, coordinate_symbol
 from ..recursion import T_STEP
@@ -318,7 +319,7 @@ def accumulation() -> Accumulation:
         rf"with $H = 1 - \|p\|^2$ and $D_s = H - V_s$: $D_s = {sp.latex(factor)}\, D_{{s-1}}$, $D_0 = H$, so "
         rf"$V_t = H\left(1 - {sp.latex(product)}\right) = {sp.latex(exact)}$ (checked on the ratio of consecutive terms)",
         rf"each factor lies in $[0, 1)$, so $0 \le D_{{s-1}} \le H$ and the increment $V_s - V_{{s-1}} = {sp.latex(increment)}$ "
-        rf"is at most its value at $D = H$: $V_t \le {sp.latex(bound)}$",
+        rf"is at most its value at $D = H$: $V_t \le {latex(bound)}$",
         rf"$\sum_{{s \ge 1}} 1/s^2 = {sp.latex(series)}$: $V_t < {sp.latex(series * het / SIZE)}$ for every $t$",
     )
     return Accumulation(step, exact, bound, product, steps)

@@ -565,7 +565,7 @@ def softening_limit() -> tuple[sp.Expr, sp.Expr, tuple[str, ...]]:
     limit, sums = limit_at_infinity(part)
     limit_map, _ = limit_at_infinity(softened_anchor().component)
     described = ", ".join(rf"${latex(k)} \to {latex(v)}$" for k, v in sums.items())
-    steps += (rf"for $q > 0$, $\lim_{{\tau\to\infty}} q_j^{{1/\tau}} = 1$ (sp.limit), so {described} and "
+    steps += (rf"for $q > 0$, $\lim_{{\tau\to\infty}} q_j^{{1/\tau}} = 1$ (SymPy's limit), so {described} and "
               rf"$r_i \to {latex(limit)}$",)
     if limit_map.has(sp.IndexedBase("q")):
         raise ModelError(f"the limit map {limit_map} still depends on q")
