@@ -209,11 +209,13 @@ def boundary_below(prob: RatioProblem, level: Fraction, budget: int = BUDGET) ->
             with precision(BITS):
                 value = IntervalProgram(face, rest)([Interval.exact(1)])
             good = bool(value.lo > 0)
-            notes.append(f"vertex {rest[0]} = 1: level KL(q||p) - KL(Tq||p) in {value}" + ("" if good else " (not certified > 0)"))
+            notes.append(rf"vertex ${sp.latex(rest[0])} = 1$: $c\,\mathrm{{KL}}(q\|p) - \mathrm{{KL}}(Tq\|p) \in {value}$ "
+                         rf"with $c = {sp.latex(sp.Rational(level.numerator, level.denominator))}$"
+                         + ("" if good else " (not certified $> 0$)"))
         else:
             cover = certify_nonnegative(face, simplex_region(rest), strict=True, budget=budget)
             good = cover.complete
-            notes.append(f"face {qk} = 0: {cover.summary()}")
+            notes.append(rf"face ${sp.latex(qk)} = 0$: {cover.summary()}")
         ok = ok and good
     return FaceCheck(level, ok, tuple(notes), time.perf_counter() - began)
 

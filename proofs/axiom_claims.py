@@ -18,6 +18,7 @@ import numpy as np
 import sympy as sp
 
 from kdaxioms.smt.audit import coordinate_route, vector_route
+from kdaxioms.symbolic.coherence import INTERIOR_TEACHERS
 from kdaxioms.symbolic.axioms import AXIOMS, axiom
 from kdaxioms.symbolic.certify import certified_sign
 from kdaxioms.symbolic.derivations import derivation
@@ -164,8 +165,10 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
         # the reduction holds where every lemma does: the weakest sizes, every grid, every condition
         weakest = min(proofs, key=lambda sc: sc.size_rank)
         grids = {k: v for sc in proofs for k, v in (sc.parameters or {}).items()}
-        conditions = tuple(dict.fromkeys(c for sc in proofs for c in sc.conditions))
-        return Outcome(PROVED, weakest.sizes, tuple(steps) + (r"hence M1--M6 of F2 for every interior anchor $A_w(p^1, \dots, p^m)$",),
+        # F1's axioms hold for an interior anchor; A1 and A2 make A_w interior when the teachers are
+        conditions = tuple(dict.fromkeys((INTERIOR_TEACHERS, *(c for sc in proofs for c in sc.conditions))))
+        return Outcome(PROVED, weakest.sizes, tuple(steps) + (r"with interior teachers, $A_w(p^1, \dots, p^m)$ is an "
+                                                               r"interior anchor (A1, A2), hence M1--M6 of F2",),
                        parameters=grids or None, conditions=conditions)
     return run
 

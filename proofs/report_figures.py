@@ -303,7 +303,8 @@ def softened_bias_caption(data: SoftenedBias) -> str:
     alphas = ", ".join(str(a) for a in data.bias)
     return (rf"Softened anchor (F5, C7) at $p = (\frac{{9}}{{10}}, \frac{{1}}{{10}})$: the bias of the fixed point "
             r"$q^* = \alpha p + (1-\alpha) S_\tau(q^*)$, each point from the softened bias derivation (exact at $n=2$); "
-            rf"its largest size at $\tau = 1$ (dotted) is ${_sci(largest_at_one)}$.  Thin dotted lines: "
+            rf"at $\tau = 1$ (dotted vertical line, no softening) the largest bias over the plotted $\alpha$ is "
+            rf"${_sci(largest_at_one)}$.  Thin dotted lines: "
             r"$\mathrm{KL}(p\,\|\,\alpha p + (1-\alpha) u)$, the bias at the $\tau \to \infty$ limit of the fixed "
             rf"point derived by the softened limit derivation: ${limits}$ for $\alpha = {alphas}$, against ${last}$ at "
             rf"$\tau = {data.taus[-1]}$.")

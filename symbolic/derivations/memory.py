@@ -463,7 +463,10 @@ def bounds_for_every_k() -> tuple[str, ...]:
     steps.append(sums.power_at_least_one(1 + u, m + 1, strict=True))
     v = sp.Symbol("v", nonnegative=True)
     steps.append(sums.termwise_sign(inside, "nonnegative", lambda mm: {(1 + u) ** mm: 1 + v}))
-    return tuple(step.text() for step in steps) + (
+    notation = (r"notation: $c = 1 - \alpha$; the error recursion $e_{t+1} = c \sum_{j=0}^{k-1} \beta_{j+1} e_{t-j}$ "
+                r"with $e_t = z^t$ gives $g(z) = \sum_{j=1}^{k} c\, \beta_j z^{-j}$, and $P(z) = 0 \iff g(z) = 1$ "
+                r"for $z \ne 0$; below, $c = 1/(1 + u)$ with $u = \alpha/(1 - \alpha) > 0$",)
+    return notation + tuple(step.text() for step in steps) + (
         rf"so for $0 < \alpha < 1$ ($0 < c < 1$): $g$ has non-negative terms, not all $0$ ($\sum_j \beta_j = 1$), so "
         r"$g > 0$ and $g'(z) \le -g(z)/z < 0$: $g$ is strictly decreasing on $(0, \infty)$; $g(1) = c\sum_j\beta_j = "
         r"1 - \alpha < 1$ and $g(1 - \alpha) \ge 1$, with equality iff $\beta_j = 0$ for every $j \ge 2$ (their "

@@ -580,10 +580,27 @@ def _limit_check(s_alpha: sp.Rational, p: tuple[sp.Rational, ...], limit_point: 
     limits = [sp.limit(a, tau, sp.oo) for a in image]
     if any(v != b for v, b in zip(limits, limit_point)):
         raise ModelError(f"T_tau does not fix the limit point as tau -> oo (limits {limits})")
-    return (r"at the given point $T_\tau(q^*_\infty) \to q^*_\infty$ (sp.limit of every component), so "
+    return (r"at the given point $T_\tau(q^*_\infty) \to q^*_\infty$ (SymPy's limit of every component), so "
             r"$d_H(T_\tau q^*_\infty, q^*_\infty) \to 0$; with $\kappa_\tau \le \tanh(\Delta/4)/\tau \to 0$ the bound "
             r"$d_H(q^*_\tau, q^*_\infty) \le d_H(T_\tau q^*_\infty, q^*_\infty)/(1 - \kappa_\tau)$ gives "
             r"$q^*_\tau \to q^*_\infty$")
+
+
+def _uniform_limit_step() -> str:
+    """Why the fixed points converge to the limit map's fixed point (not only the maps): ``q*_tau``
+    stays in ``{q >= alpha p}``, where ``S_tau -> u`` uniformly.  The two facts it uses are checked
+    here: ``c^(1/tau) -> 1`` for ``c > 0`` and ``x^(1/tau)`` increasing in ``x``."""
+    tau, c, x = sp.Symbol("tau", positive=True), sp.Symbol("c", positive=True), sp.Symbol("x", positive=True)
+    if sp.limit(c ** (1 / tau), tau, sp.oo) != 1:
+        raise ModelError("c^(1/tau) does not tend to 1 as tau -> oo")
+    slope = sp.diff(x ** (1 / tau), x)
+    if not sp.ask(sp.Q.positive(slope), sp.Q.positive(x) & sp.Q.positive(tau)):
+        raise ModelError("x^(1/tau) is not shown increasing in x")
+    return (r"the fixed points converge, not only the maps: $S_\tau \ge 0$ gives $q^*_\tau \ge \alpha p$, so "
+            r"every coordinate of $q^*_\tau$ lies in $[c, 1]$ with $c = \alpha \min_i p_i > 0$ ($p$ interior); there "
+            rf"$c^{{1/\tau}} \le x^{{1/\tau}} \le 1$ (${latex(slope)} > 0$) and $\lim_{{\tau\to\infty}} c^{{1/\tau}} = 1$ "
+            r"(SymPy's limit), so $S_\tau(q^*_\tau)_i \to 1/n$ uniformly and "
+            r"$q^*_\tau - q^*_\infty = (1-\alpha)\bigl(S_\tau(q^*_\tau) - u\bigr) \to 0$")
 
 
 def softened_limit(values: Mapping[str, Value]) -> Derivation:
@@ -595,7 +612,8 @@ def softened_limit(values: Mapping[str, Value]) -> Derivation:
     (solution,) = sp.solve(sp.Eq(star, limit_map), star)
     solution = sp.expand(solution)
     steps += (rf"limit map $T_\infty(q)_i = {latex(limit_map)}$, constant in $q$; its fixed point solves "
-              rf"$q_i = T_\infty(q)_i$: $q^*_{{\infty,i}} = {latex(solution)}$",)
+              rf"$q_i = T_\infty(q)_i$: $q^*_{{\infty,i}} = {latex(solution)}$",
+              _uniform_limit_step())
     expr = sp.Eq(star, solution.xreplace(subs))
     value = None
     if p is not None and subs:
