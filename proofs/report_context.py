@@ -220,7 +220,8 @@ def _claim(r: ClaimResult, rewritten: dict, figures: list[dict]) -> dict:
     return {
         "id": r.claim.id, "prose": _prose(r), "latex": r.claim.latex, "expected": r.claim.expected,
         "verdict": str(r.verdict), "scope": report_scope.sizes(scope.sizes),
-        "parameters": report_scope.parameters(scope), "conditions": report_scope.conditions(scope), "disagreement": r.combined.disagreement,
+        "parameters": report_scope.parameters(scope), "conditions": report_scope.conditions(scope),
+        "conditions_brief": report_scope.brief_conditions(scope), "disagreement": r.combined.disagreement,
         "notes": [typography.text(note) for note in r.combined.notes],
         "forms": _forms(r), "routes": routes, "proof": proof, "witness": witness(r),
         "figures": [f for f in figures if r.claim.id in f.get("claims", ())],

@@ -106,6 +106,13 @@ def conditions(scope: Scope) -> list[str]:
     return [condition(c) for c in scope.conditions]
 
 
+def brief_conditions(scope: Scope) -> list[str]:
+    """The conditions for a summary table: where the operator is defined is named, its list of
+    conditions left to the claim's section (which prints :func:`conditions` in full)."""
+    return [escape("where the operator is defined (listed with the claim)") if c.startswith(_PREFIX) else condition(c)
+            for c in scope.conditions]
+
+
 def covered(scope: Scope) -> str:
     """Sizes, parameters and conditions in one line."""
     parts = [sizes(scope.sizes)]
