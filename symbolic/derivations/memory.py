@@ -122,6 +122,13 @@ def error_recursion(k: int) -> ErrorRecursion:
     return ErrorRecursion(op, rec.coefficients, steps)
 
 
+def _matrix(m: sp.Matrix) -> str:
+    """A matrix in LaTeX, in small type beyond 3 x 3 (so that it fits a line of text)."""
+    if m.rows <= 3:
+        return sp.latex(m)
+    return sp.latex(m, mat_str="smallmatrix", mat_delim="(")
+
+
 def characteristic_polynomial(rec: ErrorRecursion) -> tuple[sp.Expr, tuple[str, ...]]:
     """Put ``e_s = z^s`` into the recursion and clear ``z^{t+1-k}``; check it against the companion matrix."""
     k, errors = rec.k, error_symbols(rec.k)
@@ -138,7 +145,7 @@ def characteristic_polynomial(rec: ErrorRecursion) -> tuple[sp.Expr, tuple[str, 
     steps = (
         rf"with $e_s = z^s$: ${sp.latex(trial)} = 0$; multiplied by $z^{{{sp.latex(k - 1 - T_STEP)}}}$: "
         rf"$P(z) = {sp.latex(tidy(cleared))}$",
-        rf"$P$ equals $\det(z I - C)$ for the companion matrix $C = {sp.latex(companion)}$ of the state "
+        rf"$P$ equals $\det(z I - C)$ for the companion matrix $C = {_matrix(companion)}$ of the state "
         rf"$({state})$ (computed), so the rate of the error is the spectral radius of $C$",
     )
     return cleared, steps
