@@ -51,7 +51,7 @@ class SegmentConvexity:
     """``F >= 0`` on a cell by convexity of ``F`` along every segment from the anchor (see module)."""
 
     def __init__(self, expr: sp.Expr, region: Region, moving: Sequence[sp.Symbol], anchors: Sequence[sp.Expr],
-                 assumptions: sp.Basic = sp.true, name: str = "segment-convexity"):
+                 assumptions: sp.Basic = sp.true, name: str = "segment convexity"):
         self.name = name
         self.region = region
         symbols = region.symbols

@@ -183,7 +183,7 @@ def certify_upper(prob: RatioProblem, level: Fraction, budget: int = BUDGET) -> 
     """Branch and bound for ``R(q) <= level`` on the closed simplex (see the module docstring)."""
     expr = gap_function(prob, level)
     region = simplex_region(prob.q)
-    lemma = SegmentConvexity(expr, region, list(prob.q), prob.rational_anchor(), name="segment-convexity at q = p")
+    lemma = SegmentConvexity(expr, region, list(prob.q), prob.rational_anchor(), name="segment convexity at q = p")
     return certify_nonnegative(expr, region, lemmas=(lemma,), budget=budget)
 
 

@@ -76,7 +76,8 @@ def rate_steps(rho: float, floor: float = 1e-13) -> int:
 
 def _named(source: str) -> str:
     """A derivation's name in words, as the report prints it ("the memory rate derivation")."""
-    return f"the {source.replace('-', ' ')} derivation"
+    words = source.replace("-", " ").replace("chi2", r"$\chi^2$").replace(" kl ", " KL ")
+    return f"the {words} derivation"
 
 
 def compare_rate(m: np.ndarray, rho: float, source: str) -> Outcome:
@@ -84,7 +85,7 @@ def compare_rate(m: np.ndarray, rho: float, source: str) -> Outcome:
     fit = fit_rate(m)
     error = abs(fit.rate - rho)
     ok = error <= RATE_RTOL * max(rho, 1e-12) or (rho == 0 and fit.rate == 0)
-    steps = [rf"fitted $\max_{{c,i}} |q_t - p|$ on generations ${fit.first}..{fit.last}$: "
+    steps = [rf"fitted $\max_{{c,i}} |q_t - p|$ on generations ${fit.first}, \dots, {fit.last}$: "
              rf"$\hat\rho = {fit.rate:.10f}$; derived ({_named(source)}) $\rho = {rho:.10f}$; "
              rf"relative error ${num(error / max(rho, 1e-300))}$ (tolerance ${num(RATE_RTOL)}$)"]
     data = {"measured_rate": fit.rate, "derived_rate": rho, "window": [fit.first, fit.last],
@@ -334,7 +335,7 @@ def sampled_stationary_check(alpha: Fraction, size: int, p: Sequence[Fraction], 
     _, out = sampled_run(alpha, size, p, chains, steps, np.random.default_rng(seed))
     result = compare_stationary(out.series, start, derived, level, len(names))
     head = (rf"F7, $\alpha = {alpha}$, $N = {size}$, $n = {len(p)}$: {chains} independent chains from $q_0 = p$ "
-            rf"(seed {seed}), {steps} generations; averages over generations ${start}..{steps}$ (the averaged moment "
+            rf"(seed {seed}), {steps} generations; averages over generations ${start}, \dots, {steps}$ (the averaged moment "
             rf"map contracts by at most $1-\alpha$, so the burn-in bias is below $(1-\alpha)^{{{start}}} = "
             rf"{num((1 - float(alpha)) ** start)}$ relative)")
     return Outcome(result.verdict, steps=(head,) + result.steps, data=result.data | {"steps": steps, "chains": chains},

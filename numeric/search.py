@@ -249,7 +249,7 @@ def _exact_value(rng: np.random.Generator, domain: sp.Interval, denominator: int
     raise ModelError(f"no rational of denominator {denominator} found inside {domain}")
 
 
-def sample_exact(ax: Axiom, sizes: Iterable[int], seed: int = 0, draws: int = 24) -> Outcome:
+def sample_exact(ax: Axiom, sizes: Iterable[int], seed: int = 0, draws: int = 24, all_interior: bool = False) -> Outcome:
     """``refuted`` when one of ``draws`` seeded exact points violates ``ax`` in exact replay
     (:meth:`Axiom.violated_at`, which checks the premise first); ``unknown`` otherwise.
 
@@ -260,11 +260,12 @@ def sample_exact(ax: Axiom, sizes: Iterable[int], seed: int = 0, draws: int = 24
     of its domain (exponent parameters from the audit's grid, dependent ones solved from the
     constraints), auxiliary symbols of the axiom (a raise share, a softening temperature) from
     their domains.  Most planted bugs are violated almost everywhere: this finds them in a few
-    milliseconds, before any float search or solver."""
+    milliseconds, before any float search or solver.  ``all_interior`` draws every input in the
+    open simplex (a search for an interior witness)."""
     op = ax.operator
     rng = np.random.default_rng(seed)
     sizes = list(sizes)
-    interior = set(op.inputs) if ax.spec.interior else set(op.interior_inputs)
+    interior = set(op.inputs) if ax.spec.interior or all_interior else set(op.interior_inputs)
     auxiliary = sorted(set(AUXILIARY_DOMAINS) & ax.vector_formula(sizes[0]).free_symbols, key=str)
     dependent = solve_constraints(op.constraints, list(op.parameter_symbols))
     gridded = exponent_symbols(op.component)

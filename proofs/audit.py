@@ -50,7 +50,7 @@ from kdaxioms.smt.domain import check_domain
 from kdaxioms.symbolic.axioms import AXIOMS, SWITCHES, Axiom, axiom
 from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.citation import cite
-from kdaxioms.symbolic.witness import explain
+from kdaxioms.symbolic.witness import explain, with_interior
 from kdaxioms.symbolic.discontinuity import refute_continuity
 from kdaxioms.symbolic.domains import irrational_power
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
@@ -190,11 +190,21 @@ def audit_outcome(op: Operator, name: str, max_n: int, timeout_ms: int, seed: in
                    conditions=r.conditions)
 
 
-def _explained(ax: Axiom | None, r: AuditResult) -> AuditResult:
-    """``r`` with the evidence beside its witness (the violated relations, an interior witness)."""
+#: Exact interior points drawn when no interior witness lies near a boundary witness.
+INTERIOR_DRAWS = 48
+
+
+def _explained(ax: Axiom | None, r: AuditResult, seed: int) -> AuditResult:
+    """``r`` with the evidence beside its witness (the violated relations, an interior witness:
+    near the witness, else from a seeded exact search of the open simplex at the same size)."""
     if ax is None or r.verdict != REFUTED or r.witness is None:
         return r
-    return replace(r, evidence=explain(r.witness, ax.replay))
+    evidence = explain(r.witness, ax.replay)
+    if evidence.get("interior_tried") and "interior" not in evidence:
+        found = sample_exact(ax, [r.witness.n], seed=seed, draws=INTERIOR_DRAWS, all_interior=True)
+        if found.witness is not None:
+            evidence = with_interior(evidence, found.witness, ax.replay)
+    return replace(r, evidence=evidence)
 
 
 def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str | None = None, max_n: int = 4,
@@ -218,7 +228,7 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
         ax = axiom(name, op) if name not in CONTRACTIONS else None
         r = _sampled(ax, seed, axiom_deadline) if ax is not None and not ax.inapplicable else None
         if r is not None:
-            results.append(replace(_explained(ax, r), seconds=time.perf_counter() - start))
+            results.append(replace(_explained(ax, r, seed), seconds=time.perf_counter() - start))
             continue
         if not domain_checked:
             check_domain(op, timeout_ms)
@@ -241,7 +251,7 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
             if early is not None:
                 r = _stronger(early, r)
         r = _where_defined(op, r, definedness)
-        results.append(replace(_explained(ax, r), seconds=time.perf_counter() - start))  # the whole axiom's wall time
+        results.append(replace(_explained(ax, r, seed), seconds=time.perf_counter() - start))  # the whole axiom's wall time
     return results
 
 

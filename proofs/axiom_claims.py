@@ -93,8 +93,8 @@ def _symbol(op: Operator) -> str:
 
 def _no_limit(claim_id: str) -> Claim:
     smooth = family("linear-smoothing")
-    return Claim(claim_id, "linear smoothing has no τ -> 0+ limit (and leaves Δn for τ < 1)",
-                 r"\lim_{\tau\to 0^+} S_\tau(p) \text{ does not exist}", HOLDS, smooth.name,
+    return Claim(claim_id, "linear smoothing has no τ -> 0+ limit at a non-uniform p (and leaves Δn for τ < 1)",
+                 r"\lim_{\tau\to 0^+} S_\tau(p) \text{ does not exist for } p \ne u", HOLDS, smooth.name,
                  (_derived("linear-smoothing-closure"),), lambda: ((smooth.title, rf"S_\tau(p)_i = {smooth.latex()}"),))
 
 

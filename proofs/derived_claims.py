@@ -166,7 +166,7 @@ BUILDERS: dict[str, Callable[[str], Claim]] = {key: _checked(key, build) for key
                       r"F^* = \frac{(1-\alpha)^2}{N - (N-1)(1-\alpha)^2}", "sampled-anchor", "island-model",
                       "(1 - alpha)**2/(N - (N - 1)*(1 - alpha)**2)"),
         "heterozygosity": lambda cid: derived_claim(cid, "unanchored: E[1 - ||q_t||²] = (1 - 1/N)^t (1 - ||q_0||²)",
-                      r"\mathbb{E}[1-\|q_t\|^2] = (1-\tfrac1N)^t (1-\|q_0\|^2)", "sampled-anchor",
+                      r"\mathbb{E}[1-\|q_t\|^2] = (1-\tfrac1N)^t (1-\|q_0\|^2) \quad (\alpha = 0)", "sampled-anchor",
                       "unanchored-heterozygosity", "(1 - 1/N)**t*h0", aliases={"h0": "h_0"}),
         "anchor-floor": lambda cid: derived_claim(cid, "E χ²(p||p0) = (n-1)/N0 for an anchor estimated from N0 samples",
                       r"\mathbb{E}\chi^2(p\|p_0) = \frac{n-1}{N_0}", "sampled-anchor", "anchor-floor",

@@ -104,8 +104,23 @@ def template_context(results: list[ClaimResult], settings: Settings, command: st
         version=metadata.version("kdaxioms"), date=escape(date), seed=settings.seed,
         commit=source if source is not None else commit(), definitions=definitions,
         figures=figure_list, environment=_environment(), operators=operators or [],
-        references=REFERENCES, settings=", ".join(f"{k}={v}" for k, v in settings.as_dict().items()), command=command, **content,
+        references=REFERENCES, settings=_settings_rows(settings), command=command, **content,
     )
+
+
+#: How the report names each setting of a run.
+_SETTING_NAMES = {
+    "seed": "seed of every random step", "max_n": "largest support size of whole-vector SMT",
+    "timeout_s": "seconds per Z3 query", "chains": "random starts per support size (sampling cross-checks)",
+    "sizes": "support sizes of the sampling cross-checks", "trajectory_steps": "steps of the trajectory cross-checks",
+    "budget_s": "seconds per claim (budget)",
+}
+
+
+def _settings_rows(settings: Settings) -> list[tuple[str, str]]:
+    """The run's settings as (name, value) rows, every setting named."""
+    values = settings.as_dict()
+    return [(_SETTING_NAMES.get(k, k), ", ".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in values.items()]
 
 
 def render(results: list[ClaimResult], settings: Settings, command: str, date: str, figure_list: list[dict],

@@ -151,6 +151,9 @@ def witness(r: ClaimResult) -> dict | None:
         "boundary": any(v == 0 for vec in point.inputs.values() for v in vec),
         "replayed": bool(data.get("replayed")), "interior_tried": bool(data.get("interior_tried")),
         "interior": None if interior is None else {"rows": _rows(interior),
+                                                  "how": ("found by a seeded exact search of the open simplex"
+                                                          if data.get("interior_how") == "search" else
+                                                          "every input mixed with the uniform distribution"),
                                                   "violation": violation_lines(data.get("interior_violation", ()),
                                                                                r.claim.latex)},
     }

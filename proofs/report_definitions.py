@@ -262,9 +262,11 @@ def component(op: Operator) -> sp.Expr:
 
 
 def _domain_parts(op: Operator) -> list[str]:
-    """Each parameter in its interval, then the joint constraints."""
+    """Each parameter in its interval, then the joint constraints, then the inputs that must lie in
+    the open simplex (the anchor of a meta operator: ``p \\in \\Delta_n^\\circ``)."""
     parts = [print_latex(sp.Contains(p.symbol, p.interval(), evaluate=False)) for p in op.parameters]
-    return parts + [print_latex(c) for c in op.constraints]
+    interior = [rf"{name} \in \Delta_n^\circ" for name in op.interior_inputs if name in op.inputs]
+    return parts + [print_latex(c) for c in op.constraints] + interior
 
 
 def _process(name: str) -> tuple[str, str]:

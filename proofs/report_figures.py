@@ -386,7 +386,7 @@ def sampled_chi2_plot(data: SampledChi2):
 def sampled_chi2_caption(data: SampledChi2) -> str:
     halves = ", ".join(f"{h:.3f}" for h in data.ratio_half)
     return (rf"Finite-sample anchor (F7, C9), $N = {data.size}$, $n = {data.n}$, $p = {_vector(ANCHOR)}$: stationary "
-            rf"$\chi^2$ to the anchor, derived by the sampled stationary chi2 derivation (line), and Monte Carlo points: "
+            rf"$\chi^2$ to the anchor, derived by the sampled stationary $\chi^2$ derivation (line), and Monte Carlo points: "
             rf"the time average over {data.window} generations after a burn-in ({min(data.burn)} to {max(data.burn)} "
             rf"generations) of each of {data.chains} independent chains from $q_0 = p$ (seed {data.seed}), averaged "
             rf"over the chains, with bars of {LEVEL_TEX} confidence ({Z_TEX} standard errors across chains).  "

@@ -63,10 +63,10 @@ def _interval(settings) -> Outcome:
         if not (low_end <= b.lower and b.upper < high_end):
             return unknown(f"the bracket at p={_vector(p)} does not lie in [(1-α)², 1-α)", *steps, **data)
         faces = boundary_below(problem(ALPHA, p), b.lower)
-        steps.append(escape("the ratio is below the lower bound on every face: " + "; ".join(faces.faces)))
+        steps.append("the ratio is below the lower bound on every face: " + "; ".join(faces.faces))
         if not (faces.certified and b.lower > limit):
             return unknown(f"interior attainment not certified at p={_vector(p)}", *steps, **data)
-    steps.append(rf"lower $> (1-\alpha)^2 = {limit}$, the ratio's limit at $q = p$ (local-kl-ratio): "
+    steps.append(rf"lower $> (1-\alpha)^2 = {limit}$, the ratio's limit at $q = p$ (the local KL ratio derived for C4): "
                  "the supremum is attained away from p and off the faces, i.e. in the interior")
     return Outcome(PROVED, steps=tuple(steps), data=data | {"route": "intervals"}, **scope())
 
@@ -91,4 +91,4 @@ def c4_exact_factor_claim(claim_id: str) -> Claim:
                  r"(1-\alpha)^2 \le c^*(\alpha, p) = \max_{q \ne p} \frac{\mathrm{KL}(Tq\|p)}{\mathrm{KL}(q\|p)} < 1-\alpha",
                  HOLDS, "linear-anchor",
                  (Route("interval", PROVER, _interval), Route("numeric", CROSS_CHECK, _numeric)),
-                 lambda: (("anchors", ", ".join(_vector(p) for p in ANCHORS)), ("alpha", str(ALPHA))))
+                 lambda: (("anchors", ", ".join(_vector(p) for p in ANCHORS)), (r"$\alpha$", str(ALPHA))))

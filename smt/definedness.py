@@ -291,9 +291,11 @@ def _coordinate_definedness(op: Operator, limits: _Limits, interior: bool) -> De
     reduced = _sign_form(c, where, limits)  # c_i >= 0, with the sign of the reduced form
     xs = [coordinate_symbol(x) for x in op.inputs]
     if _query(sp.And(where, sp.Or(*(x > 0 for x in xs))), reduced <= 0, limits).status == UNSAT:
-        return Definedness(PROVED, "all-n", steps=tuple(steps) + (
-            r"$c_i \ge 0$ on the box and $c_i > 0$ as soon as one input coordinate is positive; every input has a "
-            r"positive coordinate, so $Z = \sum_j c_j > 0$ for every $n$",))
+        why = (r"on the open simplex every input coordinate is positive and there $c_i > 0$ (Z3, unsat), so "
+               r"$Z = \sum_j c_j > 0$ for every $n$") if interior else (
+            r"$c_i \ge 0$ on the box and $c_i > 0$ as soon as one input coordinate is positive (Z3, unsat); every "
+            r"input has a positive coordinate, so $Z = \sum_j c_j > 0$ for every $n$")
+        return Definedness(PROVED, "all-n", steps=tuple(steps) + (why,))
     # the inputs that may vanish: when at most one, a coordinate where it is positive has every
     # input positive (the others are interior), so c_j > 0 there if c > 0 where all inputs are
     vanishing = [x for x in op.inputs if not interior and x not in op.interior_inputs]
@@ -415,6 +417,12 @@ def decide_definedness(op: Operator, max_n: int = 3, timeout_ms: int = 5000, int
         return Definedness(DISAGREEMENT, reason=str(err))
 
 
+def _shown(point: Point) -> str:
+    """An exact input point in LaTeX, e.g. ``$p^1 = (1, 0)$, $w_1 = 1/2$``."""
+    rows = [rf"${sp.latex(real(name))} = {value}$" for name, value in point.latex_rows()]
+    return ", ".join(rows)
+
+
 def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: bool) -> Definedness:
     steps: list[str] = []
     proved_up_to, failing, witness, at_witness = None, [], None, []
@@ -451,7 +459,7 @@ def _vector_definedness(op: Operator, max_n: int, limits: _Limits, interior: boo
                 witness = witness or point
                 if point is witness:
                     at_witness.append(cond.text)
-                steps.append(f"$n = {n}$: {cond.tex} fails exactly at an input point: the operator is undefined there")
+                steps.append(f"$n = {n}$: {cond.tex} fails exactly at {_shown(point)}: the operator is undefined there")
             elif status == UNKNOWN:
                 undecided = undecided or reason
         if failing:

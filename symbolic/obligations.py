@@ -25,6 +25,7 @@ from .domains import irrational_power
 from .citation import cite
 from .errors import UndefinedError
 from .model import SUPPORT, Operator, coordinate_symbol, vector_symbols
+from .printing import latex
 from .points import Point
 
 
@@ -120,7 +121,7 @@ def signed(op: Operator, label: str, premise: sp.Basic, expr: sp.Expr, relation:
     def lemma() -> tuple[bool | None, tuple[str, ...]]:
         shown = sign_on_domain(expr, op, relation, _coordinate_signs(op, premise_positive))
         step = (f"{label}: SymPy's sign rules ($x^e \\ge 0$ for $x \\ge 0$, $x^e > 0$ for $x > 0$, products and sums) "
-                f"on ${sp.latex(expr)} {relation} 0$ over the parameters' whole domain")
+                f"on ${latex(sp.Rel(expr, 0, relation, evaluate=False))}$ over the parameters' whole domain")
         return (True, (step,)) if shown else (None, (f"{label}: the sign rules do not show it",))
     return Obligation(label, premise, conclusion, liftable, lemma)
 

@@ -4,6 +4,8 @@
   (the positive terms of the argument against the negated negative ones, the side with
   variables first: ``[c_i < 3/2]``); ``Heaviside(a - b, 1)`` is ``[a \\ge b]``.  A step with
   another value at 0 keeps SymPy's form.
+* The coordinate ``p1_{i}`` of a numbered input is ``p^{1}_{i}`` (a teacher), ``q1_{i}`` is
+  ``q_{t-1,i}`` (the student one generation back).
 * ``harmonic(t, m)`` is the sum ``\\sum_{s=1}^{t} s^{-m}`` it abbreviates.
 * A real algebraic number ``CRootOf(P, k)`` is named ``y`` (``y_1, y_2, ...`` when there are
   several) and described after the formula: ``y \\approx 1.855\\ldots``, the 3rd smallest real
@@ -11,6 +13,8 @@
 """
 
 from __future__ import annotations
+
+import re
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
@@ -21,8 +25,23 @@ def _ordinal(k: int) -> str:
     return f"{k}{suffix}"
 
 
+#: A coordinate of a numbered input, as the model names it: ``p1_{i}`` (a teacher), ``q1_{i}``
+#: (the student one generation back).
+_NUMBERED = re.compile(r"([A-Za-z])(\d+)_\{(\w+)\}")
+
+
 class ReaderPrinter(LatexPrinter):
-    """SymPy's LaTeX printer with Iverson brackets for unit steps (see the module docstring)."""
+    """SymPy's LaTeX printer with Iverson brackets for unit steps and the paper's names for
+    numbered inputs (see the module docstring)."""
+
+    def _print_Symbol(self, expr, style="plain"):
+        found = _NUMBERED.fullmatch(expr.name)
+        if found is None:
+            return super()._print_Symbol(expr, style)
+        base, number, index = found.groups()
+        if base == "q":  # the student ``number`` generations back
+            return rf"q_{{t-{number},{index}}}"
+        return rf"{{{base}^{{{number}}}_{{{index}}}}}"
 
     def _print_Heaviside(self, expr, exp=None):
         arg = expr.args[0]

@@ -147,7 +147,8 @@ def prove_envelope(one_step: Contraction) -> Outcome:
     bound = sp.rsolve(e(T_STEP + 1) - factor * e(T_STEP), e(T_STEP), {e(0): sp.Symbol("D_0")})
     monotone = sp.ask(sp.Q.nonnegative(factor), one_step.operator.assumptions())
     steps = base.steps + (
-        rf"comparison recurrence $e_{{t+1}} = {sp.latex(factor)}\, e_t$, $e_0 = D_0$ solved: $e_t = {sp.latex(bound)}$",
+        rf"comparison recurrence $e_{{t+1}} = \left({sp.latex(factor)}\right) e_t$, $e_0 = D_0$ solved: "
+        rf"$e_t = {sp.latex(bound)}$",
         rf"${sp.latex(factor)} \ge 0$ on the domain ({'shown' if monotone is True else 'not shown'} by SymPy's "
         rf"assumptions); by induction $D(q_t\|p) \le e_t$",
     )

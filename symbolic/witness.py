@@ -76,8 +76,22 @@ def explain(point: Point, replay: Replayer) -> dict:
     out: dict = {"violation": result.violation, "replayed": True, "interior_tried": on_boundary(point)}
     inner = interior_variant(point, replay)
     if inner is not None:
-        out["interior"], out["interior_violation"] = inner[0], inner[1].violation
+        out["interior"], out["interior_violation"], out["interior_how"] = inner[0], inner[1].violation, "mixed"
     return out
+
+
+def with_interior(evidence: dict, point: Point, replay: Replayer) -> dict:
+    """``evidence`` with ``point`` as its interior witness, found by a search (``point`` must be
+    interior and replay as ``VIOLATED``; otherwise ``evidence`` is returned unchanged)."""
+    if on_boundary(point) or "interior" in evidence:
+        return evidence
+    try:
+        result = replay(point)
+    except (ArithmeticError, ValueError, KdaxiomsError):
+        return evidence
+    if not result.violated:
+        return evidence
+    return {**evidence, "interior": point, "interior_violation": result.violation, "interior_how": "search"}
 
 
 def decimal(value: sp.Basic, digits: int = 10) -> str:

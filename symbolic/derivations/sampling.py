@@ -292,7 +292,8 @@ def accumulation_step() -> tuple[sp.Expr, tuple[str, ...]]:
     steps = (
         rf"pooled counts $(s-1)N q_{{s-1}} + X_s$ over $sN$ samples: $q_{{s,i}} = {sp.latex(pooled)}$ with "
         rf"$y = X_{{s,i}}/N$ drawn from $q_{{s-1}} = p + e$",
-        rf"$\mathbb{{E}}[e_s \mid \text{{past}}] = {sp.latex(drift)}$: a martingale, and $q_0 = p$ gives $\mathbb{{E}}[e_s] = 0$",
+        rf"with $e = q_{{s-1}} - p$ (coordinate $i$ written $e_i$): $\mathbb{{E}}[q_{{s,i}} - p_i \mid \text{{past}}] = "
+        rf"{sp.latex(drift)}$, the previous error: a martingale, and $q_0 = p$ gives $\mathbb{{E}}[e_s] = 0$",
         rf"averaged and summed over $i$: $V_s = {sp.latex(step)}$ with $V = V_{{s-1}}$",
     )
     return step, steps
