@@ -20,7 +20,7 @@ from kdaxioms.symbolic.printing import latex
 from kdaxioms.symbolic.witness import decimal
 
 from . import report_lemmas, report_scope, report_typography as typography
-from .claim_model import FAILS, HOLDS, OPEN
+from .claim_model import HOLDS, OPEN
 from .latex import escape
 from .report_shared import Block, share
 from .routes_glossary import engine, explain
