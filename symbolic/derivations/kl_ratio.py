@@ -60,21 +60,28 @@ def local_kl_ratio(values: Mapping[str, Value]) -> Derivation:
 
 
 def kl_ratio_supremum(values: Mapping[str, Value]) -> Derivation:
-    """``lim_{p_1 -> 0+} KL(T delta_1 || p) / KL(delta_1 || p)`` at ``n = 2``."""
+    """``lim_{p_1 -> 0+} KL(T delta_1 || p) / KL(delta_1 || p)`` for every ``n``: the interior anchor
+    ``p = (p_1, r, ..., r)`` with ``r = (1 - p_1)/(n - 1)`` puts equal terms on coordinates ``2..n``,
+    so the sums are one term at coordinate 1 and ``n - 1`` equal terms (a symbolic ``n``)."""
     op = linear_anchor()
     kl = divergence("kl")
     p1 = sp.Symbol("p_1", positive=True)
-    anchor, student = (p1, 1 - p1), (sp.Integer(1), sp.Integer(0))
-    subs = dict(zip(vector_symbols("p", 2), anchor)) | dict(zip(vector_symbols("q", 2), student))
-    t = [c.xreplace(subs) for c in op.vector(2)]
-    num = kl.total(t, anchor)
-    den = sp.simplify(kl.total([s for s in student if s != 0], [a for a, s in zip(anchor, student) if s != 0]))
+    n = sp.Symbol("n", integer=True, positive=True)
+    rest = (1 - p1) / (n - 1)
+    subs = dict(zip(vector_symbols("p", 2), (p1, rest))) | dict(zip(vector_symbols("q", 2), (sp.Integer(1), sp.Integer(0))))
+    first, other = (c.xreplace(subs) for c in op.vector(2))  # T at coordinate 1 and at any coordinate j >= 2
+    num = sp.simplify(kl.coordinate(first, p1) + (n - 1) * kl.coordinate(other, rest))
+    den = sp.simplify(-sp.log(p1))  # KL(delta_1 || p): one term, the 0 log 0 terms dropped
+    if n in num.free_symbols:
+        raise ModelError(f"KL(T delta_1 || p) still depends on n: {num}")
     limit = sp.simplify(sp.limit(num / den, p1, 0, "+"))
     steps = (
-        rf"$n = 2$, $q = \delta_1$, $p = (p_1, 1 - p_1)$: $T q = ({sp.latex(t[0])}, {sp.latex(t[1])})$",
-        rf"$\mathrm{{KL}}(Tq\|p) = {sp.latex(num)}$, $\mathrm{{KL}}(q\|p) = {sp.latex(den)}$ (the $0 \log 0$ term dropped)",
-        rf"$\lim_{{p_1 \to 0^+}}$ of the ratio: ${sp.latex(limit)}$; with the one-step bound (C2) this is the supremum, "
-        r"not attained because the bound is strict for $q \ne p$",
+        rf"every $n \ge 2$: $q = \delta_1$, $p = (p_1, r, \dots, r)$ with $r = {sp.latex(rest)}$ (interior): "
+        rf"$(Tq)_1 = {sp.latex(first)}$ and $(Tq)_j = {sp.latex(other)}$ for $j \ge 2$",
+        rf"$\mathrm{{KL}}(Tq\|p) = {sp.latex(num)}$ ($n$ cancels: $n - 1$ equal terms of total weight $1 - p_1$), "
+        rf"$\mathrm{{KL}}(q\|p) = {sp.latex(den)}$ (the $0 \log 0$ terms dropped)",
+        rf"$\lim_{{p_1 \to 0^+}}$ of the ratio: ${sp.latex(limit)}$; with the one-step bound (C2) this is the supremum "
+        r"for every $n$, not attained because the bound is strict for $q \ne p$",
     )
     expr = limit.xreplace(_alpha_subs(values))
     value = expr if not expr.free_symbols else None
