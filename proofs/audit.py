@@ -201,8 +201,11 @@ def _explained(ax: Axiom | None, r: AuditResult, seed: int) -> AuditResult:
         return r
     evidence = explain(r.witness, ax.replay)
     if evidence.get("interior_tried") and "interior" not in evidence:
-        found = sample_exact(ax, [r.witness.n], seed=seed, draws=INTERIOR_DRAWS, all_interior=True)
-        if found.witness is not None:
+        try:
+            found = sample_exact(ax, [r.witness.n], seed=seed, draws=INTERIOR_DRAWS, all_interior=True)
+        except KdaxiomsError:  # the search is evidence only: the refutation stands without it
+            found = None
+        if found is not None and found.witness is not None:
             evidence = with_interior(evidence, found.witness, ax.replay)
     return replace(r, evidence=evidence)
 

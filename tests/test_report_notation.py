@@ -113,3 +113,13 @@ def test_the_reproduce_line_names_the_seed_and_a_fixed_folder():
     from kdaxioms.proofs.cli import _command_line
     assert _command_line(["report", "-o", "/tmp/a b", "C2.tv"], 5) == "kdaxioms report -o kdaxioms-report C2.tv --seed 5"
     assert _command_line(["report", "--seed", "3", "-o", "x"], 3) == "kdaxioms report --seed 3 -o kdaxioms-report"
+
+
+def test_an_interior_witness_is_searched_for_when_none_lies_near_the_boundary_witness():
+    from kdaxioms.proofs.audit import audit_operator
+    (r,) = audit_operator(family("geometric-anchor"), ["anchoring"])
+    ax = axiom("anchoring", family("geometric-anchor"))
+    assert r.verdict == "refuted" and any(v == 0 for vec in r.witness.inputs.values() for v in vec)
+    inner = r.evidence["interior"]
+    assert r.evidence["interior_how"] in ("mixed", "search")
+    assert all(v > 0 for vec in inner.inputs.values() for v in vec) and ax.replay(inner).violated
