@@ -165,8 +165,8 @@ def _prose(r: ClaimResult) -> str:
     """An axiom claim in words (the family and the axiom), without the ASCII formula its LaTeX
     display repeats; the other claims are stated by their display alone."""
     text = r.claim.statement
-    if r.claim.axiom and ": " in text:
-        return text.split(": ", 1)[0]
+    if r.claim.axiom and ": " in text:  # the axiom's name in words, not its identifier
+        return text.split(": ", 1)[0].replace(r.claim.axiom, r.claim.axiom.replace("-", " "))
     return ""
 
 
