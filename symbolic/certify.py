@@ -111,31 +111,22 @@ def certified_truth(formula: sp.Basic, subs: dict | None = None) -> bool | None:
     logarithm of 0, a root of a negative number) makes the relation ``None``, never a truth value
     (``Eq(zoo, 1)`` would otherwise fold to ``False``, ``0**0`` to ``1``)."""
     subs = subs or {}
-
-    def relation(rel: sp.core.relational.Relational) -> bool | None:
-        try:
-            sides = [exact_value(sp.sympify(side), subs) for side in (rel.lhs, rel.rhs)]
-        except UndefinedError:
-            return None
-        if any(side.has(*_UNDEFINED) for side in sides):
-            return None
-        difference = sides[0] - sides[1]
-        if difference.has(*_UNDEFINED):
-            return None
-        sign = certified_sign(difference)
-        return None if sign is None else relation_truth(rel, sign, sign)
-
-    return kleene(formula, relation)
+    return kleene(formula, lambda rel: _relation(rel, subs)[0])
 
 
-def _relation_truth(rel: sp.core.relational.Relational, subs: dict) -> tuple[bool | None, tuple[sp.Basic, sp.Basic] | None]:
+def _relation(rel: sp.core.relational.Relational, subs: dict) -> tuple[bool | None, tuple[sp.Basic, sp.Basic] | None]:
+    """The certified truth of one relation at ``subs`` and its two sides' exact values (``None``
+    when a side is undefined there or the sign cannot be certified; no sides when undefined)."""
     try:
         sides = tuple(sp.sympify(exact_value(sp.sympify(side), subs)) for side in (rel.lhs, rel.rhs))
     except UndefinedError:
         return None, None
     if any(side.has(*_UNDEFINED) for side in sides):
         return None, None
-    sign = certified_sign(sides[0] - sides[1])
+    difference = sides[0] - sides[1]
+    if difference.has(*_UNDEFINED):
+        return None, None
+    sign = certified_sign(difference)
     return (None if sign is None else relation_truth(rel, sign, sign)), sides
 
 
@@ -160,7 +151,7 @@ def violated_relations(formula: sp.Basic, subs: dict, limit: int = 3) -> tuple[t
             return
         if isinstance(part, sp.core.relational.Relational):
             try:
-                _, sides = _relation_truth(part, subs)
+                _, sides = _relation(part, subs)
             except (TranslationError, ArithmeticError, ValueError, TypeError):
                 return
             if sides is not None:
