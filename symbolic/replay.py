@@ -52,9 +52,18 @@ class Replay:
 
     status: Status
     reason: str = ""
-    #: For ``VIOLATED``: the relations of the conclusion that fail, as ``(relation, left value,
-    #: right value)`` in exact arithmetic (:func:`~kdaxioms.symbolic.certify.violated_relations`).
-    violation: tuple = ()
+    #: For ``VIOLATED``: the conclusion and the point, kept for :attr:`violation` (computed only
+    #: when a report asks, not on every replay of a search).
+    conclusion: sp.Basic | None = field(default=None, compare=False, repr=False)
+    subs: Mapping = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def violation(self) -> tuple:
+        """For ``VIOLATED``: the relations of the conclusion that fail, as ``(relation, left value,
+        right value)`` in exact arithmetic (:func:`~kdaxioms.symbolic.certify.violated_relations`)."""
+        if self.status is not Status.VIOLATED or self.conclusion is None:
+            return ()
+        return violated_relations(self.conclusion, dict(self.subs))
 
     @property
     def violated(self) -> bool:
@@ -192,4 +201,4 @@ def replay(premise: Premise, formula: Callable[[int], sp.Basic], point: Point) -
         return Replay(Status.UNDECIDED, "the conclusion's sign cannot be certified (or it is undefined) at this point")
     if truth:
         return Replay(Status.HOLDS)
-    return Replay(Status.VIOLATED, violation=violated_relations(conclusion, subs))
+    return Replay(Status.VIOLATED, conclusion=conclusion, subs=subs)
