@@ -88,7 +88,8 @@ def _summary(results: list[ClaimResult]) -> dict:
         "exceptions": [exception_row(r) for r in expected_to_hold if not theorem(r)],
         "proofs_by_kind": sorted(proofs.items()),
         "refutations_by_kind": sorted(refutations.items()),
-        "witnesses_replayed": sum(bool(witness(r) and witness(r)["replayed"]) for r in results if r.verdict == "refuted"),
+        "witnesses_replayed": sum(bool(_deciding(r) and _deciding(r).outcome.data.get("replayed"))
+                                  for r in results if r.verdict == "refuted"),
         "checks": len(checks),
         "checks_consistent": sum((x.verdict == "agrees") == (r.verdict != "refuted")
                                  for r in results for x in r.routes if x.role == "cross-check"),
