@@ -14,7 +14,6 @@ import re
 
 import sympy as sp
 
-from kdaxioms.numeric.processes import student_lag
 from kdaxioms.symbolic.printing import latex
 from kdaxioms.symbolic.verdict import Scope
 
@@ -53,14 +52,6 @@ def parameters(scope: Scope) -> str:
 _FUNCTIONS = {"Sum": sp.Sum, "log": sp.log, "exp": sp.exp}
 
 
-def _indexed_name(base: str, number: str, index: str) -> str:
-    """``q1[i]`` (an older student) as ``q_{t-1,i}``, ``p1[i]`` (a teacher) as ``p^{1}_{i}``."""
-    lag = student_lag(base + number)
-    if number and lag:
-        return f"q_{{t-{lag},{index}}}"
-    return f"{base}^{{{number}}}_{{{index}}}" if number else f"{base}_{{{index}}}"
-
-
 def _expression(text: str) -> str | None:
     """A SymPy-printed expression (``p1[i]**w_1``) as LaTeX, or None when it does not parse (every
     name a symbol, so ``E`` or ``I`` keep their meaning as names)."""
@@ -68,7 +59,8 @@ def _expression(text: str) -> str | None:
 
     def indexed(m: re.Match) -> str:
         key = f"kdx{len(names)}"
-        names[key] = sp.Symbol(_indexed_name(m.group(1), m.group(2), m.group(3)))
+        # named as the model names a coordinate (``p1_{i}``): the reader's printer sets it as p^1_i or q_{t-1,i}
+        names[key] = sp.Symbol(f"{m.group(1)}{m.group(2)}_{{{m.group(3)}}}")
         return key
 
     plain = _INDEXED.sub(indexed, text)

@@ -45,7 +45,7 @@ def test_scopes_in_notation_keep_every_fact():
                    "1/(Sum(p1[j]**w_1, (j, 1, n))) defined", "anchor p = (9/10, 1/10)"))
     text = report_scope.covered(scope)
     assert text.startswith(r"$n \le 3$; $\alpha \in \{1/2, 1/3\}$")
-    assert r"\left(p^{1}_{i}\right)^{w_{1}}$ defined (no $0^0$)" in text
+    assert r"\left({p^{1}_{i}}\right)^{w_{1}}$ defined (no $0^0$)" in text
     assert r"\sum_{j=1}^{n}" in text and "normalizer non-zero" in text and "anchor p = (9/10, 1/10)" in text
     assert report_scope.sizes("all-n") == "every $n$" and report_scope.sizes("n=2") == "$n = 2$"
     assert report_scope.condition("p1[i] ** ( defined") == "p1[i] ** ( defined"  # unparsable: kept as text
