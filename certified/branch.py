@@ -28,12 +28,13 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from fractions import Fraction
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Mapping, Protocol, Sequence
 
 import flint
 import sympy as sp
 
 from kdaxioms.symbolic.budget import Deadline
+from kdaxioms.symbolic.evidence import IntervalCover, Leaf
 
 from .intervals import DEFAULT_BITS, Interval, IntervalProgram, add, arb_of, fraction_of, mul, precision
 
@@ -242,6 +243,21 @@ class Cover:
     seconds: float = 0.0
     lowest: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Every leaf cell of a complete cover, with how it was decided (the evidence a bundle keeps).
+    leaves: tuple[Leaf, ...] = ()
+
+    def evidence(self, label: str, expr: sp.Expr, region: Region, strict: bool = False,
+                 lemma: Mapping[str, object] | None = None) -> IntervalCover:
+        """The cover of ``expr >= 0`` (``> 0`` if ``strict``) on ``region`` as plain data;
+        ``lemma`` describes the lemma named by ``lemma:`` leaves (its name and symbols)."""
+        text = lambda x: str(x)  # noqa: E731 (exact rationals as text)
+        return IntervalCover(
+            label, sp.srepr(expr), tuple(sp.srepr(s) for s in region.free),
+            tuple((text(lo), text(hi)) for lo, hi in region.bounds),
+            tuple((sp.srepr(d.symbol), text(d.const), tuple(map(text, d.coeffs)), text(d.lower), text(d.upper))
+                  for d in region.dependents),
+            tuple((text(fraction_of(lo)), text(fraction_of(hi))) for lo, hi in region.root()),
+            self.leaves, strict, dict(lemma or {}))
 
     def summary(self) -> str:
         lemmas = ", ".join(f"{n} {k}" for n, k in sorted(self.lemma.items())) or "none"
@@ -249,7 +265,8 @@ class Cover:
                 f"{self.empty} outside the region; uncovered volume fraction {self.uncovered:.3g}")
 
 
-def _split(cell: Cell, region: Region, root: Cell) -> tuple[Cell, Cell] | None:
+def _split(cell: Cell, region: Region, root: Cell) -> tuple[int, tuple[Cell, Cell]] | None:
+    """The dimension bisected and the two halves (lower first), or None when the cell cannot be split."""
     best, score = None, -1.0
     for j, ((lo, hi), (rlo, rhi)) in enumerate(zip(cell, root)):
         span = float(rhi - rlo)
@@ -262,7 +279,7 @@ def _split(cell: Cell, region: Region, root: Cell) -> tuple[Cell, Cell] | None:
         return None
     left = cell[:best] + ((lo, mid),) + cell[best + 1:]
     right = cell[:best] + ((mid, hi),) + cell[best + 1:]
-    return left, right
+    return best, (left, right)
 
 
 def certify_nonnegative(expr: sp.Expr, region: Region, *, lemmas: Sequence[Lemma] = (),
@@ -276,26 +293,31 @@ def certify_nonnegative(expr: sp.Expr, region: Region, *, lemmas: Sequence[Lemma
     enclosure = Enclosure(expr, region)
     root = region.root()
     stack: list[Cell] = [root]
+    paths: list[tuple[tuple[int, int], ...]] = [()]  # the bisections that made each cell of the stack
+    leaves: list[Leaf] = []
     cells = direct = empty = 0
     used = {lemma.name: 0 for lemma in lemmas}
     lost = 0.0
     lowest = None
     with precision(bits):
         while stack and cells < budget and not (cells % 64 == 0 and deadline.expired):
-            cell = stack.pop()
+            cell, path = stack.pop(), paths.pop()
             cells += 1
             values = region.values(cell)
             if values is None:
                 empty += 1
+                leaves.append(_leaf(path, cell, "empty"))
                 continue
             enc, at_centre = enclosure(cell, values)
             if enc.lo > 0 or (not strict and enc.lo >= 0):
                 direct += 1
+                leaves.append(_leaf(path, cell, "enclosure", enc))
                 continue
             if lemmas and (lemma_allowed is None or lemma_allowed(cell)):
                 lemma = next((m for m in lemmas if m.certifies(values)), None)
                 if lemma is not None:
                     used[lemma.name] += 1
+                    leaves.append(_leaf(path, cell, f"lemma:{lemma.name}"))
                     continue
             if at_centre is not None and at_centre.hi < 0:
                 point = region.exact_point(enclosure.centre(cell))
@@ -308,7 +330,16 @@ def certify_nonnegative(expr: sp.Expr, region: Region, *, lemmas: Sequence[Lemma
             if halves is None or max(float(hi - lo) for lo, hi in cell) < min_width:
                 lost += region.volume(cell)
                 continue
-            stack.extend(halves)
+            stack.extend(halves[1])
+            paths.extend((path + ((halves[0], 0),), path + ((halves[0], 1),)))
     uncovered = lost + sum(region.volume(c) for c in stack)
     complete = not stack and lost == 0.0
-    return Cover(complete, cells, direct, used, empty, uncovered, None, time.perf_counter() - start, lowest)
+    return Cover(complete, cells, direct, used, empty, uncovered, None, time.perf_counter() - start, lowest,
+                 leaves=tuple(leaves) if complete else ())
+
+
+def _leaf(path: tuple[tuple[int, int], ...], cell: Cell, decision: str, enc: Interval | None = None) -> Leaf:
+    """A decided cell as plain data (exact rational bounds as text)."""
+    box = tuple((str(fraction_of(lo)), str(fraction_of(hi))) for lo, hi in cell)
+    bounds = None if enc is None else (str(fraction_of(enc.lo)), str(fraction_of(enc.hi)))
+    return Leaf(path, box, decision, bounds)

@@ -147,13 +147,16 @@ def prove(claim: LogClaim, diagonal: Diagonal | None = None, budget: int = 60000
     coordinates = [s for syms in claim.inputs.values() for s in syms]
     covers: list[Cover] = []
     steps: list[str] = []
-    for raw in _relations(claim.formula):
+    evidence = []
+    for k, raw in enumerate(_relations(claim.formula), 1):
         expr = _tidy(xlogx_form(raw, coordinates), coordinates)
-        lemmas, allowed = (), None
+        lemmas, allowed, described = (), None, None
         if diagonal is not None:
             lemma, allowed = _lemma(expr, reg, claim, diagonal)
             lemmas = (lemma,)
             steps += list(lemma.steps)
+            described = {"name": lemma.name, "moving": [sp.srepr(q) for q in claim.inputs[diagonal.moving]],
+                         "anchors": [sp.srepr(a) for a in _anchor_values(claim, diagonal.anchor)]}
         cover = certify_nonnegative(expr, reg, lemmas=lemmas, lemma_allowed=allowed, budget=budget,
                                     deadline=deadline)
         covers.append(cover)
@@ -170,11 +173,12 @@ def prove(claim: LogClaim, diagonal: Diagonal | None = None, budget: int = 60000
                       f"uncovered volume fraction {cover.uncovered:.3g} of {claim.scope()}")
             return unknown(deadline.reason(reason) if deadline.expired else reason,
                            *steps, seconds=cover.seconds, cells=cover.cells)
+        evidence.append(cover.evidence(f"relation {k}: F >= 0 on {claim.scope()}", expr, reg, lemma=described))
     seconds = sum(c.seconds for c in covers)
     summary = [f"interval branch and bound over {claim.scope()}: {c.summary()}" for c in covers]
     return Outcome(PROVED, steps=tuple(summary) + tuple(steps), **claim.scope_fields(),
                    data={"seconds": seconds, "cells": sum(c.cells for c in covers), "route": "intervals",
-                         "box": claim.scope()})
+                         "box": claim.scope()}, evidence=tuple(evidence))
 
 
 def _point(claim: LogClaim, values: dict[sp.Symbol, Fraction]):

@@ -46,6 +46,7 @@ import sympy as sp
 from kdaxioms.symbolic.derivations import derivation
 from kdaxioms.symbolic.divergences import divergence
 from kdaxioms.symbolic.errors import InputError
+from kdaxioms.symbolic.evidence import IntervalCover, Leaf
 from kdaxioms.symbolic.families import linear_anchor
 from kdaxioms.symbolic.model import vector_symbols
 from kdaxioms.symbolic.points import distribution, on_simplex
@@ -189,35 +190,71 @@ def certify_upper(prob: RatioProblem, level: Fraction, budget: int = BUDGET) -> 
 
 @dataclass(frozen=True)
 class FaceCheck:
-    """Is ``R < level`` on every face ``q_k = 0``?  ``certified`` only if every face was covered."""
+    """Is ``R < level`` on every face ``q_k = 0``?  ``certified`` only if every face was covered;
+    ``evidence`` holds each face's cover (a vertex as a cover of one point)."""
 
     level: Fraction
     certified: bool
     faces: tuple[str, ...]
     seconds: float
+    evidence: tuple[IntervalCover, ...] = ()
 
 
 def boundary_below(prob: RatioProblem, level: Fraction, budget: int = BUDGET) -> FaceCheck:
     """Certify ``level KL(q||p) - KL(Tq||p) > 0`` on each face ``q_k = 0`` of the simplex."""
     began = time.perf_counter()
     expr = gap_function(prob, level)
-    notes, ok = [], True
+    notes, ok, evidence = [], True, []
     for k, qk in enumerate(prob.q):
         face = expr.xreplace({qk: sp.Integer(0)})
         rest = [s for s in prob.q if s is not qk]
+        label = f"face {qk} = 0: level KL(q||p) - KL(Tq||p) > 0 at level {level}"
         if len(rest) == 1:  # a vertex: one exact point
             with precision(BITS):
                 value = IntervalProgram(face, rest)([Interval.exact(1)])
             good = bool(value.lo > 0)
+            if good:
+                evidence.append(point_evidence(label, face.xreplace({rest[0]: sp.Integer(1)}), value, strict=True))
             notes.append(rf"vertex ${sp.latex(rest[0])} = 1$: $c\,\mathrm{{KL}}(q\|p) - \mathrm{{KL}}(Tq\|p) \in {value}$ "
                          rf"with $c = {sp.latex(sp.Rational(level.numerator, level.denominator))}$"
                          + ("" if good else " (not certified $> 0$)"))
         else:
-            cover = certify_nonnegative(face, simplex_region(rest), strict=True, budget=budget)
+            region = simplex_region(rest)
+            cover = certify_nonnegative(face, region, strict=True, budget=budget)
             good = cover.complete
             notes.append(rf"face ${sp.latex(qk)} = 0$: {cover.summary()}")
+            if good:
+                evidence.append(cover.evidence(label, face, region, strict=True))
         ok = ok and good
-    return FaceCheck(level, ok, tuple(notes), time.perf_counter() - began)
+    return FaceCheck(level, ok, tuple(notes), time.perf_counter() - began, tuple(evidence))
+
+
+def point_evidence(label: str, value_expr: sp.Expr, value: Interval, strict: bool = False) -> IntervalCover:
+    """A constant expression's certified sign as a cover of one point (no free variable)."""
+    enclosure = (str(fraction_of(value.lo)), str(fraction_of(value.hi)))
+    return IntervalCover(label, sp.srepr(value_expr), (), (), (), (), (Leaf((), (), "enclosure", enclosure),), strict)
+
+
+def bracket_evidence(b: "Bracket") -> tuple[IntervalCover, ...]:
+    """The evidence of a certified bracket: ``R <= upper`` on the closed simplex (the cover, with
+    segment convexity at ``q = p``), and ``R(q*) >= lower`` at the exact point ``q*`` when the lower
+    end comes from it (``KL(Tq*||p) - lower KL(q*||p) >= 0`` and ``KL(q*||p) > 0``)."""
+    prob = problem(b.alpha, b.anchor)
+    region = simplex_region(prob.q)
+    lemma = {"name": "segment convexity at q = p", "moving": [sp.srepr(q) for q in prob.q],
+             "anchors": [sp.srepr(a) for a in prob.rational_anchor()]}
+    items = [b.cover.evidence(f"R(q) <= {b.upper} on the closed simplex", gap_function(prob, b.upper), region,
+                              lemma=lemma)]
+    if b.lower_from == ARGMAX:
+        at = dict(zip(prob.q, map(_rational, b.argmax)))
+        with precision(BITS):
+            values = [Interval.exact(v) for v in b.argmax]
+            gap = prob.num - _rational(b.lower) * prob.den
+            items.append(point_evidence(f"R(q*) >= {b.lower} at q* = {tuple(map(str, b.argmax))}", gap.xreplace(at),
+                                        IntervalProgram(gap, prob.q)(values)))
+            items.append(point_evidence(f"KL(q*||p) > 0 at q* = {tuple(map(str, b.argmax))}", prob.den.xreplace(at),
+                                        IntervalProgram(prob.den, prob.q)(values), strict=True))
+    return tuple(items)
 
 
 # -- the bracket ------------------------------------------------------------------------------

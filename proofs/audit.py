@@ -59,6 +59,7 @@ from kdaxioms.symbolic.coherence import prove_coherence
 from kdaxioms.symbolic.monotone import prove_by_derivative
 from kdaxioms.symbolic.power_shape import AXIOMS as POWER_AXIOMS, prove_power_axiom
 from kdaxioms.symbolic.shapes import normalized
+from kdaxioms.symbolic.evidence import WitnessSubject
 from kdaxioms.symbolic.outcome import DISAGREEMENT, PROVED, REFUTED, UNKNOWN, Outcome, unknown
 
 #: Support sizes of the interval routes.
@@ -105,7 +106,7 @@ def log_route(ax: Axiom, seed: int, sizes: Iterable[int], rounds: int = SEARCH_R
         if out.verdict == PROVED:
             return AuditResult(name, code, PROVED, out.scope, "intervals", time.perf_counter() - start, steps=out.steps,
                                covered={k: list(v) for k, v in (out.parameters or {}).items()},
-                               conditions=out.conditions)
+                               conditions=out.conditions, decisive=out.evidence)
         if out.verdict == REFUTED:
             return AuditResult(name, code, REFUTED, out.scope, "intervals", time.perf_counter() - start,
                                out.witness, steps=out.steps)
@@ -129,7 +130,7 @@ def _jump(ax: Axiom, result: AuditResult) -> AuditResult | None:
     if out.verdict != REFUTED:
         return None
     return AuditResult(result.axiom, result.code, REFUTED, out.scope, "exact-limits",
-                       result.seconds + time.perf_counter() - start, out.witness, steps=out.steps)
+                       result.seconds + time.perf_counter() - start, out.witness, steps=out.steps, decisive=out.evidence)
 
 
 def _searched(ax: Axiom, result: AuditResult, seed: int, rounds: int, deadline: Deadline | None = None) -> AuditResult:
@@ -186,8 +187,11 @@ def audit_outcome(op: Operator, name: str, max_n: int, timeout_ms: int, seed: in
         return unknown(r.reason, *r.steps, disagreement=True, **data)
     if r.verdict not in (PROVED, REFUTED):
         return unknown(r.reason or str(r.verdict), *r.steps, **data)
+    evidence = r.decisive
+    if r.witness is not None:
+        evidence += (WitnessSubject({"axiom": r.axiom, "code": r.code}, op.source),)
     return Outcome(r.verdict, r.scope, r.steps, r.witness, r.reason, data, parameters=r.parameters,
-                   conditions=r.conditions)
+                   conditions=r.conditions, evidence=evidence)
 
 
 #: Exact interior points drawn when no interior witness lies near a boundary witness.
@@ -292,7 +296,7 @@ def _first(ax: Axiom, definedness, deadline: Deadline, max_n: int) -> AuditResul
         out = prove(ax, deadline, max_n, definedness)
         if out is not None and out.verdict == PROVED:
             found = AuditResult(name, ax.spec.code, PROVED, out.scope, route, time.perf_counter() - start,
-                                steps=out.steps, conditions=out.conditions)
+                                steps=out.steps, conditions=out.conditions, decisive=out.evidence)
             if out.scope == "all-n":
                 return found
             bounded = bounded or found  # for some sizes only: SMT may reach further
@@ -334,7 +338,8 @@ def _continuous(ax: Axiom, deadline: Deadline, max_n: int, definedness) -> Outco
         return None
     return Outcome(PROVED, "all-n", defined.steps + (
         r"$T$ has no switch (no unit step, sign, case split, floor or ceiling) and every operation of it is defined on the "
-        r"open simplex for every $n$; so $T$ is continuous there for every $n$ by " + cite("continuity-definedness"),))
+        r"open simplex for every $n$; so $T$ is continuous there for every $n$ by " + cite("continuity-definedness"),),
+        evidence=defined.evidence, data={"lemma": True})
 
 
 #: The routes that prove an axiom for every n, in the order tried (cheapest first).
@@ -432,10 +437,10 @@ def _where_defined(op: Operator, result: AuditResult, definedness) -> AuditResul
     if found.verdict == DISAGREEMENT:
         return replace(result, verdict=DISAGREEMENT, reason=found.reason)
     if result.axiom == CLOSURE or (spec is not None and spec.undefined_violates):
-        return _defined_sizes(result, found)
+        return _defined_sizes(replace(result, decisive=result.decisive + found.evidence), found)
     text = restriction(found, result.scope)
-    if not text:
-        return result
+    if not text:  # the proof rests on the definedness proof too
+        return replace(result, decisive=result.decisive + found.evidence)
     return replace(result, conditions=result.conditions + (text,))
 
 

@@ -149,7 +149,7 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
             return unknown("F2 is not F1 with an aggregated anchor", *steps)
         needed = [(f1, name) for name, spec in AXIOMS[Kind.META].items() if not spec.undecided]  # M1-M6 in exact forms
         needed += [(aggregation, "closure"), (aggregation, "positivity")]
-        proofs = []
+        proofs, evidence = [], []
         for op, name in needed:
             ax = axiom(name, op)
             out = coordinate_route(ax, settings.timeout_ms, settings.deadline)
@@ -162,6 +162,7 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
             if out.verdict != PROVED:
                 return unknown(f"{op.name} {name} is not proved, so the reduction does not go through", *steps)
             proofs.append(out.full_scope)
+            evidence += out.evidence
         # the reduction holds where every lemma does: the weakest sizes, every grid, every condition
         weakest = min(proofs, key=lambda sc: sc.size_rank)
         grids = {k: v for sc in proofs for k, v in (sc.parameters or {}).items()}
@@ -169,7 +170,7 @@ def _reduction(f2: Operator, aggregation: Operator) -> Run:
         conditions = tuple(dict.fromkeys((INTERIOR_TEACHERS, *(c for sc in proofs for c in sc.conditions))))
         return Outcome(PROVED, weakest.sizes, tuple(steps) + (r"with interior teachers, $A_w(p^1, \dots, p^m)$ is an "
                                                                r"interior anchor (A1, A2), hence M1--M6 of F2",),
-                       parameters=grids or None, conditions=conditions)
+                       parameters=grids or None, conditions=conditions, evidence=tuple(evidence), data={"lemma": True})
     return run
 
 

@@ -70,7 +70,8 @@ def c2_kl_interval_n3_route(contraction: Contraction, alpha_box=C2_N3_ALPHA_BOX)
             return failed
         fixed = " or ".join(c.partition(" = ")[2] for o in outcomes for c in o.conditions)
         return Outcome(PROVED, "n=3", tuple(s for o in outcomes for s in o.steps),
-                       parameters=outcomes[0].parameters, conditions=(f"anchor p = {fixed}",))
+                       parameters=outcomes[0].parameters, conditions=(f"anchor p = {fixed}",),
+                       evidence=tuple(e for o in outcomes for e in o.evidence))
     return Route("interval-n3", PROVER, run)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from kdaxioms.numeric.ratio_search import propose
-from kdaxioms.certified.tightness import bracket, boundary_below, local_limit, problem
+from kdaxioms.certified.tightness import bracket, bracket_evidence, boundary_below, local_limit, problem
 from kdaxioms.symbolic.outcome import AGREES, DISAGREES, PROVED, Outcome, unknown
 
 from .claim_model import CROSS_CHECK, HOLDS, PROVER, Claim, Route
@@ -51,7 +51,7 @@ def scope() -> dict:
 def _interval(settings) -> Outcome:
     low_end, high_end = (1 - ALPHA) ** 2, 1 - ALPHA
     limit = local_limit(ALPHA)
-    steps, data = [], {"brackets": []}
+    steps, data, evidence = [], {"brackets": []}, []
     for p in ANCHORS:
         b = bracket(ALPHA, p, seed=settings.seed)
         data["brackets"].append(b.to_json())
@@ -63,12 +63,13 @@ def _interval(settings) -> Outcome:
         if not (low_end <= b.lower and b.upper < high_end):
             return unknown(f"the bracket at p={_vector(p)} does not lie in [(1-α)², 1-α)", *steps, **data)
         faces = boundary_below(problem(ALPHA, p), b.lower)
+        evidence += list(bracket_evidence(b)) + list(faces.evidence)
         steps.append("the ratio is below the lower bound on every face: " + "; ".join(faces.faces))
         if not (faces.certified and b.lower > limit):
             return unknown(f"interior attainment not certified at p={_vector(p)}", *steps, **data)
     steps.append(rf"lower $> (1-\alpha)^2 = {limit}$, the ratio's limit at $q = p$ (the local KL ratio derived for C4): "
                  "the supremum is attained away from p and off the faces, i.e. in the interior")
-    return Outcome(PROVED, steps=tuple(steps), data=data | {"route": "intervals"}, **scope())
+    return Outcome(PROVED, steps=tuple(steps), data=data | {"route": "intervals"}, evidence=tuple(evidence), **scope())
 
 
 def _numeric(settings) -> Outcome:

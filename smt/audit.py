@@ -66,6 +66,8 @@ class AuditResult:
     #: Beside a witness: the violated relations and an interior witness
     #: (:func:`kdaxioms.symbolic.witness.explain`).
     evidence: dict = field(default_factory=dict)
+    #: The decisive evidence of a proof as plain data (:mod:`kdaxioms.symbolic.evidence`).
+    decisive: tuple = ()
 
     @property
     def parameters(self) -> dict[str, tuple[str, ...]] | None:
@@ -234,7 +236,7 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
         outcome = _coordinate(ax, timeout_ms, emit, deadline) if ax.spec.obligations is not None else None
         if outcome is not None and outcome.verdict == PROVED:
             return AuditResult(name, code, PROVED, outcome.scope, "symbolic-coordinate", time.perf_counter() - start,
-                               steps=outcome.steps)
+                               steps=outcome.steps, decisive=outcome.evidence)
         return AuditResult(name, code, UNKNOWN, None, "none", time.perf_counter() - start, reason=ax.spec.undecided)
     outcome = _coordinate(ax, timeout_ms, emit, deadline)
     # a SymPy lemma discharged one of the obligations: the proof is symbolic, not Z3's alone
@@ -252,7 +254,7 @@ def audit_axiom(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, emit: Emit | 
     if witness is not None:
         witness = shrink(witness, ax.violated_at, _gridded(ax) if route == "smt-vector" else ())
     return AuditResult(name, code, _verdict(outcome), outcome.scope, route, time.perf_counter() - start,
-                       witness, outcome.reason, covered, outcome.steps, outcome.conditions)
+                       witness, outcome.reason, covered, outcome.steps, outcome.conditions, decisive=outcome.evidence)
 
 
 def audit(op: Operator, names: Iterable[str] | None = None, max_n: int = 4, timeout_ms: int = 5000,
@@ -321,7 +323,7 @@ def _contraction(op: Operator, name: str, factor_text: str | None, max_n: int, t
     if witness is not None:
         witness = shrink(witness, claim.violated_at)
     return AuditResult(name, "C", _verdict(outcome), outcome.scope, route, time.perf_counter() - start,
-                       witness, outcome.reason, {}, outcome.steps)
+                       witness, outcome.reason, {}, outcome.steps, decisive=outcome.evidence)
 
 
 def axiom_names(op: Operator, names: Iterable[str] | None) -> list[str]:

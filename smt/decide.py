@@ -19,6 +19,7 @@ import z3
 
 from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.citation import cite
+from kdaxioms.symbolic.evidence import SmtQuery
 from kdaxioms.symbolic.errors import ModelError, TranslationError
 from kdaxioms.symbolic.lemma_book import mechanised
 from kdaxioms.symbolic.model import Operator
@@ -28,7 +29,7 @@ from kdaxioms.symbolic.outcome import PROVED, REFUTED, UNKNOWN, Outcome, unknown
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.replay import Replay
 
-from .solve import SAT, UNSAT, Answer, check
+from .solve import SAT, UNSAT, Answer, check, smtlib
 from .translate import Z3Translator
 
 #: The exact replay of a statement at a point (:mod:`kdaxioms.symbolic.replay`); only a
@@ -61,9 +62,7 @@ def _query(premise: sp.Basic, conclusion: sp.Basic, timeout_ms: int, emit: Emit 
     constraints = [tr(premise), z3.Not(tr(conclusion))]
     constraints += tr.side_conditions
     if emit is not None:
-        solver = z3.Solver(ctx=ctx)
-        solver.add(*constraints)
-        emit(solver.to_smt2())
+        emit(smtlib(constraints, ctx))
     return check(constraints, {s.name: v for s, v in variables.items()}, ctx, timeout_ms, deadline=deadline)
 
 
@@ -74,7 +73,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
     When ``deadline`` runs out before every obligation is decided the outcome is ``unknown``
     with the budget named."""
     deadline = deadline or Deadline.unbounded()
-    steps, lemma = [], False
+    steps, lemma, queries = [], False, []
     for ob in obligations:
         if deadline.expired:
             return unknown(deadline.reason(f"{len(steps)} per-coordinate steps; {ob.label} not decided"), *steps)
@@ -92,6 +91,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
             return unknown(f"this route does not apply: {err.reason}", *steps)
         if answer.status == UNSAT:
             steps.append(f"{ob.label}: negation unsat (Z3, {answer.strategy} strategy)")
+            queries.append(SmtQuery(ob.label, answer.query))
             continue
         if answer.status == SAT and ob.liftable and replay is not None:
             point = lift_coordinate_model(op, answer.values)
@@ -105,7 +105,7 @@ def decide_obligations(op: Operator, obligations: Iterable[Obligation], replay: 
         reason = f"{ob.label}: {answer.reason}"
         return unknown(deadline.reason(reason) if deadline.expired else reason, *steps)
     steps.append(f"each statement holds per coordinate, so for every $n$ by {cite('coordinate-reduction')}")
-    return Outcome(PROVED, "all-n", tuple(steps), data={"lemma": lemma})
+    return Outcome(PROVED, "all-n", tuple(steps), data={"lemma": lemma}, evidence=tuple(queries))
 
 
 def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int = 5000, *,
@@ -122,13 +122,13 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
     deadline = deadline or Deadline.unbounded()
     op = statement.operator
     fixed = dict(fixed or {})
-    steps, proved_up_to = [], None
+    steps, proved_up_to, queries = [], None, []
     at = "".join(f", ${sp.latex(k)} = {sp.latex(v)}$" for k, v in sorted(fixed.items(), key=lambda kv: str(kv[0])))
     for n in sizes:
         if deadline.expired:
             done = f"n<={proved_up_to}" if proved_up_to else "no support size"
             return Outcome(UNKNOWN, done if proved_up_to else None, tuple(steps),
-                           reason=deadline.reason(f"{done} proved; n = {n} not decided"))
+                           reason=deadline.reason(f"{done} proved; n = {n} not decided"), evidence=tuple(queries))
         premise = simplex_constraints(op, n, all_interior).xreplace(fixed)
         if sort and op.label_symmetric:
             premise = sp.And(premise, symmetry_breaking(op, n, op.inputs[0]))
@@ -141,6 +141,8 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
             return unknown(f"this route does not apply: {err.reason}", *steps)
         if answer.status == UNSAT:
             steps.append(f"$n = {n}${at}: negation unsat (Z3, {answer.strategy} strategy)")
+            queries.append(SmtQuery(f"n = {n}" + "".join(f", {k} = {v}" for k, v in sorted(fixed.items(), key=str)),
+                                    answer.query))
             proved_up_to = n
             continue
         if answer.status == SAT:
@@ -156,5 +158,6 @@ def decide_vectors(statement: Statement, sizes: Iterable[int], timeout_ms: int =
         reason = f"n = {n}: {answer.reason}"
         if deadline.expired:
             reason = deadline.reason(f"n<={proved_up_to} proved; {reason}" if proved_up_to else reason)
-        return Outcome(UNKNOWN, f"n<={proved_up_to}" if proved_up_to else None, tuple(steps), reason=reason)
-    return Outcome(PROVED, f"n<={proved_up_to}", tuple(steps))
+        return Outcome(UNKNOWN, f"n<={proved_up_to}" if proved_up_to else None, tuple(steps), reason=reason,
+                       evidence=tuple(queries))
+    return Outcome(PROVED, f"n<={proved_up_to}", tuple(steps), evidence=tuple(queries))

@@ -31,7 +31,7 @@ input has a positive coordinate).  Otherwise whole vectors decide for ``n = 2..N
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Iterable
 
@@ -42,6 +42,7 @@ from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.citation import cite
 from kdaxioms.symbolic.domains import power_defined, sample_value
 from kdaxioms.symbolic.inner_sums import InnerSums, inner_sums
+from kdaxioms.symbolic.evidence import SmtQuery
 from kdaxioms.symbolic.errors import DisagreementError, InputError, ModelError, TranslationError
 from kdaxioms.symbolic.model import SUM_INDEX, SUPPORT, Operator, coordinate_symbol, real, vector_symbols
 from kdaxioms.symbolic.obligations import coordinate_box, simplex_constraints, vector_model_point
@@ -83,6 +84,8 @@ class Definedness:
     steps: tuple[str, ...] = ()
     #: For ``refuted``: the conditions that fail at ``witness`` itself.
     at_witness: str = ""
+    #: For ``proved``: the ``unsat`` queries it rests on.
+    evidence: tuple[SmtQuery, ...] = ()
 
     @property
     def side_condition(self) -> str:
@@ -100,6 +103,8 @@ class _Limits:
 
     timeout_ms: int
     deadline: Deadline
+    #: The ``unsat`` queries so far (the evidence of a definedness proof).
+    queries: list[SmtQuery] = field(default_factory=list)
 
     def query_ms(self) -> int:
         return max(1, self.deadline.cap_ms(self.timeout_ms))
@@ -178,14 +183,18 @@ def _sign_form(expr: sp.Expr, premise: sp.Basic, limits: _Limits) -> sp.Expr:
     return sp.Add(*reduced_terms)
 
 
-def _query(premise: sp.Basic, bad: sp.Basic, limits: _Limits):
+def _query(premise: sp.Basic, bad: sp.Basic, limits: _Limits, label: str = "definedness"):
+    """Is ``premise and bad`` satisfiable?  An ``unsat`` answer joins ``limits.queries``."""
     ctx = z3.Context()
     symbols = sorted(premise.free_symbols | bad.free_symbols, key=str)
     variables = {s: z3.Real(s.name, ctx) for s in symbols}
     tr = Z3Translator(variables, ctx)
     constraints = [tr(premise), tr(bad)] + tr.side_conditions
-    return check(constraints, {s.name: v for s, v in variables.items()}, ctx, limits.query_ms(),
-                 deadline=limits.deadline)
+    answer = check(constraints, {s.name: v for s, v in variables.items()}, ctx, limits.query_ms(),
+                   deadline=limits.deadline)
+    if answer.status == UNSAT:
+        limits.queries.append(SmtQuery(f"definedness: {label}", answer.query))
+    return answer
 
 
 def _readable_holds(holds: sp.Basic, assumed: sp.Basic, limits: _Limits) -> sp.Basic:
@@ -208,7 +217,7 @@ def _decide_conditions(premise: sp.Basic, conds: Iterable[Condition], limits: _L
     steps = []
     for cond in conds:
         try:
-            answer = _query(premise, sp.Not(cond.holds), limits)
+            answer = _query(premise, sp.Not(cond.holds), limits, cond.text)
         except TranslationError as err:
             return UNKNOWN, cond, None, f"{cond.text}: outside Z3's real arithmetic ({err.reason})", steps
         if answer.status == UNSAT:
@@ -255,6 +264,7 @@ def _inner_definedness(op: Operator, inner: InnerSums, limits: _Limits, interior
     shown = decide_obligations(op, inner.obligations, None, limits.query_ms(), deadline=limits.deadline)
     if shown.verdict != PROVED:
         return None
+    limits.queries.extend(q for q in shown.evidence if isinstance(q, SmtQuery))
     box = coordinate_box(op)
     if interior:
         box = sp.And(box, *(coordinate_symbol(x) > 0 for x in op.inputs))
@@ -410,11 +420,13 @@ def decide_definedness(op: Operator, max_n: int = 3, timeout_ms: int = 5000, int
     except (TranslationError, ModelError):
         coordinate = None
     if coordinate is not None:
-        return coordinate
+        return replace(coordinate, evidence=tuple(limits.queries))
+    limits.queries.clear()  # the queries of a lemma that did not apply decide nothing
     try:
-        return _vector_definedness(op, max_n, limits, interior)
+        found = _vector_definedness(op, max_n, limits, interior)
     except DisagreementError as err:
         return Definedness(DISAGREEMENT, reason=str(err))
+    return replace(found, evidence=tuple(limits.queries)) if found.verdict == PROVED else found
 
 
 def _shown(point: Point) -> str:
@@ -502,7 +514,9 @@ def restrict(outcome, defined: Definedness):
     if defined.verdict == DISAGREEMENT:
         return unknown(defined.reason, *outcome.steps, disagreement=True)
     text = restriction(defined, outcome.scope)
-    if not text or text in outcome.conditions:
+    if not text:  # the proof rests on the definedness proof too
+        return replace(outcome, evidence=outcome.evidence + defined.evidence)
+    if text in outcome.conditions:
         return outcome
     return replace(outcome, conditions=outcome.conditions + (text,))
 

@@ -39,7 +39,7 @@ import select
 import signal
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Mapping
 
@@ -89,6 +89,15 @@ class Answer:
     approximate: bool = False
     reason: str = ""
     strategy: str = ""
+    #: For ``unsat``: the query as SMT-LIB 2 text (with ``(check-sat)``), the evidence a bundle keeps.
+    query: str = ""
+
+
+def smtlib(constraints: list[z3.BoolRef], ctx: z3.Context) -> str:
+    """The conjunction of ``constraints`` as an SMT-LIB 2 script ending in ``(check-sat)``."""
+    solver = z3.Solver(ctx=ctx)
+    solver.add(*constraints)
+    return solver.to_smt2()
 
 
 def _solver(strategy: str, ctx: z3.Context) -> z3.Solver:
@@ -248,6 +257,8 @@ def check(constraints: list[z3.BoolRef], variables: Mapping[str, z3.ArithRef], c
         if answer is not None and stopped and answer.status == UNSAT:
             # an interrupted query answered unsat: never a proof (interruption is not a decision)
             answer, why = None, "unsat after the watchdog interrupted the query, not trusted"
+        if answer is not None and answer.status == UNSAT:
+            return replace(answer, query=smtlib(constraints, ctx))
         if answer is not None:
             return answer
         if stopped:

@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 import sympy as sp
 
 from .domains import sample_value
+from .evidence import IdentityCertificate
 from .shapes import sign_on_domain
 from .model import Operator, vector_symbols
 
@@ -84,6 +85,8 @@ class Certificate:
     label: str
     lemma: str
     coefficient: sp.Expr
+    #: The identity as plain data, for a proof bundle.
+    record: IdentityCertificate | None = None
 
     def latex(self) -> str:
         c = self.coefficient
@@ -152,6 +155,12 @@ class Domain:
     def ratios(self, numerator: sp.Expr, denominator: sp.Expr) -> list[sp.Float]:
         return [sp.N(numerator.xreplace(pt), 30) / sp.N(denominator.xreplace(pt), 30) for pt in self.points]
 
+    def record(self, label: str, lemma: str, expr: sp.Expr, c: sp.Expr, form: sp.Expr) -> IdentityCertificate:
+        """The identity ``expr = c * form`` checked by :meth:`is_zero`, as ``srepr`` strings."""
+        pairs = lambda subs: tuple((sp.srepr(k), sp.srepr(v)) for k, v in subs.items())  # noqa: E731
+        return IdentityCertificate(label, lemma, sp.srepr(expr), sp.srepr(c), sp.srepr(form),
+                                   pairs(self.solved), pairs(self.simplex))
+
     def is_zero(self, expr: sp.Expr) -> bool:
         """Exact: ``expr`` vanishes identically on the domain (see the module docstring)."""
         expr = expr.xreplace(self.solved)
@@ -178,5 +187,5 @@ def certify(expr: sp.Expr, A: Sequence[sp.Expr], p: Sequence[sp.Expr], domain: D
                 continue
             c = sp.Rational(r[0]).limit_denominator(1000) * monomial
             if abs(sp.N(c.xreplace(domain.points[0]), 30) - scale[0] * r[0]) < 1e-20 and domain.is_zero(expr - c * form):
-                return Certificate(label, lemma, c)
+                return Certificate(label, lemma, c, domain.record(label, lemma, expr, c, form))
     return None

@@ -31,6 +31,7 @@ import sympy as sp
 from .axioms import SWITCHES
 from .certify import certified_sign
 from .errors import TranslationError
+from .evidence import OneSidedLimits
 from .domains import sample_value
 from .model import Operator, vector_symbols
 from .outcome import REFUTED, Outcome, unknown
@@ -157,7 +158,13 @@ def refute_continuity(op: Operator, sizes=(3,)) -> Outcome:
                 if plus is None or minus is None:
                     continue
                 if any(_differ(u, v) for u, v in zip(plus, minus)) and _in_premise(op, _witness(op, n, point, params)):
-                    return _refuted(op, n, point, params, (a, b), plus, minus)
+                    along = {sign: tuple(c.xreplace({**subs, **{x: x0 + sign * eps * dk for x, x0, dk
+                                                                 in zip(xs, (subs[x] for x in xs), d)}})
+                                         for c in vector) for sign in (1, -1)}
+                    evidence = OneSidedLimits(f"n = {n}, direction e_{a + 1} - e_{b + 1}", sp.srepr(eps),
+                                              tuple(map(sp.srepr, along[1])), tuple(map(sp.srepr, along[-1])),
+                                              tuple(map(sp.srepr, plus)), tuple(map(sp.srepr, minus)))
+                    return _refuted(op, n, point, params, (a, b), plus, minus, evidence)
     return unknown(f"no jump along {tried} directions at {points} grid points of the switch set (n in {list(sizes)}); "
                    "finding none proves nothing")
 
@@ -183,7 +190,7 @@ def _in_premise(op: Operator, witness: Point) -> bool:
     return reason is None and operator_undefined(op, witness.n, subs) is None
 
 
-def _refuted(op: Operator, n: int, point, params: dict, pair, plus, minus) -> Outcome:
+def _refuted(op: Operator, n: int, point, params: dict, pair, plus, minus, evidence: OneSidedLimits) -> Outcome:
     a, b = pair
     vec = lambda v: "(" + ", ".join(sp.latex(x) for x in v) + ")"  # noqa: E731
     x0 = vec(sp.Rational(v.numerator, v.denominator) for v in point)
@@ -197,4 +204,4 @@ def _refuted(op: Operator, n: int, point, params: dict, pair, plus, minus) -> Ou
         r"the one-sided limits differ, so no value at $x_0 \in \Delta_n^\circ$ makes $T$ continuous there",
     )
     return Outcome(REFUTED, f"n={n}", steps, _witness(op, n, point, params),
-                   data={"limits": [[str(x) for x in plus], [str(x) for x in minus]]})
+                   data={"limits": [[str(x) for x in plus], [str(x) for x in minus]]}, evidence=(evidence,))

@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 import sympy as sp
 
@@ -90,6 +90,9 @@ class Operator:
     title: str = ""
     #: Joint constraints on the parameters beyond their own domains (e.g. ``beta_1 + beta_2 = 1``).
     constraints: tuple[sp.Basic, ...] = ()
+    #: The operator-file data the model was read from (None when built otherwise): what a proof
+    #: bundle writes beside a witness, so that it can be evaluated without this model.
+    source: Mapping[str, Any] | None = field(default=None, compare=False, repr=False, hash=False)
     #: Expanded components already built, by support size (the model is immutable).
     _expanded: dict = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 

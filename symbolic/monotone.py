@@ -35,6 +35,7 @@ step is numeric: without a certificate that passes the exact check the outcome i
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable
 
 import sympy as sp
@@ -69,10 +70,12 @@ def raise_derivative(ax: Axiom, n: int, k: int, term: Term) -> tuple[sp.Expr, tu
     return sp.diff(phi, share).xreplace({share: 0}), out, target
 
 
-def _stopped(deadline: Deadline, proved: int | None, steps: list[str], where: str) -> Outcome:
-    """Out of time before ``where``: the sizes up to ``proved`` stay proved, else ``unknown``."""
+def _stopped(deadline: Deadline, proved: int | None, steps: list[str], where: str, evidence=()) -> Outcome:
+    """Out of time before ``where``: the sizes up to ``proved`` stay proved (with the
+    certificates ``evidence`` of those sizes), else ``unknown``."""
     if proved is not None:
-        return Outcome(PROVED, f"n<={proved}", tuple(steps + [deadline.reason(f"n<={proved}; {where} not tried")]))
+        return Outcome(PROVED, f"n<={proved}", tuple(steps + [deadline.reason(f"n<={proved}; {where} not tried")]),
+                       evidence=tuple(evidence))
     return unknown(deadline.reason(f"{where} not tried"), *steps)
 
 
@@ -80,7 +83,7 @@ def prove_weight_monotone(ax: Axiom, sizes=SIZES, deadline: Deadline | None = No
     """Prove A3 for each support size in ``sizes`` (see the module docstring); ``unknown`` otherwise.
     Once ``deadline`` runs out no further size is started (the sizes proved stay proved)."""
     deadline = deadline or Deadline.unbounded()
-    proved = None
+    proved, certificates = None, []
     term = monotone_term(ax.spec.name)
     if term is None:
         return unknown(f"axiom {ax.spec.name} has no differentiable divergence for the derivative route")
@@ -90,22 +93,24 @@ def prove_weight_monotone(ax: Axiom, sizes=SIZES, deadline: Deadline | None = No
              r"the axiom holds when $G \le 0$ on the domain"]
     for n in sizes:
         if deadline.expired:
-            return _stopped(deadline, proved, steps, f"n={n}")
-        domain = Domain(op, n)
+            return _stopped(deadline, proved, steps, f"n={n}", certificates)
+        domain, size_certificates = Domain(op, n), []
         if not domain.distribution(op.vector(n)):
             return unknown(f"n={n}: the output is not shown to lie in the simplex, which the certificates assume", *steps)
         for k, name in enumerate(op.inputs):
             if deadline.expired:
-                return _stopped(deadline, proved, steps, f"n={n}, teacher {name}")
+                return _stopped(deadline, proved, steps, f"n={n}, teacher {name}", certificates)
             G, A, p = raise_derivative(ax, n, k, term)
             found = certify(-G, A, p, domain)
             if found is None:
                 return unknown(f"n={n}, teacher {name}: no non-negative form N with -G = cN passed the exact check", *steps)
             teacher = _teacher(name)
+            size_certificates.append(replace(found.record, label=f"n = {n}, raising the weight of {name}: -G = c N"))
             steps.append(rf"$n = {n}$, raising the weight of ${teacher}$: $-G = {found.latex()}$ exactly on the simplex "
                          rf"(with $A = A_w$, $p = {teacher}$), non-negative by {found.lemma}")
         proved = n
-    return Outcome(PROVED, f"n<={max(sizes)}", tuple(steps))
+        certificates += size_certificates
+    return Outcome(PROVED, f"n<={max(sizes)}", tuple(steps), evidence=tuple(certificates))
 
 
 _DINI = (r"raises compose, so TV is non-increasing along every raise when its right derivative at $s = 0$, "
@@ -151,7 +156,7 @@ def prove_entropy_monotone(ax: Axiom, sizes=SIZES, deadline: Deadline | None = N
     """Prove S3, ``d/dtau H(S_tau(p)) >= 0``, for each support size in ``sizes`` by a certificate
     (no further size once ``deadline`` runs out; the sizes proved stay proved)."""
     deadline = deadline or Deadline.unbounded()
-    proved = None
+    proved, certificates = None, []
     op = ax.operator
     try:
         tau = temperature(op)
@@ -160,7 +165,7 @@ def prove_entropy_monotone(ax: Axiom, sizes=SIZES, deadline: Deadline | None = N
     steps = []
     for n in sizes:
         if deadline.expired:
-            return _stopped(deadline, proved, steps, f"n={n}")
+            return _stopped(deadline, proved, steps, f"n={n}", certificates)
         out = op.vector(n)
         p = vector_symbols(op.inputs[0], n)
         E = sp.diff(-sp.Add(*(c * sp.log(c) for c in out)), tau)
@@ -170,10 +175,11 @@ def prove_entropy_monotone(ax: Axiom, sizes=SIZES, deadline: Deadline | None = N
         found = certify(E, out, p, domain)
         if found is None:
             return unknown(f"n={n}: no non-negative form N with dH/d{tau} = cN passed the exact check", *steps)
+        certificates.append(replace(found.record, label=f"n = {n}: dH/d{tau} = c N"))
         steps.append(rf"$n = {n}$: $\frac{{d}}{{d{sp.latex(tau)}}} H(S_{{{sp.latex(tau)}}}(p)) = {found.latex()}$ "
                      rf"exactly on the simplex (with $A = S_{{{sp.latex(tau)}}}(p)$), non-negative by {found.lemma}")
         proved = n
-    return Outcome(PROVED, f"n<={max(sizes)}", tuple(steps))
+    return Outcome(PROVED, f"n<={max(sizes)}", tuple(steps), evidence=tuple(certificates))
 
 
 def prove_by_derivative(ax: Axiom, sizes=SIZES, deadline: Deadline | None = None) -> Outcome | None:

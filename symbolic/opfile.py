@@ -222,11 +222,21 @@ def operator_from_data(data: Mapping[str, Any], source: str = "operator file") -
         constraints = _constraints(data, names)
         try:
             return Operator(name, kind, inputs, component, parameters, normalize=normalize, roles=roles,
-                            title=str(data.get("title", name)), constraints=constraints)
+                            title=str(data.get("title", name)), constraints=constraints, source=_plain(data))
         except KdaxiomsError as err:  # a model the parser let through (a bug's symptom, still one line)
             raise InputError(str(err)) from None
     except InputError as err:
         raise InputError(f"{source}: {err}") from None
+
+
+def _plain(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of operator-file data as JSON-ready values (lists and dicts, read-only inputs
+    such as TOML tables copied)."""
+    if isinstance(data, Mapping):
+        return {str(k): _plain(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_plain(v) for v in data]
+    return data
 
 
 def load_operator(path: str | Path) -> Operator:

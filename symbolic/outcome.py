@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .evidence import Evidence
 from .points import Point
 from .verdict import Check, Scope, Verdict
 
@@ -33,6 +34,8 @@ class Outcome:
     data: dict[str, Any] = field(default_factory=dict)
     parameters: Mapping[str, tuple[str, ...]] | None = None
     conditions: tuple[str, ...] = ()
+    #: The decisive evidence behind the verdict, as plain data (:mod:`.evidence`).
+    evidence: tuple[Evidence, ...] = ()
 
     def __post_init__(self) -> None:
         verdict = _BY_VALUE.get(self.verdict if isinstance(self.verdict, str) else None)
@@ -42,6 +45,7 @@ class Outcome:
         if self.verdict == REFUTED and self.witness is None:
             raise ValueError("a refutation needs a witness")
         object.__setattr__(self, "conditions", tuple(self.conditions))
+        object.__setattr__(self, "evidence", tuple(self.evidence))
         if self.parameters is not None:
             object.__setattr__(self, "parameters", {k: tuple(map(str, v)) for k, v in self.parameters.items()})
 
