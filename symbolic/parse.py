@@ -284,6 +284,9 @@ class _Builder:
             raise self.misplaced(node)
         if not isinstance(node.op, ast.And):
             raise self.fail(node, "domains combine inequalities with 'and' only")
+        for value in node.values:
+            if not isinstance(value, (ast.Compare, ast.BoolOp)):
+                raise self.fail(node, "'and' joins inequalities such as 0 < alpha <= 1, not numbers or names")
         return sp.And(*(self(v) for v in node.values))
 
 
