@@ -27,7 +27,7 @@ $(MATHJAX): | $(STAMP)
 
 report: $(STAMP) $(MATHJAX)
 	bash .ci/ensure-tex
-	$(BIN)/kdaxioms report -o $(OUT) --seed $(SEED)
+	$(BIN)/kdaxioms report -o $(OUT) --seed $(SEED) --bundle $(OUT)/bundle
 
 check: $(STAMP)
 	$(BIN)/kdaxioms check

@@ -35,8 +35,9 @@ from kdaxioms.symbolic.parse import parse_expression
 from kdaxioms.symbolic.verdict import Scope, Verdict
 from kdaxioms.symbolic.errors import ECHO_LIMIT, InputError, KdaxiomsError, excerpt
 from kdaxioms.smt.solve import limit_process
+from kdaxioms.recheck import __main__ as recheck_main, run as recheck_run
 
-from . import iterate_cmd, list_cmd, tightness_cmd
+from . import bundle, iterate_cmd, list_cmd, provenance, tightness_cmd
 from .claims import by_family, registry, select
 from .interrupt import interrupted
 from .progress import progress_bar, wanted
@@ -90,6 +91,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("-v", "--verbose", action="store_true", help="log each route to standard error")
 
 
+def _bundle_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--bundle", type=folder_argument, metavar="DIR",
+                   help="write the decisive evidence (SMT-LIB queries, witnesses, certificates, interval covers) "
+                        "into DIR for 'kdaxioms recheck DIR' (a new or empty folder, or a bundle to replace)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kdaxioms", description="Derive, prove, refute and cross-check claims about "
                      "knowledge-distillation operators.")
@@ -97,12 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check claims and print a verdict table")
     _common(check)
     check.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
+    _bundle_option(check)
     report = sub.add_parser("report", help="check claims and write a LaTeX report (and its PDF)")
     _common(report)
     report.add_argument("-o", "--output", required=True, type=folder_argument, metavar="DIR",
                         help="output folder (created if missing; checked writable before any work)")
     report.add_argument("--operator", action="append", default=[], type=Path, metavar="FILE",
                         help="add a section with the audit of this operator file (repeatable)")
+    _bundle_option(report)
     audit = sub.add_parser("audit", help="audit an operator file against the axioms of its kind")
     audit.add_argument("file", type=Path, metavar="FILE", help="operator file (TOML)")
     audit.add_argument("--axiom", action="append", default=[], metavar="NAME", help="axiom to decide (repeatable; default all)")
@@ -117,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--emit-smtlib", type=folder_argument, metavar="DIR",
                        help="write every query as an SMT-LIB 2 file into DIR (created if missing)")
     audit.add_argument("--seed", type=limits.seed, default=0, help="seed of the searches for witnesses (default 0)")
+    _bundle_option(audit)
+    recheck = sub.add_parser("recheck", help="re-check a proof bundle with second engines (cvc5, Z3 from text, "
+                                             "fractions, SymPy, mpmath)")
+    recheck_main.add_arguments(recheck)
     derive = sub.add_parser("derive", help="derive a closed form from the operator model")
     derive.add_argument("name", nargs="?", metavar="NAME", help="derivation name (see --list)")
     derive.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", dest="assignments",
@@ -209,16 +222,30 @@ def _derive(args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit(args: argparse.Namespace) -> int:
+def _write_bundle(directory: Path, fill, command: str) -> None:
+    """Write a proof bundle (:mod:`.bundle`) and say so on standard error."""
+    manifest = bundle.write_bundle(directory, fill, version=provenance.version(), commit=provenance.commit(),
+                                   command=command)
+    found = bundle.counts(manifest)
+    shown = ", ".join(f"{v} {k}" for k, v in sorted(found.items())) or "no decisive evidence"
+    print(f"kdaxioms: wrote the proof bundle {directory} ({shown}); re-check it with 'kdaxioms recheck {directory}'",
+          file=sys.stderr)
+
+
+def _audit(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.max_n < 2:
         raise UsageError("--max-n must be at least 2: the simplex needs n >= 2")
     emit_dir = output_folder(args.emit_smtlib, "--emit-smtlib") if args.emit_smtlib is not None else None
+    bundle_dir = output_folder(args.bundle, "--bundle") if args.bundle is not None else None
     op = load_operator(args.file)
     if args.factor is not None:  # a bad factor fails before any query, whichever axioms are asked for
         parse_expression(args.factor, {p.name for p in op.parameters}, set())
     results = audit_operator(op, args.axiom, args.factor, args.max_n, int(args.timeout * 1000), emit_dir,
                              seed=args.seed, budget_s=args.budget)
     status = 1 if any(r.verdict == Verdict.DISAGREEMENT for r in results) else 0
+    if bundle_dir is not None:
+        _write_bundle(bundle_dir, lambda w: bundle.audit_entries(w, op.source, op.name, results),
+                      "kdaxioms " + " ".join(shlex.quote(a) for a in argv))
     if args.json:
         print(json.dumps({"operator": op.name, "kind": op.kind.value, "results": [r.to_json() for r in results]}, indent=2))
         return status
@@ -238,8 +265,13 @@ def _run(argv: Sequence[str]) -> int:
                         format="%(name)s: %(message)s")
     if args.command == "derive":
         return _derive(args)
+    if args.command == "recheck":
+        try:
+            return recheck_main.run(args)
+        except recheck_run.BundleError as err:
+            raise InputError(str(err)) from None
     if args.command == "audit":
-        return _audit(args)
+        return _audit(args, argv)
     if args.command == "iterate":
         return iterate_cmd.run(args)
     if args.command == "tightness":
@@ -248,6 +280,7 @@ def _run(argv: Sequence[str]) -> int:
         return list_cmd.run(args)
     settings = _settings(args)
     output = output_folder(args.output, "-o") if args.command == "report" else None
+    bundle_dir = output_folder(args.bundle, "--bundle") if args.bundle is not None else None
     for path in getattr(args, "operator", []):
         load_operator(path)  # a bad operator file fails before any claim runs
     claims = by_family(select(registry(), args.claims), args.family)
@@ -259,6 +292,8 @@ def _run(argv: Sequence[str]) -> int:
             finished.append(result.claim.id)
             update(len(finished), result.claim.id)
         results = run_claims(claims, settings, tick, jobs)
+    if bundle_dir is not None:
+        _write_bundle(bundle_dir, lambda w: bundle.claim_entries(w, results), _command_line(argv, settings.seed))
     if args.command == "check":
         if args.json:
             print(json.dumps({"claims": [r.to_json() for r in results], "settings": settings.as_dict()}, indent=2))
@@ -268,9 +303,25 @@ def _run(argv: Sequence[str]) -> int:
     date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     from .report import write_report  # loads matplotlib: only the report needs it
 
-    files = write_report(results, settings, output, _command_line(argv, settings.seed), date, args.operator)
+    rechecked = _recheck(bundle_dir, jobs) if bundle_dir is not None else None
+    files = write_report(results, settings, output, _command_line(argv, settings.seed), date, args.operator,
+                         recheck=rechecked)
     print(f"wrote {files.tex}, {files.html}" + (f" and {files.pdf}" if files.pdf else " (no pdflatex/latexmk found: no PDF)"))
+    if rechecked is not None and rechecked["disagree"]:
+        return 1
     return exit_status(results)
+
+
+def _recheck(directory: Path, jobs: int) -> dict:
+    """``kdaxioms recheck`` on the report's bundle: its lines go to ``recheck.txt`` in the bundle,
+    its summary line to standard error; the summary (for the report)."""
+    lines: list[str] = []
+    found = recheck_run.recheck(directory, recheck_main.TIMEOUT_S, on_item=lambda item: lines.append(item.line()),
+                                jobs=jobs)
+    line = recheck_run.summary_line(found["summary"])
+    (Path(directory) / "recheck.txt").write_text("\n".join(lines + [line]) + "\n")
+    print(f"kdaxioms: recheck of {directory}: {line}", file=sys.stderr)
+    return found["summary"]
 
 
 def _debug(argv: Sequence[str]) -> bool:

@@ -22,8 +22,9 @@ import jinja2
 
 from kdaxioms.symbolic.errors import KdaxiomsError
 
-from . import report_context, report_figures, report_html
+from . import report_context, report_figures, report_html, report_recheck
 from .operator_report import operator_sections
+from .provenance import commit
 from .latex import escape
 from .references import REFERENCES
 from .report_context import exception_row, theorem  # noqa: F401 (re-exported)
@@ -77,25 +78,11 @@ def _timings(results: list[ClaimResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def commit() -> str:
-    """The git commit of the kdaxioms sources ("+ changes" when the work tree differs from it), or
-    "unknown" outside a git checkout."""
-    source = Path(__file__).resolve().parents[1]
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True, timeout=20)
-        if head.returncode != 0:
-            return "unknown"
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=source,
-                               capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return head.stdout.strip() + (" + changes" if dirty.stdout.strip() else "")
-
-
 def template_context(results: list[ClaimResult], settings: Settings, command: str, date: str,
                      figure_list: list[dict], operators: list | None = None, definitions: dict | None = None,
-                     source: str | None = None) -> dict:
-    """The keyword arguments of ``report.tex.j2``, which ``report.html.j2`` takes too."""
+                     source: str | None = None, recheck: dict | None = None) -> dict:
+    """The keyword arguments of ``report.tex.j2``, which ``report.html.j2`` takes too; ``recheck``
+    is the summary of ``kdaxioms recheck`` on the run's proof bundle (None: no bundle)."""
     content = report_context.context(results, figure_list)
     if definitions is None:
         from .report_definitions import definitions as model_definitions
@@ -104,7 +91,9 @@ def template_context(results: list[ClaimResult], settings: Settings, command: st
         version=metadata.version("kdaxioms"), date=escape(date), seed=settings.seed,
         commit=source if source is not None else commit(), definitions=definitions,
         figures=figure_list, environment=_environment(), operators=operators or [],
-        references=REFERENCES, settings=_settings_rows(settings), command=command, **content,
+        references=REFERENCES, settings=_settings_rows(settings), command=command,
+        recheck_sentences=report_recheck.sentences(recheck), recheck_disagree=(recheck or {}).get("disagree", 0),
+        **content,
     )
 
 
@@ -180,7 +169,7 @@ def _created_folders(out_dir: Path) -> list[Path]:
 
 
 def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, command: str, date: str,
-                 operator_files: list[Path] | None = None) -> ReportFiles:
+                 operator_files: list[Path] | None = None, recheck: dict | None = None) -> ReportFiles:
     """Write ``report.tex`` (and ``report.pdf`` when LaTeX is installed) into ``out_dir``, with a
     section per operator file (its audit and iteration plot).
 
@@ -196,7 +185,7 @@ def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, 
     try:
         figure_list = _draw_figures(build, settings)
         operators = operator_sections(list(operator_files or []), settings, build)
-        kwargs = template_context(results, settings, command, date, figure_list, operators)
+        kwargs = template_context(results, settings, command, date, figure_list, operators, recheck=recheck)
         (build / "report.tex").write_text(render_tex(kwargs))
         (build / "report.html").write_text(report_html.render_html(kwargs, _mathjax(), build), encoding="utf-8")
         (build / "timings.tex").write_text(_timings(results))
