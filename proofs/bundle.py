@@ -70,8 +70,11 @@ class _Writer:
         return {"file": name, "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def _json(data: dict) -> str:
-    return json.dumps(data, indent=1, sort_keys=False) + "\n"
+def _json(data: dict, compact: bool = False) -> str:
+    """JSON text: indented for reading, or ``compact`` (one line per file: a cover's leaves)."""
+    if compact:
+        return json.dumps(data, separators=(",", ":")) + "\n"
+    return json.dumps(data, indent=1) + "\n"
 
 
 def _logic(text: str) -> str:
@@ -150,7 +153,7 @@ def route_items(writer: _Writer, owner: str, route: str, outcome: Outcome, famil
                           **writer.write("limits", stem, ".json", _json(_limits(ev) | {"point": point}))})
         elif isinstance(ev, IntervalCover):
             items.append({"kind": "interval", "label": ev.label, "cells": len(ev.leaves),
-                          **writer.write("intervals", stem, ".json", _json(_cover(ev)))})
+                          **writer.write("intervals", stem, ".json", _json(_cover(ev), compact=True))})
     jump = any(isinstance(e, OneSidedLimits) for e in outcome.evidence)  # its file holds the point
     if outcome.verdict == REFUTED and outcome.witness is not None and not jump:
         subject = next((e for e in outcome.evidence if isinstance(e, WitnessSubject)), None)
@@ -200,13 +203,20 @@ def audit_entries(writer: _Writer, op_source: dict | None, op_name: str, results
     return entries
 
 
-def write_bundle(directory: Path, fill, *, version: str, commit: str, command: str) -> dict:
-    """Write a bundle into ``directory`` (replacing a bundle there; any other non-empty folder is
-    refused): ``fill(writer)`` returns the manifest's entries.  Returns the manifest."""
+def check_target(directory: Path) -> Path:
+    """``directory`` as an absolute path when a bundle may be written there: a new or empty
+    folder, or a bundle to replace (:class:`InputError` for a folder holding anything else)."""
     directory = Path(os.path.abspath(directory))
     if directory.exists() and any(directory.iterdir()) and not (directory / MANIFEST).is_file():
         raise InputError(f"--bundle {excerpt(str(directory))} is a folder with other files and no {MANIFEST}; "
                          "name a new or empty folder (an existing bundle is replaced)")
+    return directory
+
+
+def write_bundle(directory: Path, fill, *, version: str, commit: str, command: str) -> dict:
+    """Write a bundle into ``directory`` (:func:`check_target`): ``fill(writer)`` returns the
+    manifest's entries.  Returns the manifest."""
+    directory = check_target(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:

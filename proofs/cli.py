@@ -236,7 +236,7 @@ def _audit(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.max_n < 2:
         raise UsageError("--max-n must be at least 2: the simplex needs n >= 2")
     emit_dir = output_folder(args.emit_smtlib, "--emit-smtlib") if args.emit_smtlib is not None else None
-    bundle_dir = output_folder(args.bundle, "--bundle") if args.bundle is not None else None
+    bundle_dir = bundle.check_target(output_folder(args.bundle, "--bundle")) if args.bundle is not None else None
     op = load_operator(args.file)
     if args.factor is not None:  # a bad factor fails before any query, whichever axioms are asked for
         parse_expression(args.factor, {p.name for p in op.parameters}, set())
@@ -280,7 +280,7 @@ def _run(argv: Sequence[str]) -> int:
         return list_cmd.run(args)
     settings = _settings(args)
     output = output_folder(args.output, "-o") if args.command == "report" else None
-    bundle_dir = output_folder(args.bundle, "--bundle") if args.bundle is not None else None
+    bundle_dir = bundle.check_target(output_folder(args.bundle, "--bundle")) if args.bundle is not None else None
     for path in getattr(args, "operator", []):
         load_operator(path)  # a bad operator file fails before any claim runs
     claims = by_family(select(registry(), args.claims), args.family)

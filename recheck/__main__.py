@@ -17,7 +17,7 @@ from typing import Sequence
 from .run import BundleError, recheck, summary_line
 
 #: Seconds each solver may spend on one SMT-LIB query (default).
-TIMEOUT_S = 20.0
+TIMEOUT_S = 60.0
 
 
 def parser(prog: str = "python -m kdaxioms.recheck") -> argparse.ArgumentParser:

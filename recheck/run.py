@@ -59,15 +59,22 @@ class Item:
         return f"{self.status:9} {self.kind:11} {self.owner} [{self.route}]{where}: {self.detail}"
 
 
+def _timed(solve, text: str, timeout_s: float) -> tuple[str, str, float]:
+    start = time.perf_counter()
+    answer, why = solve(text, timeout_s)
+    return answer, why, time.perf_counter() - start
+
+
 def _smt(text: str, expected: str, timeout_s: float) -> tuple[str, str, dict]:
-    answers = {"z3": smt.z3_answer(text, timeout_s), "cvc5": smt.cvc5_answer(text, timeout_s)}
-    engines = {name: answer for name, (answer, _) in answers.items()}
-    wrong = {name: a for name, a in engines.items() if a not in (expected, "unknown")}
+    answers = {"z3": _timed(smt.z3_answer, text, timeout_s), "cvc5": _timed(smt.cvc5_answer, text, timeout_s)}
+    engines = {name: answer for name, (answer, _, _) in answers.items()}
+    engines |= {f"{name} seconds": round(seconds, 3) for name, (_, _, seconds) in answers.items()}
+    wrong = {name: a for name, (a, _, _) in answers.items() if a not in (expected, "unknown")}
     shown = ", ".join(f"{name} {a}" + (f" ({why})" if why and a == "unknown" else "")
-                      for name, (a, why) in answers.items())
+                      for name, (a, why, _) in answers.items())
     if wrong:
         return DISAGREE, f"expected {expected}; {shown}", engines
-    if expected not in engines.values():
+    if expected not in (a for a, _, _ in answers.values()):
         return SKIPPED, f"neither solver decided it within {timeout_s:g} s ({shown})", engines
     return AGREE, shown, engines
 
@@ -78,6 +85,12 @@ def _check(kind: str, data: bytes, item: dict, timeout_s: float) -> tuple[str, s
         stated = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("; expected:")), None)
         if stated != item.get("expected"):
             return DISAGREE, f"the file says it expects {stated}, the manifest {item.get('expected')}", {}
+        try:
+            found = smt.commands(text)
+        except smt.UnsafeQuery as err:
+            return DISAGREE, f"not a query a bundle may hold: {err}", {}
+        if found.count("check-sat") != 1:
+            return DISAGREE, f"the query has {found.count('check-sat')} check-sat commands, not one", {}
         return _smt(text, item["expected"], timeout_s)
     content = json.loads(data)
     if kind == "witness":
@@ -226,12 +239,17 @@ def summary(items: list[Item]) -> dict:
            DISAGREE: sum(1 for i in filed if i.status == DISAGREE),
            SKIPPED: sum(1 for i in filed if i.status == SKIPPED),
            "derivations": len(items) - len(filed),
-           "kinds": {}, "engines": {}, "skipped_why": {}, "seconds": round(sum(i.seconds for i in items), 2)}
+           "kinds": {}, "engines": {}, "solver_seconds": {}, "skipped_why": {},
+           "seconds": round(sum(i.seconds for i in items), 2)}
     for i in filed:
         kind = out["kinds"].setdefault(i.kind, {AGREE: 0, DISAGREE: 0, SKIPPED: 0, "seconds": 0.0})
         kind[i.status] += 1
         kind["seconds"] = round(kind["seconds"] + i.seconds, 2)
         for engine, answer in i.engines.items():
+            if engine.endswith(" seconds"):  # a solver's time on the item
+                name = engine.removesuffix(" seconds")
+                out["solver_seconds"][name] = round(out["solver_seconds"].get(name, 0.0) + answer, 3)
+                continue
             tally = out["engines"].setdefault(engine, {})
             tally[answer] = tally.get(answer, 0) + 1
         if i.status == SKIPPED:

@@ -1,6 +1,6 @@
 """The layout's data flow, checked on the imports: ``symbolic`` (the model) is translated by
 ``smt`` and ``numeric``; ``certified`` builds verdicts from intervals on top of them; ``proofs``
-runs everything.  ``numeric`` is floats only."""
+runs everything.  ``numeric`` is floats only; ``recheck`` re-checks a proof bundle with none of them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ FORBIDDEN = {
     "smt": ("kdaxioms.numeric", "kdaxioms.certified", "kdaxioms.proofs"),
     "numeric": ("kdaxioms.smt", "kdaxioms.certified", "kdaxioms.proofs", "flint"),
     "certified": ("kdaxioms.proofs",),
+    # the re-check of a bundle runs without the code that produced it
+    "recheck": ("kdaxioms.symbolic", "kdaxioms.smt", "kdaxioms.numeric", "kdaxioms.certified", "kdaxioms.proofs", "flint"),
 }
 
 

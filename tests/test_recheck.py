@@ -94,7 +94,9 @@ def test_the_bundle_holds_every_kind_of_evidence_and_rechecks(original):
     result = recheck(original, timeout_s=10)
     assert result["summary"]["disagree"] == 0
     assert result["summary"]["agree"] == result["summary"]["rechecked"] == len(_items(original))
-    assert result["summary"]["engines"]["cvc5"] == {"unsat": len([i for i in _items(original) if i["kind"] == "smt"])}
+    queries = len([i for i in _items(original) if i["kind"] == "smt"])
+    assert result["summary"]["engines"]["cvc5"] == result["summary"]["engines"]["z3"] == {"unsat": queries}
+    assert set(result["summary"]["solver_seconds"]) == {"z3", "cvc5"}
 
 
 def test_a_flipped_inequality_in_a_query_is_a_disagreement(copy):
@@ -175,3 +177,29 @@ def test_the_recheck_package_imports_nothing_of_the_tool_that_wrote_the_bundle()
             else:
                 continue
             assert set(names) <= allowed, f"{path.name} imports {names}"
+
+
+def test_audit_writes_a_bundle_that_rechecks_and_never_fills_a_foreign_folder(tmp_path):
+    operator = Path(__file__).resolve().parent.parent / "examples" / "operators" / "linear-anchor.toml"
+    target = tmp_path / "bundle"
+    done = subprocess.run([sys.executable, "-m", "kdaxioms.proofs.entry", "audit", str(operator), "--axiom", "closure",
+                           "--axiom", "anchoring", "--bundle", str(target)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "wrote the proof bundle" in done.stderr
+    assert recheck(target, timeout_s=10)["summary"]["agree"] == len(_items(target)) > 0
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep me")
+    refused = subprocess.run([sys.executable, "-m", "kdaxioms.proofs.entry", "audit", str(operator), "--axiom", "closure",
+                              "--bundle", str(foreign)], capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "manifest.json" in refused.stderr
+    assert sorted(p.name for p in foreign.iterdir()) == ["mine.txt"]
+
+
+def test_a_query_with_a_command_that_has_side_effects_is_refused_before_any_solver_reads_it(copy, tmp_path):
+    """Z3's from_string obeys set-option (an output channel creates a file): such a query never reaches a solver."""
+    target = tmp_path / "created-by-the-query"
+    name = _edit(copy, "smt", lambda t: t.replace("(check-sat)", f'(set-option :regular-output-channel "{target}")\n(check-sat)'))
+    item = next(i for i in recheck(copy, timeout_s=10)["items"] if i["file"] == name)
+    assert item["status"] == "disagree" and "set-option" in item["detail"]
+    assert not target.exists()
