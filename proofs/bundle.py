@@ -47,6 +47,9 @@ AUXILIARY = {RAISE_SHARE.name: "s", SOFT_TEMPERATURE.name: "tau_S"}
 #: Why a decisive route has no re-checkable file.
 DERIVATION = "a SymPy derivation: its steps are printed in the report; no second engine re-checks them"
 LEMMA = "part of the proof is a SymPy lemma (printed in the report), which no second engine re-checks"
+REDUCTION = ("the step from one coordinate to every n is the coordinate-reduction lemma (printed in the report), "
+             "which no second engine re-checks")
+MISSING = "the route proved without recording its evidence (a gap in kdaxioms: please report it)"
 
 
 @dataclass
@@ -111,7 +114,8 @@ def witness_data(point: Point, subject: WitnessSubject, route: str) -> dict:
 def _certificate(c: IdentityCertificate) -> dict:
     return {"format": "kdaxioms-certificate/1", "label": c.label, "lemma": c.lemma, "expression": c.expression,
             "coefficient": c.coefficient, "form": c.form, "solved": [list(p) for p in c.solved],
-            "simplex": [list(p) for p in c.simplex]}
+            "simplex": [list(p) for p in c.simplex], "form_name": c.form_name, "A": list(c.output),
+            "p": list(c.reference), "signs": dict(c.signs)}
 
 
 def _cover(c: IntervalCover) -> dict:
@@ -161,9 +165,13 @@ def route_items(writer: _Writer, owner: str, route: str, outcome: Outcome, famil
         items.append({"kind": "witness", "label": f"witness at n = {outcome.witness.n}",
                       **writer.write("witnesses", stem, ".json", _json(witness_data(outcome.witness, subject, route)))})
     if outcome.verdict == PROVED and not items:
-        notes.append(DERIVATION)
-    elif outcome.data.get("lemma") or "symbolic" in route:
-        notes.append(LEMMA)
+        notes.append(DERIVATION if "symbolic" in route or route in ("reduction", "exact") else MISSING)
+    elif outcome.verdict == PROVED:
+        if outcome.data.get("lemma") or "symbolic" in route:
+            notes.append(LEMMA)
+        if "coordinate" in route and outcome.scope == "all-n":
+            notes.append(REDUCTION)
+        notes.extend(outcome.data.get("rests_on", ()))
     return items, notes
 
 

@@ -40,8 +40,10 @@ def sentences(summary: dict | None) -> list[str]:
             tally = kinds[kind]
             count = tally["agree"] + tally["disagree"] + tally["skipped"]
             parts.append(f"{count} {_number(count, name)} {_number(count, how)}")
-    out = [f"Every decisive piece of evidence was written to a proof bundle and re-checked without the code that "
-           f"produced it (kdaxioms recheck): {'; '.join(parts)}."]
+    if not summary["rechecked"]:
+        return ["The run's proof bundle holds no file a second engine could re-check."] + _derivations(summary)
+    out = [f"The decisive evidence was written to a proof bundle and re-checked without the code that produced "
+           f"it (kdaxioms recheck): {'; '.join(parts)}."]
     engines = summary["engines"]
     solvers = [f"{name}: {_answers(engines[name])}" for name in ("z3", "cvc5") if name in engines]
     if solvers:
@@ -54,8 +56,17 @@ def sentences(summary: dict | None) -> list[str]:
     else:
         result += " and none was left undecided"
     out.append(result + ".")
-    if summary.get("derivations"):
-        count = summary["derivations"]
-        out.append(_number(count, f"{count} decisive route{{ is a|s are}} SymPy derivation{{|s}}, whose steps this report "
-                                  "prints; no second engine re-checks {it|them}."))
-    return out
+    if summary.get("partial"):
+        count = summary["partial"]
+        out.append(_number(count, f"{count} of the re-checked route{{ rests|s rest}} partly on a SymPy lemma as well "
+                                  "(such as the reduction from one coordinate to every n), which no second engine "
+                                  "re-checks."))
+    return out + _derivations(summary)
+
+
+def _derivations(summary: dict) -> list[str]:
+    count = summary.get("derivations", 0)
+    if not count:
+        return []
+    return [_number(count, f"{count} decisive route{{ is a|s are}} SymPy derivation{{|s}}, whose steps this report "
+                           "prints; no second engine re-checks {it|them}.")]

@@ -69,7 +69,10 @@ def _interval(settings) -> Outcome:
             return unknown(f"interior attainment not certified at p={_vector(p)}", *steps, **data)
     steps.append(rf"lower $> (1-\alpha)^2 = {limit}$, the ratio's limit at $q = p$ (the local KL ratio derived for C4): "
                  "the supremum is attained away from p and off the faces, i.e. in the interior")
-    return Outcome(PROVED, steps=tuple(steps), data=data | {"route": "intervals"}, evidence=tuple(evidence), **scope())
+    rests_on = ("the ratio's limit at q = p, (1-alpha)^2, is a SymPy derivation (local-kl-ratio), which no second "
+                "engine re-checks",)
+    return Outcome(PROVED, steps=tuple(steps), data=data | {"route": "intervals", "rests_on": rests_on},
+                   evidence=tuple(evidence), **scope())
 
 
 def _numeric(settings) -> Outcome:

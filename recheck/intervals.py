@@ -155,6 +155,7 @@ class Cover:
         self.leaves = data["leaves"]
         self.lemma = data.get("lemma") or {}
         self.symbols = self.free + [d[0] for d in self.dependents]
+        self._validate()
         self.program = compile_interval(self.function, self.symbols)
         partials = {s: sp.diff(self.function, s) for s in self.symbols}
         self.gradient = []
@@ -162,6 +163,24 @@ class Cover:
             total = partials[x] + sp.Add(*(sp.Rational(c[j].numerator, c[j].denominator) * partials[s]
                                            for s, _, c, _, _ in self.dependents if c[j]))
             self.gradient.append(compile_interval(total, self.symbols))
+
+    def _validate(self) -> None:
+        """Every box has one side per free variable with ``lo <= hi``, every dependent one
+        coefficient per free variable, and no symbol is named twice (ValueError otherwise)."""
+        k = len(self.free)
+        if len(self.bounds) != k or len(self.root) != k:
+            raise ValueError(f"{k} free variables but {len(self.bounds)} bounds and a root box of {len(self.root)} sides")
+        if len(set(self.symbols)) != len(self.symbols):
+            raise ValueError("a symbol is named twice among the free and dependent variables")
+        for _, _, coeffs, lower, upper in self.dependents:
+            if len(coeffs) != k or lower > upper:
+                raise ValueError("a dependent variable needs one coefficient per free variable and lower <= upper")
+        boxes = [self.bounds, self.root] + [[(Fraction(a), Fraction(b)) for a, b in leaf["box"]] for leaf in self.leaves]
+        for box in boxes:
+            if len(box) != k or any(lo > hi for lo, hi in box):
+                raise ValueError(f"a box is not {k} intervals with lo <= hi")
+        if self.function.free_symbols - set(self.symbols):
+            raise ValueError(f"the function uses symbols outside the region: {sorted(map(str, self.function.free_symbols - set(self.symbols)))}")
 
     # -- the region ---------------------------------------------------------------------------
     def empty(self, box: list[tuple[Fraction, Fraction]]) -> bool:
@@ -287,6 +306,14 @@ def _segment_lemma(cover: Cover) -> tuple[list, str]:
         return [], "the lemma's moving and anchor coordinates are missing"
     F = cover.function
     at = dict(zip(moving, anchors))
+    # the slope at the anchor, g * sum_i (q_i - a_i), is 0 only where the moving coordinates and the
+    # anchors have the same sum: on the region (dependents substituted) the difference must vanish
+    affine = {s: const + sp.Add(*(sp.Rational(c.numerator, c.denominator) * x for c, x in zip(coeffs, cover.free)))
+              for s, const, coeffs, _, _ in cover.dependents}
+    if set(moving) - set(cover.symbols) or len(set(moving)) != len(moving):
+        return [], "the moving coordinates are not distinct variables of the region"
+    if sp.expand((sp.Add(*moving) - sp.Add(*anchors)).xreplace(affine)) != 0:
+        return [], "the moving coordinates and the anchors do not have the same sum on the region, so the slope at the anchor need not be 0"
     as_log = lambda e: sp.expand(sp.expand_log(e.rewrite(sp.log), force=True))  # noqa: E731
     zero = lambda e: as_log(e) == 0 or sp.simplify(as_log(e)) == 0  # noqa: E731
     if not zero(F.xreplace(at)):
@@ -392,7 +419,7 @@ def check_part(data: dict, start: int = 0, stop: int | None = None, coverage: bo
             why = _coverage(cover)
             if why:
                 return "disagree", why, counts
-        lemma, lemma_why = None, ""
+        lemma, lemma_why, unknown_decision = None, "", ""
         for leaf in cover.leaves[start:stop]:
             box = [(Fraction(a), Fraction(b)) for a, b in leaf["box"]]
             decision = leaf["decision"]
@@ -415,7 +442,9 @@ def check_part(data: dict, start: int = 0, stop: int | None = None, coverage: bo
                     return "disagree", f"a second derivative is not confirmed >= 0 on the widened cell {leaf['box']}", counts
                 counts["lemma"] += 1
             else:
-                return "skipped", f"a cell decided by {decision}, which this re-check does not know", counts
+                unknown_decision = unknown_decision or decision
+    if unknown_decision:  # every other leaf was confirmed: a disagreement would have returned first
+        return "skipped", f"a cell decided by {unknown_decision}, which this re-check does not know", counts
     return "agree", "", counts
 
 

@@ -9,6 +9,8 @@ rationals, or a difference SymPy evaluates to a non-zero number).
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import sympy as sp
 
 from .srepr import read
@@ -22,13 +24,37 @@ def _limit(expr: sp.Expr, e: sp.Symbol) -> sp.Expr | None:
     return value if value.is_number and value.is_finite else None
 
 
+def _differ(a: sp.Expr, b: sp.Expr) -> bool:
+    """``a != b`` decided: exactly for rationals, else SymPy's ``equals`` says not equal and the
+    difference is far from 0 at 60 digits (a difference that rounds to ``-0.e-159`` is not a jump)."""
+    d = a - b
+    if d.is_Rational:
+        return d != 0
+    return d.is_number and d.equals(0) is False and abs(sp.N(d, 60)) > sp.Float("1e-40", 60)
+
+
+def _interior(point) -> bool:
+    """The jump's point lies in the open simplex: every input positive, summing to 1."""
+    if not isinstance(point, dict) or not point.get("inputs"):
+        return False
+    for values in point["inputs"].values():
+        xs = [Fraction(v) for v in values]
+        if sum(xs) != 1 or min(xs) <= 0:
+            return False
+    return True
+
+
 def check_limits(data: dict) -> tuple[str, str]:
     """``("agree" | "disagree" | "skipped", detail)`` for one jump's JSON data."""
+    if not _interior(data.get("point")):
+        return "disagree", "the jump's point is not in the open simplex (continuity is about interior points)"
     e = read(data["variable"])
     sides = []
     for side in ("plus", "minus"):
         stated = [read(v) for v in data[f"{side}_limits"]]
         exprs = [read(v) for v in data[side]]
+        if any(x.free_symbols - {e} for x in exprs):
+            return "disagree", f"the {side} side depends on symbols other than {e}"
         if len(stated) != len(exprs):
             return "disagree", f"{len(exprs)} coordinates but {len(stated)} stated limits on the {side} side"
         values = []
@@ -40,7 +66,7 @@ def check_limits(data: dict) -> tuple[str, str]:
                 return "disagree", f"the {side} limit of coordinate {k} is {got}, not the stated {want}"
             values.append(got)
         sides.append(values)
-    jumps = [k for k, (a, b) in enumerate(zip(*sides), 1) if (a - b).is_number and abs((a - b).evalf(50)) > 0]
+    jumps = [k for k, (a, b) in enumerate(zip(*sides), 1) if _differ(a, b)]
     if not jumps:
         return "disagree", "the two one-sided limits agree in every coordinate: no jump"
     return "agree", f"SymPy's limits confirm the jump in coordinate {jumps[0]}: {sides[0][jumps[0] - 1]} vs {sides[1][jumps[0] - 1]}"

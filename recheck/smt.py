@@ -53,6 +53,9 @@ def commands(text: str) -> list[str]:
     bad = sorted(set(names) - COMMANDS)
     if bad:
         raise UnsafeQuery(f"the command {bad[0]}, which a bundle's query may not use")
+    body = names[:-1] if names and names[-1] == "exit" else names
+    if body.count("check-sat") != 1 or body[-1:] != ["check-sat"] or "exit" in body:
+        raise UnsafeQuery("a query has exactly one check-sat, as its last command (an exit may follow)")
     return names
 
 

@@ -420,7 +420,7 @@ SUBJECTS: dict[tuple[str, str], Subject] = {
 }
 #: Claims by id (THEORY.md section 4); the geometric anchor's C6 failures.
 CLAIMS: dict[str, Subject] = {
-    "C6.kl-factor": Subject("C6.kl-factor", _kl_factor),
+    "C6.kl-factor": Subject("C6.kl-factor", _kl_factor, interior=True),  # THEORY C6: interior starts
     "C6.global-attraction": Subject("C6.global-attraction", _kept_zero),
 }
 

@@ -177,7 +177,7 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None,
         if out.verdict == UNKNOWN and out.scope and not deadline.expired and not out.data.get("disagreement"):
             cap = int(out.scope.split("<=")[1])  # sizes above the first undecided one are not tried again
             stopped = out.reason
-            out = Outcome(PROVED, out.scope, out.steps)
+            out = Outcome(PROVED, out.scope, out.steps, evidence=out.evidence)
         outcomes.append(out)
     if not outcomes:  # no grid point was tried: nothing is proved
         return unknown(f"no grid value of {', '.join(s.name for s in symbols)} lies in the parameter domain"), covered
@@ -186,11 +186,12 @@ def _vectors(ax: Axiom, max_n: int, timeout_ms: int, emit: Emit | None,
         if stopped:
             steps += (f"$n = {cap + 1}$ undecided (Z3 answered unknown within the query timeout): the scope stops "
                       f"at $n = {cap}$",)
-        return Outcome(PROVED, f"n<={cap}", steps), covered
+        return Outcome(PROVED, f"n<={cap}", steps, evidence=tuple(e for o in outcomes for e in o.evidence)), covered
     flagged = [o for o in outcomes if o.data.get("disagreement")]  # contradicting evidence first
     first = (flagged or [o for o in outcomes if o.verdict != PROVED])[0]
     if symbols:  # one grid point's partial sizes are not the grid's
-        first = Outcome(first.verdict, None, first.steps, first.witness, first.reason, first.data)
+        first = Outcome(first.verdict, None, first.steps, first.witness, first.reason, first.data,
+                        evidence=first.evidence)
     return first, covered
 
 
@@ -215,11 +216,13 @@ def vector_route(ax: Axiom, max_n: int = 4, timeout_ms: int = 5000, deadline: De
         return unknown(deadline.reason("the earlier routes; the whole-vector route was not tried"))
     out, covered = _vectors(ax, max_n, timeout_ms, None, deadline)
     if out.witness is not None:
-        out = Outcome(out.verdict, out.scope, out.steps, shrink(out.witness, ax.violated_at, _gridded(ax)), out.reason)
+        out = Outcome(out.verdict, out.scope, out.steps, shrink(out.witness, ax.violated_at, _gridded(ax)), out.reason,
+                      evidence=out.evidence)
     if covered:
         grid = "; ".join(f"${sp.latex(real(k))} \\in \\{{{', '.join(v)}\\}}$" for k, v in covered.items())
         out = Outcome(out.verdict, out.scope, out.steps + (f"covered {grid}",), out.witness, out.reason,
-                      {**out.data, "covered": covered}, parameters=grid_parameters(covered), conditions=out.conditions)
+                      {**out.data, "covered": covered}, parameters=grid_parameters(covered), conditions=out.conditions,
+                      evidence=out.evidence)
     return out
 
 

@@ -64,6 +64,15 @@ def forms(A: Sequence[sp.Expr], p: Sequence[sp.Expr]) -> dict[str, tuple[sp.Expr
     }
 
 
+#: The forms' plain names in a proof bundle (the re-check rebuilds each form from ``A`` and ``p``).
+FORM_NAMES = {
+    r"\mathrm{KL}(A \| p)": "KL(A||p)", r"\mathrm{KL}(p \| A)": "KL(p||A)",
+    r"\mathrm{KL}(A \| p) + \mathrm{KL}(p \| A)": "KL(A||p)+KL(p||A)", r"\chi^2(p \| A)": "chi2(p||A)",
+    r"\chi^2(A \| p)": "chi2(A||p)", r"\|A - p\|_2^2": "L2(A,p)",
+    r"\mathrm{Var}_{A}\big(\log(A/p)\big)": "Var_A(log(A/p))", r"\mathrm{Var}_{A}(\log p)": "Var_A(log p)",
+}
+
+
 def signed_symbols(op: Operator, inputs: Iterable[sp.Symbol]) -> dict[sp.Symbol, sp.Symbol]:
     """Replacements that carry signs for SymPy's sign queries: every input symbol positive (interior
     inputs), every parameter positive or non-negative when its domain implies it."""
@@ -155,11 +164,16 @@ class Domain:
     def ratios(self, numerator: sp.Expr, denominator: sp.Expr) -> list[sp.Float]:
         return [sp.N(numerator.xreplace(pt), 30) / sp.N(denominator.xreplace(pt), 30) for pt in self.points]
 
-    def record(self, label: str, lemma: str, expr: sp.Expr, c: sp.Expr, form: sp.Expr) -> IdentityCertificate:
-        """The identity ``expr = c * form`` checked by :meth:`is_zero`, as ``srepr`` strings."""
+    def record(self, label: str, lemma: str, expr: sp.Expr, c: sp.Expr, form: sp.Expr,
+               A: Sequence[sp.Expr], p: Sequence[sp.Expr]) -> IdentityCertificate:
+        """The identity ``expr = c * form`` checked by :meth:`is_zero`, as ``srepr`` strings, with
+        the form's name and the ``A`` and ``p`` it is built from."""
         pairs = lambda subs: tuple((sp.srepr(k), sp.srepr(v)) for k, v in subs.items())  # noqa: E731
+        signs = signed_symbols(self.op, ())
+        known = tuple((s.name, "positive" if t.is_positive else "nonnegative") for s, t in signs.items())
         return IdentityCertificate(label, lemma, sp.srepr(expr), sp.srepr(c), sp.srepr(form),
-                                   pairs(self.solved), pairs(self.simplex))
+                                   pairs(self.solved), pairs(self.simplex), FORM_NAMES[label],
+                                   tuple(map(sp.srepr, A)), tuple(map(sp.srepr, p)), known)
 
     def is_zero(self, expr: sp.Expr) -> bool:
         """Exact: ``expr`` vanishes identically on the domain (see the module docstring)."""
@@ -187,5 +201,5 @@ def certify(expr: sp.Expr, A: Sequence[sp.Expr], p: Sequence[sp.Expr], domain: D
                 continue
             c = sp.Rational(r[0]).limit_denominator(1000) * monomial
             if abs(sp.N(c.xreplace(domain.points[0]), 30) - scale[0] * r[0]) < 1e-20 and domain.is_zero(expr - c * form):
-                return Certificate(label, lemma, c, domain.record(label, lemma, expr, c, form))
+                return Certificate(label, lemma, c, domain.record(label, lemma, expr, c, form, A, p))
     return None

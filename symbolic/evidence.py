@@ -50,6 +50,14 @@ class IdentityCertificate:
     form: str
     solved: tuple[tuple[str, str], ...] = ()
     simplex: tuple[tuple[str, str], ...] = ()
+    #: The form's name (``KL(A||p)``, ``chi2(p||A)``, ``L2(A,p)``, ``Var_A(log p)``, ...) and the
+    #: vectors ``A`` (a distribution on the domain) and ``p`` (an interior input) it is built from.
+    form_name: str = ""
+    output: tuple[str, ...] = ()
+    reference: tuple[str, ...] = ()
+    #: The parameters whose domains make them ``positive`` or ``nonnegative`` (name, sign); the
+    #: others may take any real value.
+    signs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

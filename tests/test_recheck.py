@@ -203,3 +203,97 @@ def test_a_query_with_a_command_that_has_side_effects_is_refused_before_any_solv
     item = next(i for i in recheck(copy, timeout_s=10)["items"] if i["file"] == name)
     assert item["status"] == "disagree" and "set-option" in item["detail"]
     assert not target.exists()
+
+
+def test_a_certificate_whose_form_is_not_its_named_form_is_a_disagreement(copy):
+    """(-c)(-N) keeps the identity; -N is no longer the named form, so the lemma says nothing about it."""
+    def forged(text: str) -> str:
+        data = json.loads(text)
+        data["coefficient"] = f"Mul(Integer(-1), {data['coefficient']})"
+        data["form"] = f"Mul(Integer(-1), {data['form']})"
+        return json.dumps(data)
+    name = _edit(copy, "certificate", forged)
+    item = next(i for i in recheck(copy, timeout_s=10)["items"] if i["file"] == name)
+    assert item["status"] == "disagree" and "is not" in item["detail"], item
+
+
+# -- forged evidence that is internally consistent (found by a review): each must not agree --------
+
+def _x(name: str) -> str:
+    return f"Symbol('{name}', real=True)"
+
+
+def _cover(function: str, root, leaves, lemma=None, dependents=None, free=("x",), bounds=(("0", "1"),)) -> dict:
+    return {"function": function, "strict": False, "free": [_x(f) for f in free], "bounds": [list(b) for b in bounds],
+            "dependents": dependents or [], "root": [list(b) for b in root], "lemma": lemma or {},
+            "leaves": leaves}
+
+
+def test_a_cover_whose_root_has_an_extra_side_is_refused():
+    from kdaxioms.recheck.intervals import check_cover
+    y = _x("y")
+    dependent = [{"symbol": y, "const": "1", "coefficients": ["-1"], "lower": "0", "upper": "1"}]
+    forged = _cover(f"Add({y}, Integer(-2))", [("0", "1"), ("2", "3")],
+                    [{"path": [], "box": [["0", "1"], ["2", "3"]], "decision": "enclosure", "enclosure": None}],
+                    dependents=dependent)
+    with pytest.raises(ValueError):
+        check_cover(forged)
+
+
+def test_segment_convexity_needs_the_moving_coordinates_to_keep_the_anchors_sum():
+    """F = x log x >= 0 is false on (0, 1); the lemma with anchor x = 1 must not certify it."""
+    from kdaxioms.recheck.intervals import check_cover
+    forged = _cover(f"XLogX({_x('x')})", [("0", "1")],
+                    [{"path": [], "box": [["0", "1"]], "decision": "lemma:segment convexity", "enclosure": None}],
+                    lemma={"name": "segment convexity", "moving": [_x("x")], "anchors": ["Integer(1)"]})
+    status, detail = check_cover(forged)
+    assert status == "disagree" and "same sum" in detail
+
+
+def test_an_unknown_leaf_decision_does_not_hide_a_false_leaf():
+    from kdaxioms.recheck.intervals import check_cover
+    leaves = [{"path": [[0, 0]], "box": [["0", "1/2"]], "decision": "lemma:made-up", "enclosure": None},
+              {"path": [[0, 1]], "box": [["1/2", "1"]], "decision": "enclosure", "enclosure": None}]
+    assert check_cover(_cover(f"Add({_x('x')}, Integer(-2))", [("0", "1")], leaves))[0] == "disagree"
+
+
+def test_limits_that_are_equal_but_written_differently_are_no_jump():
+    from kdaxioms.recheck.limits import check_limits
+    e = "Symbol('epsilon', positive=True)"
+    six, two_three = "log(Integer(6))", "Add(log(Integer(2)), log(Integer(3)))"
+    data = {"variable": e, "plus": [f"Add({six}, {e})"], "minus": [f"Add({two_three}, {e})"],
+            "plus_limits": [six], "minus_limits": [two_three],
+            "point": {"n": 2, "inputs": {"p": ["1/2", "1/2"]}, "parameters": {}}}
+    assert check_limits(data)[0] == "disagree"
+    assert check_limits(data | {"point": {"n": 2, "inputs": {"p": ["1", "0"]}}})[0] == "disagree"
+
+
+@pytest.mark.parametrize("change", [
+    lambda t: t.replace("; expected: unsat", "; expected: sat"),
+    lambda t: t.replace("(check-sat)", "(check-sat)\n(assert false)"),
+])
+def test_a_query_that_expects_sat_or_asserts_after_check_sat_is_refused(copy, change):
+    def both(text: str) -> str:
+        return change(text)
+    manifest_path = copy / "manifest.json"
+    name = _edit(copy, "smt", both)
+    if "expected: sat" in (copy / name).read_text():  # the forger changes the manifest's answer too
+        manifest = json.loads(manifest_path.read_text())
+        for e in manifest["entries"]:
+            for r in e["routes"]:
+                for i in r["items"]:
+                    if i["file"] == name:
+                        i["expected"] = "sat"
+        manifest_path.write_text(json.dumps(manifest))
+    item = next(i for i in recheck(copy, timeout_s=10)["items"] if i["file"] == name)
+    assert item["status"] == "disagree", item
+
+
+def test_a_verdict_with_no_decisive_route_is_a_disagreement(copy):
+    manifest_path = copy / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["entries"].append({"id": "C99.forged", "kind": "claim", "verdict": "proved", "routes": []})
+    manifest_path.write_text(json.dumps(manifest))
+    result = recheck(copy, timeout_s=10)
+    assert result["summary"]["disagree"] == 1
+    assert any(i["owner"] == "C99.forged" and i["status"] == "disagree" for i in result["items"])
