@@ -173,7 +173,8 @@ def _pending(pool, root: Path, owner: str, route: str, item: dict, timeout_s: fl
     try:
         data = path.read_bytes()
     except OSError as err:
-        return lambda: made(DISAGREE, f"cannot read the file ({err.strerror or err})")
+        unreadable = f"cannot read the file ({err.strerror or err})"
+        return lambda: made(DISAGREE, unreadable)
     if hashlib.sha256(data).hexdigest() != item.get("sha256"):
         return lambda: made(DISAGREE, "the file's sha256 does not match the manifest (the file changed)")
     if kind != "interval":
@@ -182,7 +183,8 @@ def _pending(pool, root: Path, owner: str, route: str, item: dict, timeout_s: fl
     try:
         leaves = len(json.loads(data)["leaves"])
     except (ValueError, KeyError, TypeError) as err:
-        return lambda: made(DISAGREE, f"the file cannot be read as an interval item ({type(err).__name__}: {err})")
+        unreadable = f"the file cannot be read as an interval item ({type(err).__name__}: {err})"
+        return lambda: made(DISAGREE, unreadable)
     parts = [pool.submit(_cover_part, data, k, k + CHUNK, k == 0) for k in range(0, max(leaves, 1), CHUNK)]
 
     def joined() -> Item:

@@ -297,3 +297,16 @@ def test_a_verdict_with_no_decisive_route_is_a_disagreement(copy):
     result = recheck(copy, timeout_s=10)
     assert result["summary"]["disagree"] == 1
     assert any(i["owner"] == "C99.forged" and i["status"] == "disagree" for i in result["items"])
+
+
+def test_a_missing_file_or_a_file_outside_the_bundle_is_a_disagreement(copy):
+    witness = next(i["file"] for i in _items(copy) if i["kind"] == "witness")
+    (copy / witness).unlink()
+    manifest_path = copy / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    interval = next(i for e in manifest["entries"] for r in e["routes"] for i in r["items"] if i["kind"] == "interval")
+    interval["file"] = "../../outside.json"
+    manifest_path.write_text(json.dumps(manifest))
+    found = {i["file"]: i for i in recheck(copy, timeout_s=10)["items"]}
+    assert found[witness]["status"] == "disagree" and "cannot read" in found[witness]["detail"]
+    assert found["../../outside.json"]["status"] == "disagree" and "outside the bundle" in found["../../outside.json"]["detail"]
