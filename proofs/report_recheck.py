@@ -48,7 +48,8 @@ def sentences(summary: dict | None) -> list[str]:
     solvers = [f"{name}: {_answers(engines[name])}" for name in ("z3", "cvc5") if name in engines]
     if solvers:
         out.append("Answers of the solvers: " + "; ".join(solvers) + ".")
-    result = f"Of {summary['rechecked']} items, {summary['agree']} agree with the verdict, {summary['disagree']} disagree"
+    result = _number(summary["rechecked"], f"Of {summary['rechecked']} item{{|s}}, ") + \
+        f"{summary['agree']} agree with the verdict, {summary['disagree']} disagree"
     skipped = summary["skipped"]
     if skipped:
         why = "; ".join(f"{n}: {reason}" for reason, n in sorted(summary["skipped_why"].items()))
