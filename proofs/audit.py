@@ -187,11 +187,16 @@ def audit_outcome(op: Operator, name: str, max_n: int, timeout_ms: int, seed: in
         return unknown(r.reason, *r.steps, disagreement=True, **data)
     if r.verdict not in (PROVED, REFUTED):
         return unknown(r.reason or str(r.verdict), *r.steps, **data)
-    evidence = r.decisive
-    if r.witness is not None:
-        evidence += (WitnessSubject({"axiom": r.axiom, "code": r.code}, op.source),)
     return Outcome(r.verdict, r.scope, r.steps, r.witness, r.reason, data, parameters=r.parameters,
-                   conditions=r.conditions, evidence=evidence)
+                   conditions=r.conditions, evidence=decisive_evidence(r, op))
+
+
+def decisive_evidence(r: AuditResult, op: Operator) -> tuple:
+    """The evidence of one audited axiom's verdict: its route's, and beside a witness what it
+    violates on which operator (:class:`~kdaxioms.symbolic.evidence.WitnessSubject`)."""
+    if r.witness is None:
+        return r.decisive
+    return r.decisive + (WitnessSubject({"axiom": r.axiom, "code": r.code}, op.source),)
 
 
 #: Exact interior points drawn when no interior witness lies near a boundary witness.

@@ -36,9 +36,12 @@ from kdaxioms.symbolic.axioms import RAISE_SHARE, SOFT_TEMPERATURE
 from kdaxioms.symbolic.errors import InputError, excerpt
 from kdaxioms.symbolic.evidence import IdentityCertificate, IntervalCover, OneSidedLimits, SmtQuery, WitnessSubject
 from kdaxioms.symbolic.families import FAMILIES
+from kdaxioms.symbolic.model import Operator
 from kdaxioms.symbolic.outcome import PROVED, REFUTED, Outcome
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.verdict import PROVER, Scope
+
+from .audit import decisive_evidence
 
 FORMAT = "kdaxioms-bundle/1"
 MANIFEST = "manifest.json"
@@ -195,19 +198,16 @@ def claim_entries(writer: _Writer, results: Sequence) -> list[dict]:
     return entries
 
 
-def audit_entries(writer: _Writer, op_source: dict | None, op_name: str, results: Iterable[AuditResult]) -> list[dict]:
+def audit_entries(writer: _Writer, op: Operator, results: Iterable[AuditResult]) -> list[dict]:
     """One entry per audited axiom of one operator."""
     entries = []
     for r in results:
         routes = []
         if r.verdict in (PROVED, REFUTED):
-            evidence = r.decisive
-            if r.witness is not None:
-                evidence += (WitnessSubject({"axiom": r.axiom, "code": r.code}, op_source),)
-            outcome = Outcome(r.verdict, r.scope, witness=r.witness, evidence=evidence)
-            items, notes = route_items(writer, f"{op_name}.{r.axiom}", r.route, outcome)
+            outcome = Outcome(r.verdict, r.scope, witness=r.witness, evidence=decisive_evidence(r, op))
+            items, notes = route_items(writer, f"{op.name}.{r.axiom}", r.route, outcome)
             routes.append({"route": r.route, **r.full_scope.to_json(), "items": items, "not_rechecked": notes})
-        entries.append(_entry(f"{op_name}.{r.axiom}", "axiom", r.verdict, r.full_scope, routes))
+        entries.append(_entry(f"{op.name}.{r.axiom}", "axiom", r.verdict, r.full_scope, routes))
     return entries
 
 

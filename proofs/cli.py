@@ -244,7 +244,7 @@ def _audit(args: argparse.Namespace, argv: Sequence[str]) -> int:
                              seed=args.seed, budget_s=args.budget)
     status = 1 if any(r.verdict == Verdict.DISAGREEMENT for r in results) else 0
     if bundle_dir is not None:
-        _write_bundle(bundle_dir, lambda w: bundle.audit_entries(w, op.source, op.name, results),
+        _write_bundle(bundle_dir, lambda w: bundle.audit_entries(w, op, results),
                       "kdaxioms " + " ".join(shlex.quote(a) for a in argv))
     if args.json:
         print(json.dumps({"operator": op.name, "kind": op.kind.value, "results": [r.to_json() for r in results]}, indent=2))

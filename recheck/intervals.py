@@ -246,12 +246,18 @@ class Cover:
         """:meth:`decides` on ``box``, bisecting it (at most ``depth`` times along any path) when needed."""
         if self.empty(box) or self.decides(box):
             return True
-        if depth == 0 or not box:
-            return False
-        j = max(range(len(box)), key=lambda k: box[k][1] - box[k][0])
-        a, b = box[j]
-        mid = (a + b) / 2
-        return all(self.holds(box[:j] + [side] + box[j + 1:], depth - 1) for side in ((a, mid), (mid, b)))
+        halves = _halves(box) if depth else []
+        return bool(halves) and all(self.holds(half, depth - 1) for half in halves)
+
+
+def _halves(box: list[tuple[Fraction, Fraction]]) -> list[list[tuple[Fraction, Fraction]]]:
+    """The two halves of ``box`` across its widest side (none for a box without sides)."""
+    if not box:
+        return []
+    j = max(range(len(box)), key=lambda k: box[k][1] - box[k][0])
+    a, b = box[j]
+    mid = (a + b) / 2
+    return [box[:j] + [side] + box[j + 1:] for side in ((a, mid), (mid, b))]
 
 
 def _coverage(cover: Cover) -> str:
@@ -401,12 +407,8 @@ def _convex_on(cover: Cover, lemma, box, depth: int = DEPTH) -> bool:
             return True
     except _Unbounded:
         pass
-    if depth == 0:
-        return False
-    j = max(range(len(box)), key=lambda k: box[k][1] - box[k][0])
-    a, b = box[j]
-    mid = (a + b) / 2
-    return all(_convex_on(cover, lemma, box[:j] + [side] + box[j + 1:], depth - 1) for side in ((a, mid), (mid, b)))
+    halves = _halves(box) if depth else []
+    return bool(halves) and all(_convex_on(cover, lemma, half, depth - 1) for half in halves)
 
 
 def check_part(data: dict, start: int = 0, stop: int | None = None, coverage: bool = True) -> tuple[str, str, dict]:

@@ -97,16 +97,16 @@ def _check(kind: str, data: bytes, item: dict, timeout_s: float) -> tuple[str, s
     if kind == "witness":
         result = witness_eval.check_witness(content)
         return result.status, result.detail, {"fractions": result.status}
-    if kind == "certificate":
-        status, detail = certificates.check_certificate(content)
-        return status, detail, {"sympy": status}
-    if kind == "limit":
-        status, detail = limits.check_limits(content)
-        return status, detail, {"sympy": status}
-    if kind == "interval":
-        status, detail = intervals.check_cover(content)
-        return status, detail, {"mpmath": status}
+    if kind in _CHECKS:
+        check, engine = _CHECKS[kind]
+        status, detail = check(content)
+        return status, detail, {engine: status}
     return SKIPPED, f"an item of kind {kind!r}, which this re-check does not know", {}
+
+
+#: The JSON kinds re-checked by a library, with the engine their answers are counted under.
+_CHECKS = {"certificate": (certificates.check_certificate, "sympy"), "limit": (limits.check_limits, "sympy"),
+           "interval": (intervals.check_cover, "mpmath")}
 
 
 def _guarded(kind: str, work) -> tuple[str, str, dict]:
