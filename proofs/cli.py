@@ -37,7 +37,7 @@ from kdaxioms.symbolic.errors import ECHO_LIMIT, InputError, KdaxiomsError, exce
 from kdaxioms.smt.solve import limit_process
 from kdaxioms.recheck import __main__ as recheck_main, run as recheck_run
 
-from . import bundle, iterate_cmd, list_cmd, provenance, tightness_cmd
+from . import bundle, iterate_cmd, list_cmd, provenance, sweep_cmd, tightness_cmd
 from .claims import by_family, registry, select
 from .interrupt import interrupted
 from .progress import progress_bar, wanted
@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--latex", action="store_true", help="print the LaTeX of the expression only")
     iterate_cmd.register(sub)
     tightness_cmd.register(sub)
+    sweep_cmd.register(sub)
     list_cmd.register(sub)
     for command in (parser, *sub.choices.values()):  # --debug before or after the command
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -276,6 +277,8 @@ def _run(argv: Sequence[str]) -> int:
         return iterate_cmd.run(args)
     if args.command == "tightness":
         return tightness_cmd.run(args)
+    if args.command == "sweep":
+        return sweep_cmd.run(args)
     if args.command == "list":
         return list_cmd.run(args)
     settings = _settings(args)
