@@ -196,6 +196,7 @@ class Enclosure:
     def __call__(self, cell: Cell, values: list[Interval]) -> tuple[Interval, Interval | None]:
         """``(enclosure over the cell, enclosure at its centre or None)``."""
         natural = self.program(values)
+        self.last_gradient = None
         c = self.centre(cell)
         at_c = self.region.point_values(c)
         if at_c is None:
@@ -204,6 +205,7 @@ class Enclosure:
         if not fc.bounded:
             return natural, None
         grad = self.gradient(values)
+        self.last_gradient = grad
         if grad is None:
             partial = self.partial_form(cell, values, c)
             if partial is not None:
@@ -265,12 +267,21 @@ class Cover:
                 f"{self.empty} outside the region; uncovered volume fraction {self.uncovered:.3g}")
 
 
-def _split(cell: Cell, region: Region, root: Cell) -> tuple[int, tuple[Cell, Cell]] | None:
-    """The dimension bisected and the two halves (lower first), or None when the cell cannot be split."""
+def _split(cell: Cell, region: Region, root: Cell,
+           gradient: list[Interval] | None = None) -> tuple[int, tuple[Cell, Cell]] | None:
+    """The dimension bisected and the two halves (lower first), or None when the cell cannot be split.
+
+    The side bisected is the relatively widest one, or, given the gradient's enclosure over the
+    cell, the one with the largest ``|df/dx_j| * width_j`` (the "smear": the side that widens the
+    mean-value enclosure most)."""
     best, score = None, -1.0
     for j, ((lo, hi), (rlo, rhi)) in enumerate(zip(cell, root)):
-        span = float(rhi - rlo)
-        s = float(hi - lo) / span if span > 0 else 0.0
+        if gradient is not None:
+            g = gradient[j]
+            s = max(abs(float(g.lo)), abs(float(g.hi))) * float(hi - lo)
+        else:
+            span = float(rhi - rlo)
+            s = float(hi - lo) / span if span > 0 else 0.0
         if s > score:
             best, score = j, s
     lo, hi = cell[best]
@@ -285,9 +296,10 @@ def _split(cell: Cell, region: Region, root: Cell) -> tuple[int, tuple[Cell, Cel
 def certify_nonnegative(expr: sp.Expr, region: Region, *, lemmas: Sequence[Lemma] = (),
                         lemma_allowed: Callable[[Cell], bool] | None = None, strict: bool = False,
                         budget: int = 20000, bits: int = DEFAULT_BITS, min_width: float = 2.0**-40,
-                        deadline: Deadline | None = None) -> Cover:
+                        deadline: Deadline | None = None, smear: bool = False) -> Cover:
     """Branch and bound for ``expr >= 0`` (``> 0`` if ``strict``) on every point of ``region``;
-    at most ``budget`` cells, and none after ``deadline`` (the cover is then incomplete)."""
+    at most ``budget`` cells, and none after ``deadline`` (the cover is then incomplete).
+    ``smear`` bisects the side with the largest ``|gradient| * width`` (see :func:`_split`)."""
     deadline = deadline or Deadline.unbounded()
     start = time.perf_counter()
     enclosure = Enclosure(expr, region)
@@ -326,7 +338,8 @@ def certify_nonnegative(expr: sp.Expr, region: Region, *, lemmas: Sequence[Lemma
             if at_centre is not None:
                 value = float(at_centre.lo)
                 lowest = value if lowest is None else min(lowest, value)
-            halves = _split(cell, region, root)
+            gradient = enclosure.last_gradient if smear else None
+            halves = _split(cell, region, root, gradient if gradient and all(g.bounded for g in gradient) else None)
             if halves is None or max(float(hi - lo) for lo, hi in cell) < min_width:
                 lost += region.volume(cell)
                 continue

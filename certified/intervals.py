@@ -374,7 +374,8 @@ class IntervalProgram:
             return self._emit(_MUL, tuple(self._compile(a) for a in node.args))
         if isinstance(node, sp.Pow):
             return self._compile_pow(node)
-        fn = _FUNCTIONS.get(type(node))
+        # a function class may carry its own enclosure (``enclose(*intervals)``), e.g. psi_k
+        fn = _FUNCTIONS.get(type(node)) or getattr(type(node), "enclose", None)
         if fn is not None:
             return self._emit(fn, tuple(self._compile(a) for a in node.args))
         raise TranslationError(BACKEND, node)

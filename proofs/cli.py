@@ -36,6 +36,7 @@ from kdaxioms.symbolic.verdict import Scope, Verdict
 from kdaxioms.symbolic.errors import ECHO_LIMIT, InputError, KdaxiomsError, excerpt
 from kdaxioms.smt.solve import limit_process
 from kdaxioms.recheck import __main__ as recheck_main, run as recheck_run
+from kdaxioms.sweep import store as sweep_store
 
 from . import bundle, iterate_cmd, list_cmd, provenance, sweep_cmd, tightness_cmd
 from .claims import by_family, registry, select
@@ -111,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="output folder (created if missing; checked writable before any work)")
     report.add_argument("--operator", action="append", default=[], type=Path, metavar="FILE",
                         help="add a section with the audit of this operator file (repeatable)")
+    report.add_argument("--sweep", action="append", default=[], type=Path, metavar="FILE",
+                        help="add a section with this sweep result (a heat map, or the c* theorem of its cover; repeatable)")
     _bundle_option(report)
     audit = sub.add_parser("audit", help="audit an operator file against the axioms of its kind")
     audit.add_argument("file", type=Path, metavar="FILE", help="operator file (TOML)")
@@ -286,6 +289,8 @@ def _run(argv: Sequence[str]) -> int:
     bundle_dir = bundle.check_target(output_folder(args.bundle, "--bundle")) if args.bundle is not None else None
     for path in getattr(args, "operator", []):
         load_operator(path)  # a bad operator file fails before any claim runs
+    for path in getattr(args, "sweep", []):
+        sweep_store.read_table(path)  # so does a missing or unreadable sweep result
     claims = by_family(select(registry(), args.claims), args.family)
     jobs = limits.jobs(args.jobs, available_cores())
     with progress_bar(len(claims), "checking claims", wanted(getattr(args, "json", False))) as update:
@@ -308,7 +313,7 @@ def _run(argv: Sequence[str]) -> int:
 
     rechecked = _recheck(bundle_dir, jobs) if bundle_dir is not None else None
     files = write_report(results, settings, output, _command_line(argv, settings.seed), date, args.operator,
-                         recheck=rechecked)
+                         recheck=rechecked, sweep_files=args.sweep)
     print(f"wrote {files.tex}, {files.html}" + (f" and {files.pdf}" if files.pdf else " (no pdflatex/latexmk found: no PDF)"))
     if rechecked is not None and rechecked["disagree"]:
         return 1

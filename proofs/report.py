@@ -24,6 +24,7 @@ from kdaxioms.symbolic.errors import KdaxiomsError
 
 from . import report_context, report_figures, report_html, report_recheck
 from .operator_report import operator_sections
+from .report_sweep import sweep_sections
 from .provenance import commit
 from .latex import escape
 from .references import REFERENCES
@@ -80,7 +81,7 @@ def _timings(results: list[ClaimResult]) -> str:
 
 def template_context(results: list[ClaimResult], settings: Settings, command: str, date: str,
                      figure_list: list[dict], operators: list | None = None, definitions: dict | None = None,
-                     source: str | None = None, recheck: dict | None = None) -> dict:
+                     source: str | None = None, recheck: dict | None = None, sweeps: list | None = None) -> dict:
     """The keyword arguments of ``report.tex.j2``, which ``report.html.j2`` takes too; ``recheck``
     is the summary of ``kdaxioms recheck`` on the run's proof bundle (None: no bundle)."""
     content = report_context.context(results, figure_list)
@@ -90,7 +91,7 @@ def template_context(results: list[ClaimResult], settings: Settings, command: st
     return dict(
         version=metadata.version("kdaxioms"), date=escape(date), seed=settings.seed,
         commit=source if source is not None else commit(), definitions=definitions,
-        figures=figure_list, environment=_environment(), operators=operators or [],
+        figures=figure_list, environment=_environment(), operators=operators or [], sweeps=sweeps or [],
         references=REFERENCES, settings=_settings_rows(settings), command=command,
         recheck_sentences=report_recheck.sentences(recheck), recheck_disagree=(recheck or {}).get("disagree", 0),
         **content,
@@ -169,9 +170,11 @@ def _created_folders(out_dir: Path) -> list[Path]:
 
 
 def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, command: str, date: str,
-                 operator_files: list[Path] | None = None, recheck: dict | None = None) -> ReportFiles:
+                 operator_files: list[Path] | None = None, recheck: dict | None = None,
+                 sweep_files: list[Path] | None = None) -> ReportFiles:
     """Write ``report.tex`` (and ``report.pdf`` when LaTeX is installed) into ``out_dir``, with a
-    section per operator file (its audit and iteration plot).
+    section per operator file (its audit and iteration plot) and one per sweep result file
+    (:mod:`.report_sweep`: its heat map, or the c* theorem of its cover).
 
     Everything is built in a hidden folder inside ``out_dir`` and moved into place at the end;
     the hidden folder is removed on every exit path (errors and interrupts included), and folders
@@ -185,11 +188,14 @@ def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, 
     try:
         figure_list = _draw_figures(build, settings)
         operators = operator_sections(list(operator_files or []), settings, build)
-        kwargs = template_context(results, settings, command, date, figure_list, operators, recheck=recheck)
+        sweeps = sweep_sections(list(sweep_files or []), build)
+        kwargs = template_context(results, settings, command, date, figure_list, operators, recheck=recheck,
+                                  sweeps=sweeps)
         (build / "report.tex").write_text(render_tex(kwargs))
         (build / "report.html").write_text(report_html.render_html(kwargs, _mathjax(), build), encoding="utf-8")
         (build / "timings.tex").write_text(_timings(results))
         extra = [o.figure["file"] for o in operators if o.figure]
+        extra += [w.figure[k] for w in sweeps if w.figure for k in ("file", "svg")]
         keep = (["report.tex", "report.html", "timings.tex"]
                 + [f[k] for f in figure_list for k in ("file", "svg") if f.get(k)] + extra)
         try:

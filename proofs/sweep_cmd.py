@@ -27,12 +27,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from kdaxioms.symbolic.errors import InputError, excerpt
+from kdaxioms.symbolic.errors import InputError, KdaxiomsError, excerpt
 from kdaxioms.sweep import engine, store
 from kdaxioms.sweep.sandbox import ERROR
 from kdaxioms.sweep.spec import Spec, load_spec
 
-from . import limits, sweep_kinds
+from . import limits, provenance, sweep_kinds
 from .progress import wanted
 
 
@@ -78,41 +78,74 @@ def load(path: Path) -> tuple[Spec, list]:
     return spec, tasks
 
 
+def _finished(out: Path, spec: Spec, axes: list[str], code: str) -> dict[str, dict]:
+    """The rows of a finished table of the same sweep, made by the same code (else one line)."""
+    if out.suffix == ".csv":
+        raise InputError(f"{out} is a finished CSV, which keeps no record of its sweep; remove it, or write Parquet "
+                         "to resume later")
+    meta = store.read_meta(out)
+    if meta.get("digest") != spec.digest():
+        raise InputError(f"{out} holds another sweep (a different sweep file, grid or format); remove it or "
+                         "choose another -o")
+    if meta.get("code") != code:
+        raise InputError(f"{out} was computed by other code (kdaxioms {meta.get('version')}, {meta.get('commit')}); "
+                         "remove it or choose another -o to compute it again")
+    return {r["task_id"]: _row(r, axes) for r in store.read_table(out)}
+
+
 def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     spec, tasks = load(args.spec)
     out, fmt = _output(args, spec)
     journal = store.Journal(out, spec.digest())
     axes = [name for name, _ in spec.axes]
+    code = provenance.code_digest()
     if not args.resume and (journal.path.exists() or out.exists()):
         raise InputError(f"{out if out.exists() else journal.path} exists; pass --resume to continue that sweep, "
                          "or choose another -o")
     done = {r["task_id"]: r for r in journal.existing()}
     if args.resume and out.exists() and not journal.path.exists():
-        done.update({r["task_id"]: _row(r, axes) for r in store.read_table(out) if "task_id" in r})
+        done.update(_finished(out, spec, axes, code))
     known = {t.id for t in tasks}
     done = {k: v for k, v in done.items() if k in known}
     todo = [t for t in tasks if t.id not in done]
     rows = list(done.values())
-    journal.start()
-    if rows and not journal.existing():
-        journal.append(rows)  # a finished table being extended: its rows move to the journal
     stats = None
     if todo:
         show = wanted(args.json)
         columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("left"),
                    TimeRemainingColumn(), TextColumn("{task.fields[label]}"))
-        with Progress(*columns, console=Console(stderr=True), transient=True, disable=not show) as bar:
-            progress = bar.add_task("sweep", total=len(todo), label="")
+        with engine.client_for(args.scheduler, args.workers) as client:
+            journal.start()  # only once the cluster is there: a bad --scheduler leaves nothing behind
+            if rows and not journal.existing():
+                journal.append(rows)  # a finished table being extended: its rows move to the journal
+            with Progress(*columns, console=Console(stderr=True), transient=True, disable=not show) as bar:
+                progress = bar.add_task("sweep", total=len(todo), label="")
 
-            def arrived(batch_rows: list[dict]) -> None:
-                journal.append(batch_rows)
-                rows.extend(batch_rows)
-                bar.update(progress, advance=len(batch_rows), label=f"{sum(r['verdict'] == ERROR for r in rows)} errors")
+                def arrived(batch_rows: list[dict]) -> None:
+                    journal.append(batch_rows)
+                    rows.extend(batch_rows)
+                    bar.update(progress, advance=len(batch_rows),
+                               label=f"{sum(r['verdict'] == ERROR for r in rows)} errors")
 
-            with engine.client_for(args.scheduler, args.workers) as client:
-                stats = engine.run_tasks(todo, client, arrived, batch=args.batch or spec.batch)
-    columns = store.write_table(out, rows, axes, fmt)
+                try:
+                    stats = engine.run_tasks(todo, client, arrived, batch=args.batch or spec.batch)
+                except (KeyboardInterrupt, engine.SweepInterrupted):
+                    print(f"kdaxioms: {len(rows)} of {len(tasks)} rows are saved in {journal.path}; continue with "
+                          f"'kdaxioms sweep {args.spec} -o {out} --resume'", file=sys.stderr)
+                    raise
+    indices = sorted(r["index"] for r in rows)
+    if indices != list(range(len(tasks))):
+        raise KdaxiomsError(f"the sweep has {len(rows)} rows for {len(tasks)} tasks (a task without a row or with "
+                            f"two); the rows are kept in {journal.path}")
+    previous = store.read_meta(out) if out.exists() and fmt == "parquet" else {}
+    meta = {"kind": spec.kind, "axes": axes, "figure": dict(spec.figure), "sweep": spec.path.name,
+            "digest": spec.digest(), "code": code, "version": provenance.version(), "commit": provenance.commit(),
+            "settings": {k: v for k, v in spec.settings.items() if k != "operator_text"}, "tasks": len(tasks),
+            "workers": stats.workers if stats else previous.get("workers"),
+            "cluster_seconds": round(stats.seconds + previous.get("cluster_seconds", 0.0), 3) if stats
+            else previous.get("cluster_seconds")}
+    columns = store.write_table(out, rows, axes, fmt, meta)
     journal.remove()
     summary = _summary(spec, out, tasks, rows, len(todo), stats, time.perf_counter() - began, columns)
     print(json.dumps(summary, indent=2) if args.json else _text(summary))
@@ -121,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _row(flat: dict, axes: list[str]) -> dict:
     """A row of a finished table back in the journal's shape."""
-    head = {k: flat[k] for k in (*store.HEAD, *store.TAIL)}
+    head = {k: flat.get(k) for k in (*store.HEAD, *store.TAIL)}
     head["params"] = {a: flat[a] for a in axes}
     head["result"] = {k: v for k, v in flat.items() if k not in head and k not in axes}
     return head

@@ -13,7 +13,7 @@ submitted, so a typo is one line (exit 2) rather than a thousand error rows.
   verdict ``derived``, the exact value and a decimal.
 * ``audit``: an operator file (``operator = "FILE"``, its text shipped with the task) or a family
   (``family = "NAME"``) audited for one axiom (the ``axiom`` axis or setting); an axis named
-  after a parameter fixes that parameter to the value (its domain becomes the point).
+  after a parameter restricts that parameter to a cell ``"lo:hi"`` (its domain and the box).
 * ``iterate``: the summary of ``kdaxioms iterate TARGET`` with the grid's values as ``--set``;
   verdict ``agree`` when every comparison with a derived value agrees, else ``disagree``.
 * ``cstar-cell``: one cell of the c* monotonicity cover (:mod:`kdaxioms.certified.cstar`).
@@ -130,7 +130,11 @@ def _operator(params: Mapping[str, str], settings: Mapping[str, Any]):
         table = data.setdefault("parameters", {})
         for name, value in params.items():
             if name in table:
-                table[name] = f"{value} <= {name} <= {value}"
+                if ":" not in value:
+                    raise InputError(f"parameter {name} = {value}: an audit sweep restricts a parameter to a box; "
+                                     f"write a cell \"lo:hi\" (e.g. {{ from, to, step, cells = true }})")
+                lo, hi = value.split(":")
+                table[name] = f"{table[name]} and {lo} <= {name} <= {hi}"  # the box inside the domain
         return operator_from_data(data, settings.get("operator_name", "operator file"))
     if "family" in settings:
         fixed = [k for k in params if k != "axiom"]
@@ -168,7 +172,8 @@ def _audit(params: Mapping[str, str], settings: Mapping[str, Any]) -> dict:
     (result,) = audit_operator(op, [_axiom_name(params, settings)], max_n=int(settings.get("max_n", 4)),
                                seed=int(settings.get("seed", 0)), budget_s=float(settings.get("budget", 60)))
     data = result.to_json()
-    return {"verdict": str(result.verdict), "scope": str(result.full_scope), "route": result.route,
+    boxes = [f"{k} in [{v.replace(':', ', ')}]" for k, v in params.items() if k != "axiom"]
+    return {"verdict": str(result.verdict), "scope": "; ".join([str(result.full_scope)] + boxes), "route": result.route,
             "witness": None if result.witness is None else str(data.get("witness")), "reason": result.reason}
 
 

@@ -10,6 +10,7 @@ A sweep file is TOML::
 
     [grid]                      # the product of the axes, in the order written
     alpha = { from = "1/10", to = "9/10", step = "1/10" }     # exact rational range
+    # cells = true in a range gives the intervals "1/10:1/5", ...; a list may hold "a:b" too
     anchor = { draw = 50, n = [2, 3], seed = 1, denominator = 100, min = "1/100" }
     # or a list: alpha = ["1/10", "1/2"]
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -97,7 +99,8 @@ class Spec:
         out = []
         for index, combo in enumerate(itertools.product(*(values for _, values in self.axes))):
             params = dict(zip(names, combo))
-            ident = hashlib.sha256(json.dumps([self.kind, params, _jsonable(settings)], sort_keys=True).encode())
+            ident = hashlib.sha256(json.dumps([self.kind, params, _jsonable(settings), self.timeout],
+                                              sort_keys=True).encode())
             out.append(Task(index, ident.hexdigest()[:20], self.kind, params, settings, runner, self.timeout))
         return out
 
@@ -137,6 +140,11 @@ def load_spec(path: str | Path) -> Spec:
     figure = data.get("figure", {})
     if not isinstance(figure, dict) or not all(isinstance(v, str) for v in figure.values()):
         raise InputError("[figure] must hold x = \"...\", y = \"...\" and value = \"...\" (column names)")
+    for name, values in axes:
+        repeated = next((v for k, v in enumerate(values) if v in values[:k]), None)
+        if repeated is not None:
+            raise InputError(f"[grid] {name} repeats the value {excerpt(repeated)}: every grid point must be one task; "
+                             "remove the repeat")
     spec = Spec(path, kind, seed, float(timeout), batch, settings, axes, dict(figure))
     if spec.size > MAX_TASKS:
         raise InputError(f"the grid has {spec.size} tasks, above the limit of {MAX_TASKS}; use fewer or coarser axes")
@@ -181,7 +189,12 @@ def axis_values(name: str, spec: Any) -> tuple[str, ...]:
             raise InputError(f"{where} is an empty list; give at least one value")
         values = []
         for item in spec:
-            if isinstance(item, str) and "," in item:  # a vector, e.g. an anchor "9/10,1/10"
+            if isinstance(item, str) and ":" in item:  # an interval (a cell), e.g. "1/20:1/10"
+                lo, hi = (_exact(part.strip(), where) for part in item.split(":", 1))
+                if not lo < hi:
+                    raise InputError(f"{where}: interval {item} needs its lower end below its upper end")
+                values.append(f"{_text(lo)}:{_text(hi)}")
+            elif isinstance(item, str) and "," in item:  # a vector, e.g. an anchor "9/10,1/10"
                 values.append(",".join(_text(_exact(part.strip(), where)) for part in item.split(",")))
             elif isinstance(item, str) and not _numeric(item):
                 values.append(item)  # a name (an axiom, a family)
@@ -191,18 +204,26 @@ def axis_values(name: str, spec: Any) -> tuple[str, ...]:
     if isinstance(spec, dict) and "draw" in spec:
         return _drawn(where, spec)
     if isinstance(spec, dict) and {"from", "to", "step"} <= set(spec):
-        extra = sorted(set(spec) - {"from", "to", "step"})
+        extra = sorted(set(spec) - {"from", "to", "step", "cells"})
         if extra:
-            raise InputError(f"{where}: unknown key {extra[0]!r}; a range has from, to and step")
+            raise InputError(f"{where}: unknown key {extra[0]!r}; a range has from, to, step (and cells = true)")
         lo, hi, step = (_exact(spec[k], f"{where} {k}") for k in ("from", "to", "step"))
         if step <= 0:
             raise InputError(f"{where}: step {step} must be positive")
         if hi < lo:
             raise InputError(f"{where}: from {lo} is above to {hi}")
         count = int((hi - lo) / step) + 1
+        if lo + (count - 1) * step != hi:
+            raise InputError(f"{where}: to = {hi} is not on the grid from {lo} in steps of {step}; "
+                             f"end at {lo + (count - 1) * step} or change the step")
         if count > MAX_TASKS:
             raise InputError(f"{where}: {count} values, above the limit of {MAX_TASKS}")
-        return tuple(_text(lo + k * step) for k in range(count))
+        points = [lo + k * step for k in range(count)]
+        if spec.get("cells", False) is True:  # the intervals between consecutive points
+            if len(points) < 2:
+                raise InputError(f"{where}: cells = true needs at least two points")
+            return tuple(f"{_text(a)}:{_text(b)}" for a, b in zip(points, points[1:]))
+        return tuple(_text(v) for v in points)
     raise InputError(f"{where} must be a list, a range {{ from, to, step }} or draws {{ draw, n, seed }}")
 
 
@@ -215,8 +236,9 @@ def _numeric(text: str) -> bool:
 
 
 def _drawn(where: str, spec: Mapping[str, Any]) -> tuple[str, ...]:
-    """``draw`` anchors per support size ``n``: seeded flat Dirichlet points rounded to exact
-    multiples of ``1/denominator``, every entry at least ``min``, summing to exactly 1."""
+    """``draw`` distinct anchors per support size ``n``: seeded flat Dirichlet points rounded to exact
+    multiples of ``1/denominator``, every entry at least ``min``, summing to exactly 1 (a repeat is
+    drawn again; too few possible anchors for ``draw`` is an error)."""
     extra = sorted(set(spec) - {"draw", "n", "seed", "denominator", "min"})
     if extra:
         raise InputError(f"{where}: unknown key {extra[0]!r}; draws take draw, n, seed, denominator and min")
@@ -240,12 +262,22 @@ def _drawn(where: str, spec: Mapping[str, Any]) -> tuple[str, ...]:
             raise InputError(f"{where}: min = {low} must be a positive multiple of 1/{denominator} with n*min <= 1")
         rng = np.random.default_rng([seed, n])
         spare = denominator - int(low * denominator) * n  # units above the minimum, shared out
-        for _ in range(count):
+        if math.comb(spare + n - 1, n - 1) < count:
+            raise InputError(f"{where}: only {math.comb(spare + n - 1, n - 1)} anchors with n = {n} are multiples of "
+                             f"1/{denominator} with every entry >= {low}; draw fewer or raise the denominator")
+        drawn: dict[str, None] = {}
+        for _ in range(100 * count):
+            if len(drawn) == count:
+                break
             share = rng.dirichlet(np.ones(n)) * spare
             units = np.floor(share).astype(int)
             units[int(np.argmax(share - units))] += spare - int(units.sum())
             entries = [low + Fraction(int(u), denominator) for u in units]
-            out.append(",".join(_text(v) for v in entries))
+            drawn.setdefault(",".join(_text(v) for v in entries))
+        if len(drawn) < count:
+            raise InputError(f"{where}: could not draw {count} distinct anchors with n = {n}; draw fewer or raise "
+                             "the denominator")
+        out.extend(drawn)
     return tuple(out)
 
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from kdaxioms.symbolic.errors import InputError
@@ -84,15 +83,41 @@ class Journal:
         self.path.unlink(missing_ok=True)
 
 
+def read_meta(path: Path) -> dict:
+    """The sweep's description stored with a Parquet file (empty for CSV or a file without it)."""
+    if path.suffix == ".csv":
+        return {}
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (pa.ArrowInvalid, OSError) as err:
+        raise InputError(f"{path} is not a sweep result file ({str(err).splitlines()[0]})") from None
+    return json.loads(meta[META_KEY]) if META_KEY in meta else {}
+
+
 def read_table(path: Path) -> list[dict]:
     """Rows of a finished sweep file (Parquet or CSV), as flat dicts."""
     if not path.is_file():
         raise InputError(f"sweep results {path} do not exist; run 'kdaxioms sweep SPEC.toml -o {path}' first")
+    if path.suffix == ".csv":
+        return _read_csv(path)
     try:
-        table = pq.read_table(path) if path.suffix != ".csv" else pacsv.read_csv(path)
+        table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as err:
         raise InputError(f"{path} is not a sweep result file ({str(err).splitlines()[0]})") from None
     return table.to_pylist()
+
+
+def _read_csv(path: Path) -> list[dict]:
+    """A CSV result as strings (exact numbers stay exact), ``index`` an integer and ``seconds`` a float."""
+    try:
+        with open(path, newline="") as f:
+            rows = [{k: (v if v != "" else None) for k, v in r.items()} for r in csv.DictReader(f)]
+        for r in rows:
+            r["index"] = int(r["index"])
+            r["seconds"] = float(r["seconds"]) if r.get("seconds") is not None else None
+    except (KeyError, ValueError, TypeError, UnicodeDecodeError, csv.Error) as err:
+        raise InputError(f"{path} is not a sweep result file ({type(err).__name__}: {err})") from None
+    return rows
 
 
 def flat(row: dict, axes: Sequence[str]) -> dict:
@@ -110,13 +135,20 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_table(out: Path, rows: Sequence[dict], axes: Sequence[str], fmt: str) -> int:
-    """Write the rows (sorted by index) to ``out`` atomically; the number of columns written."""
+#: Key of the sweep's description in a Parquet file's metadata.
+META_KEY = b"kdaxioms-sweep"
+
+
+def write_table(out: Path, rows: Sequence[dict], axes: Sequence[str], fmt: str, meta: dict | None = None) -> int:
+    """Write the rows (sorted by index) to ``out`` atomically; the number of columns written.
+    ``meta`` (the kind, the figure, the engine's figures) goes into a Parquet file's metadata."""
     records = [flat(r, axes) for r in sorted(rows, key=lambda r: r["index"])]
     columns = list(HEAD) + list(axes) + list(TAIL)
     for record in records:
         columns += [k for k in record if k not in columns]
     table = pa.table({c: _array([r.get(c) for r in records]) for c in columns})
+    if meta is not None:
+        table = table.replace_schema_metadata({META_KEY: json.dumps(meta, sort_keys=True).encode()})
     temporary = out.with_name(f".{out.name}.writing")
     if fmt == "csv":
         with open(temporary, "w", newline="") as f:

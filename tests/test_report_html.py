@@ -14,6 +14,7 @@ import string
 import subprocess
 from html.parser import HTMLParser
 from importlib import metadata
+from fractions import Fraction
 from pathlib import Path
 
 import matplotlib
@@ -27,6 +28,8 @@ from kdaxioms.proofs import figures, report_html  # noqa: E402
 from kdaxioms.proofs.claims import registry  # noqa: E402
 from kdaxioms.proofs.latex import escape  # noqa: E402
 from kdaxioms.proofs.report import template_context  # noqa: E402
+from kdaxioms.proofs.report_sweep import sweep_sections  # noqa: E402
+from kdaxioms.sweep import store  # noqa: E402
 from kdaxioms.proofs.report_html import Refs, math_to_html, text_to_html  # noqa: E402
 from kdaxioms.proofs.runner import run_claims  # noqa: E402
 from kdaxioms.proofs.settings import Settings  # noqa: E402
@@ -155,12 +158,31 @@ def _figure(folder: Path) -> dict:
             "claims": ["C5.k2-closed-form"], "label": "fig:html-test-rate"}
 
 
+def _sweeps(folder: Path) -> list:
+    """Two small sweep results as the report shows them: a heat map of brackets (one without an
+    upper bound) and a c* cover with a proved and an unknown cell."""
+    def row(i, params, verdict, result):
+        return {"index": i, "task_id": f"t{i}", "kind": "k", "params": params, "verdict": verdict, "scope": "s",
+                "error": None, "seconds": 1.0, "worker": "w", "result": result}
+    heat = [row(i, {"alpha": a, "anchor": f"{m},{1 - Fraction(m)}"}, "certified" if i else "unknown",
+                {"min_anchor": m, "lower": str(0.5 - 0.1 * i), "upper": None if not i else str(0.5 - 0.1 * i + 5e-7),
+                 "width": None if not i else "0.0000005"})
+            for i, (a, m) in enumerate([("1/4", "1/10"), ("1/4", "1/5"), ("1/2", "1/10"), ("1/2", "1/5")])]
+    cover = [row(0, {"alpha": "1/4:7/20", "m": "1/10:1/5"}, "proved", {"cells": 10}),
+             row(1, {"alpha": "1/4:7/20", "m": "1/5:3/10"}, "unknown", {"cells": 20})]
+    store.write_table(folder / "heat.parquet", heat, ["alpha", "anchor"], "parquet",
+                      {"kind": "tightness", "figure": {"x": "alpha", "y": "min_anchor", "value": "lower"}})
+    store.write_table(folder / "cover.parquet", cover, ["alpha", "m"], "parquet",
+                      {"kind": "cstar-cell", "workers": 2, "cluster_seconds": 3.0})
+    return sweep_sections([folder / "heat.parquet", folder / "cover.parquet"], folder)
+
+
 def _tex_context(folder: Path) -> dict:
     """The keyword arguments ``report.render`` gives ``report.tex.j2``, for a small real run."""
     settings = Settings(seed=0)
     results = run_claims([registry()[c] for c in CLAIMS], settings)
     return template_context(results, settings, "kdaxioms report -o build/report --seed 0", "1 January 2030",
-                            [_figure(folder)], source="0123abc + changes")
+                            [_figure(folder)], source="0123abc + changes", sweeps=_sweeps(folder))
 
 
 class _Dom(HTMLParser):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -193,3 +192,17 @@ def test_missing_sweep_file_and_bad_scheduler(tmp_path, capsys):
     path = _spec(tmp_path, DERIVE)
     assert main(["sweep", str(path), "--scheduler", "localhost:1", "-o", str(tmp_path / "o.parquet")]) == 2
     assert "not an address" in capsys.readouterr().err
+
+
+def test_the_same_sweep_on_an_existing_scheduler_gives_the_same_rows(client, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    path = _spec(tmp_path, DERIVE)
+    assert main(["sweep", str(path), "-o", "local.parquet", "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["sweep", str(path), "-o", "remote.parquet", "--scheduler", client.scheduler.address, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["scheduler"] == client.scheduler.address and summary["workers"] == 2
+    strip = lambda rows: [{k: v for k, v in r.items() if k not in ("seconds", "worker")} for r in rows]  # noqa: E731
+    local, remote = (pq.read_table(tmp_path / f).to_pylist() for f in ("local.parquet", "remote.parquet"))
+    assert strip(local) == strip(remote) and len(local) == 3
+    assert {r["worker"] for r in remote} <= set(client.scheduler_info()["workers"])
