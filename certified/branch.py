@@ -284,6 +284,8 @@ def _split(cell: Cell, region: Region, root: Cell,
             s = float(hi - lo) / span if span > 0 else 0.0
         if s > score:
             best, score = j, s
+    if gradient is not None and score <= 0:  # a flat gradient says nothing: the widest side then
+        return _split(cell, region, root)
     lo, hi = cell[best]
     mid = ((lo + hi) / 2).mid()
     if not (lo < mid < hi):

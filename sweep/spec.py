@@ -11,7 +11,7 @@ A sweep file is TOML::
     [grid]                      # the product of the axes, in the order written
     alpha = { from = "1/10", to = "9/10", step = "1/10" }     # exact rational range
     # cells = true in a range gives the intervals "1/10:1/5", ...; a list may hold "a:b" too
-    anchor = { draw = 50, n = [2, 3], seed = 1, denominator = 100, min = "1/100" }
+    anchor = { draw = 50, n = [2, 3], seed = 1, denominator = 100, min = "1/100" }   # or draw = [40, 10]
     # or a list: alpha = ["1/10", "1/2"]
 
     [figure]                    # optional: the heat map of 'kdaxioms report --sweep'
@@ -242,13 +242,15 @@ def _drawn(where: str, spec: Mapping[str, Any]) -> tuple[str, ...]:
     extra = sorted(set(spec) - {"draw", "n", "seed", "denominator", "min"})
     if extra:
         raise InputError(f"{where}: unknown key {extra[0]!r}; draws take draw, n, seed, denominator and min")
-    count = spec["draw"]
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_TASKS:
-        raise InputError(f"{where}: draw = {excerpt(count)} must be a positive integer")
     sizes = spec.get("n", 2)
     sizes = sizes if isinstance(sizes, list) else [sizes]
     if not sizes or any(isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_DRAWN_N for n in sizes):
         raise InputError(f"{where}: n must be an integer (or a list of integers) in [2, {MAX_DRAWN_N}]")
+    counts = spec["draw"] if isinstance(spec["draw"], list) else [spec["draw"]] * len(sizes)
+    if len(counts) != len(sizes) or any(isinstance(c, bool) or not isinstance(c, int) or not 1 <= c <= MAX_TASKS
+                                        for c in counts):
+        raise InputError(f"{where}: draw = {excerpt(spec['draw'])} must be a positive integer, or a list of them "
+                         "with one count per n")
     seed = spec.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise InputError(f"{where}: seed = {excerpt(seed)} must be an integer in [0, 2^32)")
@@ -257,7 +259,7 @@ def _drawn(where: str, spec: Mapping[str, Any]) -> tuple[str, ...]:
         raise InputError(f"{where}: denominator = {excerpt(denominator)} must be an integer in [2, 10^9]")
     low = _exact(spec.get("min", Fraction(1, denominator)), f"{where} min")
     out = []
-    for n in sizes:
+    for n, count in zip(sizes, counts):
         if low <= 0 or low * n > 1 or (low * denominator).denominator != 1:
             raise InputError(f"{where}: min = {low} must be a positive multiple of 1/{denominator} with n*min <= 1")
         rng = np.random.default_rng([seed, n])

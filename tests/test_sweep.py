@@ -43,8 +43,17 @@ def test_drawn_anchors_are_seeded_exact_distributions():
     assert axis_values("anchor", dict(spec, seed=5)) != first
 
 
+def test_draws_per_size_are_distinct_and_too_many_is_an_error():
+    drawn = axis_values("anchor", {"draw": [9, 2], "n": [2, 3], "seed": 1, "denominator": 10, "min": "1/10"})
+    assert len(drawn) == 11 == len(set(drawn)) and sum(len(a.split(",")) == 3 for a in drawn) == 2
+    with pytest.raises(InputError, match="only 9 anchors"):  # 1/10 .. 9/10: nine anchors at n = 2
+        axis_values("anchor", {"draw": 10, "n": 2, "denominator": 10, "min": "1/10"})
+
+
 @pytest.mark.parametrize("bad, message", [
     ([0.1], "is a float"),
+    ({"from": "0", "to": "1", "step": "3/10"}, "not on the grid"),
+    ({"draw": [3], "n": [2, 3]}, "one count per n"),
     ({"from": "1", "to": "0", "step": "1/2"}, "above"),
     ({"from": "0", "to": "1", "step": "0"}, "positive"),
     ({"draw": 3, "n": 9}, "n must be"),
@@ -167,6 +176,9 @@ def test_sweep_command_writes_parquet_and_csv_and_resumes(tmp_path, capsys, monk
     assert main(["sweep", str(path), "-o", "r.csv", "--workers", "1"]) == 0
     lines = (tmp_path / "r.csv").read_text().splitlines()
     assert lines[0].startswith("index,task_id,kind,alpha,verdict,scope,error,seconds,worker") and len(lines) == 4
+    _spec(tmp_path, DERIVE.replace('"3/4"', '"1/2"'))  # another grid in the same file: the table is not reused
+    assert main(["sweep", str(path), "--resume"]) == 2
+    assert "holds another sweep" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("text, message", [
@@ -176,6 +188,8 @@ def test_sweep_command_writes_parquet_and_csv_and_resumes(tmp_path, capsys, monk
     ('[sweep]\nkind = "derive"\n[grid]\nalpha = [0.5]\n', "is a float"),
     ('[sweep\nkind = 1\n', "not valid TOML"),
     ('[sweep]\nkind = "tightness"\ntimeout = -1\n[grid]\nalpha = ["1/2"]\n', "timeout"),
+    ('[sweep]\nkind = "derive"\nderivation = "local-kl-ratio"\n[grid]\nalpha = ["1/2", "2/4"]\n', "repeats the value"),
+    ('[sweep]\nkind = "cstar-cell"\nbudgte = 3\n[grid]\nalpha = ["1/2:3/5"]\nm = ["1/5:1/4"]\n', "not a setting"),
 ])
 def test_bad_sweep_files_are_one_line_and_write_nothing(tmp_path, capsys, monkeypatch, text, message):
     monkeypatch.chdir(tmp_path)
@@ -206,3 +220,30 @@ def test_the_same_sweep_on_an_existing_scheduler_gives_the_same_rows(client, tmp
     local, remote = (pq.read_table(tmp_path / f).to_pylist() for f in ("local.parquet", "remote.parquet"))
     assert strip(local) == strip(remote) and len(local) == 3
     assert {r["worker"] for r in remote} <= set(client.scheduler_info()["workers"])
+
+
+def test_ctrl_c_is_two_lines_and_resume_finishes(tmp_path):
+    """Ctrl-C reaches the whole process group (the command and its local cluster): one line with
+    what is saved, 'interrupted', exit 130, no worker traceback; --resume then finishes."""
+    import subprocess
+    import sys
+    import time
+
+    path = _spec(tmp_path, '[sweep]\nkind = "derive"\nderivation = "memory-rate"\n[grid]\n'
+                           'alpha = { from = "1/10", to = "9/10", step = "1/10" }\nbeta = ["1/2,1/2", "3/4,1/4"]\n')
+    command = [sys.executable, "-m", "kdaxioms.proofs.entry", "sweep", str(path), "--workers", "1", "--batch", "2"]
+    proc = subprocess.Popen(command, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    partial = tmp_path / "s.parquet.partial.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not partial.exists() or len(partial.read_text().splitlines()) < 3):
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and "rows are saved" in lines[0] and lines[1] == "kdaxioms: interrupted", err
+    done = subprocess.run(command + ["--resume", "--json"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    summary = json.loads(done.stdout)
+    assert done.returncode == 0 and summary["rows"] == 18 and summary["resumed"] >= 2
+    assert summary["ran"] + summary["resumed"] == 18
