@@ -1,10 +1,11 @@
 """Run a batch of tasks inside a worker, each under a hard timeout.
 
-The worker forks one child process per batch (after importing the runner, so the child starts
-warm); the child runs the tasks one after the other and writes one JSON row per task to a pipe.
-The worker waits for each row at most the task's timeout: past it the child is killed
-(``SIGKILL``, whatever it was doing: a SymPy simplification, a Z3 query, a cover), the task is
-recorded as ``unknown`` with the reason, and a new child takes the rest of the batch.  A child
+The worker forks one child process (after importing the runner, so the child starts warm) and
+keeps it between batches, so its caches stay warm; the worker sends it one task at a time as a
+JSON line and reads back one JSON row.  The worker waits for each row at most the task's timeout:
+past it the child is killed (``SIGKILL``, whatever it was doing: a SymPy simplification, a Z3
+query, a cover), the task is recorded as ``unknown`` with the reason, and a new child is forked
+for the next task.  A child
 that dies (a crash in a native library) makes its task an ``error`` row; an exception raised by a
 runner is an ``error`` row with its message.  Every task of the batch therefore gets exactly one
 row.  The child dies with its worker (``PR_SET_PDEATHSIG``), so a killed worker leaves nothing
@@ -23,6 +24,7 @@ import os
 import selectors
 import signal
 import socket
+import threading
 import time
 import traceback
 from typing import Any, Callable, Mapping, Sequence
@@ -69,8 +71,8 @@ def execute(task: Mapping[str, Any], runner: Callable[[Mapping[str, Any]], dict]
         return row_for(task, ERROR, {}, time.perf_counter() - began, worker, message[:2000])
 
 
-def _child(tasks: Sequence[Mapping[str, Any]], runner_path: str, worker: str, fd: int) -> None:
-    """In the forked child: run the tasks, one JSON line each, then exit without cleanup."""
+def _serve(tasks_fd: int, rows_fd: int, worker: str) -> None:
+    """In the forked child: read one task per line, write its row per line, until end of file."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -78,80 +80,93 @@ def _child(tasks: Sequence[Mapping[str, Any]], runner_path: str, worker: str, fd
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.disable()  # a crash is reported as the task's row, not as a dump on the worker's stderr
-    runner = runner_of(runner_path)
-    with os.fdopen(fd, "w") as out:
-        for task in tasks:
-            out.write(json.dumps(execute(task, runner, worker), default=str) + "\n")
+    with os.fdopen(tasks_fd, "r") as tasks, os.fdopen(rows_fd, "w") as out:
+        for line in tasks:
+            task = json.loads(line)
+            out.write(json.dumps(execute(task, runner_of(task["runner"]), worker), default=str) + "\n")
             out.flush()
     os._exit(0)
+
+
+class _Executor:
+    """A forked child that runs one task at a time for this worker and keeps its caches between
+    batches (compiled interval programs, SymPy's cache): forked once, replaced only after a
+    timeout or a crash."""
+
+    def __init__(self, worker: str):
+        task_read, self._task_write = os.pipe()
+        self._row_read, row_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - the child (its rows are checked by the parent)
+            os.close(self._task_write)
+            os.close(self._row_read)
+            try:
+                _serve(task_read, row_write, worker)
+            finally:
+                os._exit(70)
+        os.close(task_read)
+        os.close(row_write)
+        self._buffer = b""
+
+    def run(self, task: Mapping[str, Any], worker: str) -> tuple[dict, bool]:
+        """The task's row, and whether this executor can take another task."""
+        began = time.perf_counter()
+        try:
+            os.write(self._task_write, (json.dumps(task) + "\n").encode())
+        except BrokenPipeError:
+            return row_for(task, ERROR, {}, 0.0, worker, "the task's process had died; the task is not decided"), False
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._row_read, selectors.EVENT_READ)
+            while b"\n" not in self._buffer:
+                left = task["timeout"] - (time.perf_counter() - began)
+                if left <= 0 or not selector.select(timeout=left):
+                    self.close(kill=True)
+                    return row_for(task, UNKNOWN, {"scope": "not decided: hard timeout"}, task["timeout"], worker,
+                                   f"timeout: killed after {task['timeout']:g} s"), False
+                chunk = os.read(self._row_read, 1 << 16)
+                if not chunk:
+                    status = self.close(kill=False)
+                    return row_for(task, ERROR, {}, time.perf_counter() - began, worker,
+                                   f"the task's process died ({status}); the task is not decided"), False
+                self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line), True
+
+    def close(self, kill: bool) -> str:
+        for fd in (self._task_write, self._row_read):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return _reap(self.pid)
+
+
+#: The executor of each (process, thread): a worker's child process, kept between batches.
+_EXECUTORS: dict[tuple[int, int], _Executor] = {}
 
 
 def run_batch(tasks: Sequence[Mapping[str, Any]]) -> list[dict]:
     """One row per task, in order (see the module docstring).  This is what a worker runs."""
     if not tasks:
         return []
-    runner_of(tasks[0]["runner"])  # import in the worker: every child starts warm
+    runner_of(tasks[0]["runner"])  # import in the worker: a new child starts warm
     worker = worker_name()
-    rows: list[dict] = []
-    pending = list(tasks)
-    while pending:
-        rows_before = len(rows)
-        rows.extend(_run_in_child(pending, worker))
-        pending = pending[len(rows) - rows_before:]
+    key = (os.getpid(), threading.get_ident())
+    rows = []
+    for task in tasks:
+        executor = _EXECUTORS.get(key)
+        if executor is None:
+            executor = _EXECUTORS[key] = _Executor(worker)
+        row, alive = executor.run(task, worker)
+        if not alive:
+            _EXECUTORS.pop(key, None)
+        rows.append(row)
     return rows
-
-
-def _run_in_child(tasks: Sequence[Mapping[str, Any]], worker: str) -> list[dict]:
-    """Fork a child for ``tasks``; return the rows it delivered, plus one ``unknown`` (timeout) or
-    ``error`` (the child died) row for the task it was on when it stopped."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child (its rows are checked by the parent)
-        os.close(read_fd)
-        try:
-            _child(tasks, tasks[0]["runner"], worker, write_fd)
-        finally:
-            os._exit(70)
-    os.close(write_fd)
-    rows: list[dict] = []
-    buffer = b""
-    started = time.perf_counter()
-    selector = selectors.DefaultSelector()
-    selector.register(read_fd, selectors.EVENT_READ)
-    try:
-        while len(rows) < len(tasks):
-            task = tasks[len(rows)]
-            left = task["timeout"] - (time.perf_counter() - started)
-            events = selector.select(timeout=max(0.0, left)) if left > 0 else []
-            if not events:
-                _kill(pid)
-                rows.append(row_for(task, UNKNOWN, {"scope": "not decided: hard timeout"}, task["timeout"], worker,
-                                    f"timeout: killed after {task['timeout']:g} s"))
-                return rows
-            chunk = os.read(read_fd, 1 << 16)
-            if not chunk:
-                status = _reap(pid)
-                rows.append(row_for(task, ERROR, {}, time.perf_counter() - started, worker,
-                                    f"the task's process died ({status}); the task is not decided"))
-                return rows
-            buffer += chunk
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                rows.append(json.loads(line))
-                started = time.perf_counter()
-        _reap(pid)
-        return rows
-    finally:
-        selector.close()
-        os.close(read_fd)
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    _reap(pid)
 
 
 def _reap(pid: int) -> str:
