@@ -87,6 +87,13 @@ def theorem(rows: list[dict], meta: dict) -> dict:
     if common is not None and current:
         statement = {"alpha": f"[{alphas[0][0]}, {alphas[-1][1]}]", "m": f"[{m_low}, {common}]",
                      "corollary": f"every p_k in [{m_low}, {common}] or in [{1 - common}, {1 - m_low}]"}
+    reason = None
+    if not current:
+        reason = "the cover was computed by other code"
+    elif not contiguous:
+        reason = "the alpha slabs of the cover do not form one interval"
+    elif common is None:
+        reason = "some alpha slab has no proved cell at the smallest m"
     left = [f"alpha in {s['alpha']}: m in {s['left']}" for s in per_slab if s["left"] != "none"]
     if not contiguous:
         left.insert(0, "the alpha slabs of the cover do not form one interval, so no theorem is stated")
@@ -98,7 +105,7 @@ def theorem(rows: list[dict], meta: dict) -> dict:
                 "h(alpha, 1/2) = (1-alpha)^2 is the smallest value of h by the lemmas 'limit' and 'below-the-anchor')")
     return {"lemmas": [{"name": l.name, "statement": l.statement, "conditions": l.conditions, "checks": list(l.checks),
                         "arguments": list(l.arguments)} for l in chain],
-            "statement": statement, "slabs": per_slab, "tasks": len(rows), "proved": proved, "cells": cells,
+            "statement": statement, "reason": reason, "slabs": per_slab, "tasks": len(rows), "proved": proved, "cells": cells,
             "seconds": meta.get("cluster_seconds"), "workers": meta.get("workers"), "left": left,
             "open": [r for r in rows if r["verdict"] == "open"]}
 

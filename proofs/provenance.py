@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -28,22 +27,8 @@ def commit() -> str:
     return head.stdout.strip() + (" + changes" if dirty.stdout.strip() else "")
 
 
-#: The subpackages whose code decides a sweep task's result (the report and command line do not).
-COMPUTING = ("symbolic", "smt", "numeric", "certified", "sweep")
-
-
 def code_digest() -> str:
-    """A hash of the source of every module that computes a sweep's results (the packages of
-    :data:`COMPUTING` and the task runners): a result file made by other code has another digest."""
-    import importlib
+    """The digest of the code that computes sweep results (:func:`kdaxioms.sweep.code.code_digest`)."""
+    from kdaxioms.sweep.code import code_digest as digest
 
-    digest = hashlib.sha256()
-    files = []
-    for name in COMPUTING:
-        package = Path(importlib.import_module(f"kdaxioms.{name}").__file__).parent
-        files += sorted(package.rglob("*.py"))
-    files.append(Path(__file__).with_name("sweep_kinds.py"))
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return digest()

@@ -49,7 +49,11 @@ class SweepSection:
 
 
 def _number(text) -> float:
-    return float(Fraction(str(text)))
+    try:
+        return float(Fraction(str(text)))
+    except (ValueError, ZeroDivisionError):
+        raise InputError(f"the heat map needs numbers, and {str(text)[:40]!r} is not one; choose numeric columns "
+                         "for x, y and value in the sweep file's [figure]") from None
 
 
 def heat_map(rows: list[dict], x: str, y: str, value: str, path: Path, title: str) -> dict:

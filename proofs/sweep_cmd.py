@@ -97,9 +97,9 @@ def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     spec, tasks = load(args.spec)
     out, fmt = _output(args, spec)
-    journal = store.Journal(out, spec.digest())
     axes = [name for name, _ in spec.axes]
     code = provenance.code_digest()
+    journal = store.Journal(out, spec.digest(), code)
     if not args.resume and (journal.path.exists() or out.exists()):
         raise InputError(f"{out if out.exists() else journal.path} exists; pass --resume to continue that sweep, "
                          "or choose another -o")
@@ -134,6 +134,10 @@ def run(args: argparse.Namespace) -> int:
                     print(f"kdaxioms: {len(rows)} of {len(tasks)} rows are saved in {journal.path}; continue with "
                           f"'kdaxioms sweep {args.spec} -o {out} --resume'", file=sys.stderr)
                     raise
+    others = sorted({str(r.get("code")) for r in rows} - {code})
+    if others:
+        raise KdaxiomsError(f"some rows were computed by other code (digest {others[0]}, this installation {code}): "
+                            "the workers run another kdaxioms; install the same one everywhere and run the sweep again")
     indices = sorted(r["index"] for r in rows)
     if indices != list(range(len(tasks))):
         raise KdaxiomsError(f"the sweep has {len(rows)} rows for {len(tasks)} tasks (a task without a row or with "

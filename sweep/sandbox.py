@@ -29,6 +29,8 @@ import time
 import traceback
 from typing import Any, Callable, Mapping, Sequence
 
+from .code import code_digest
+
 #: Statuses of a row besides the runner's own verdicts.
 UNKNOWN, ERROR = "unknown", "error"
 _PR_SET_PDEATHSIG = 1
@@ -54,7 +56,7 @@ def row_for(task: Mapping[str, Any], verdict: str, result: Mapping[str, Any], se
     """The common columns of a result row."""
     return {"index": task["index"], "task_id": task["id"], "kind": task["kind"], "params": dict(task["params"]),
             "verdict": verdict, "scope": result.get("scope", ""), "error": error, "seconds": round(seconds, 6),
-            "worker": worker, "result": {k: v for k, v in result.items() if k != "scope"}}
+            "worker": worker, "code": code_digest(), "result": {k: v for k, v in result.items() if k != "scope"}}
 
 
 def execute(task: Mapping[str, Any], runner: Callable[[Mapping[str, Any]], dict], worker: str) -> dict:
@@ -107,14 +109,29 @@ class _Executor:
         os.close(task_read)
         os.close(row_write)
         self._buffer = b""
+        self.closed = False
 
-    def run(self, task: Mapping[str, Any], worker: str) -> tuple[dict, bool]:
-        """The task's row, and whether this executor can take another task."""
+    def run(self, task: Mapping[str, Any], worker: str) -> tuple[dict | None, bool]:
+        """The task's row (None: the idle child had died, the task was not started) and whether this
+        executor can take another task.  On any exception the child is killed before it propagates,
+        so no task is left running and no row is left in the pipe."""
+        try:
+            row, alive = self._run(task, worker)
+        except BaseException:
+            self.close(kill=True)
+            raise
+        if row is not None and (row.get("index") != task["index"] or row.get("task_id") != task["id"]):
+            self.close(kill=True)  # never: a row of another task; the child is replaced
+            return row_for(task, ERROR, {}, 0.0, worker, "the task's process answered for another task"), False
+        return row, alive
+
+    def _run(self, task: Mapping[str, Any], worker: str) -> tuple[dict | None, bool]:
         began = time.perf_counter()
         try:
             os.write(self._task_write, (json.dumps(task) + "\n").encode())
         except BrokenPipeError:
-            return row_for(task, ERROR, {}, 0.0, worker, "the task's process had died; the task is not decided"), False
+            self.close(kill=True)
+            return None, False
         with selectors.DefaultSelector() as selector:
             selector.register(self._row_read, selectors.EVENT_READ)
             while b"\n" not in self._buffer:
@@ -133,6 +150,9 @@ class _Executor:
         return json.loads(line), True
 
     def close(self, kill: bool) -> str:
+        if self.closed:
+            return "closed"
+        self.closed = True
         for fd in (self._task_write, self._row_read):
             try:
                 os.close(fd)
@@ -143,7 +163,10 @@ class _Executor:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        return _reap(self.pid)
+        try:
+            return _reap(self.pid)
+        except ChildProcessError:  # already reaped (SIGCHLD ignored)
+            return "gone"
 
 
 #: The executor of each (process, thread): a worker's child process, kept between batches.
@@ -159,13 +182,20 @@ def run_batch(tasks: Sequence[Mapping[str, Any]]) -> list[dict]:
     key = (os.getpid(), threading.get_ident())
     rows = []
     for task in tasks:
-        executor = _EXECUTORS.get(key)
-        if executor is None:
-            executor = _EXECUTORS[key] = _Executor(worker)
-        row, alive = executor.run(task, worker)
-        if not alive:
-            _EXECUTORS.pop(key, None)
-        rows.append(row)
+        row = None
+        for _ in range(2):  # a child found dead before the task started is replaced once
+            executor = _EXECUTORS.get(key)
+            if executor is None:
+                executor = _EXECUTORS[key] = _Executor(worker)
+            try:
+                row, alive = executor.run(task, worker)
+            finally:
+                if executor.closed:
+                    _EXECUTORS.pop(key, None)
+            if row is not None:
+                break
+        rows.append(row if row is not None else
+                    row_for(task, ERROR, {}, 0.0, worker, "no process could be started for the task"))
     return rows
 
 

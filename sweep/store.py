@@ -1,13 +1,14 @@
 """Result rows: appended as they arrive, written as one columnar file at the end.
 
 While a sweep runs, each batch's rows are appended to ``OUT.partial.jsonl`` (one JSON object per
-line, flushed and fsync'ed per batch); its first line names the sweep (the spec's digest), so a
-resume with a different sweep file is refused.  A line cut short by a crash is ignored.  When
+line, flushed and fsync'ed per batch); its first line names the sweep (the spec's digest) and the
+code (:func:`.code.code_digest`), so a resume with a different sweep file or changed code is refused.  A line cut short by a crash is ignored.  When
 every task has its row, the rows are sorted by task index and written to ``OUT`` (Parquet through
 pyarrow, or CSV), through a temporary file renamed into place, and the partial file is removed.
 
 Columns: ``index``, ``task_id``, ``kind``, one per grid axis (strings), ``verdict``, ``scope``,
-``error``, ``seconds``, ``worker``, then the kind's result columns (``lower``, ``upper``, ...).
+``error``, ``seconds``, ``worker``, ``code`` (the digest of the code that computed the row), then the
+kind's result columns (``lower``, ``upper``, ...).
 Exact numbers are strings; counts are integers; times are floats.
 """
 
@@ -27,7 +28,7 @@ from kdaxioms.symbolic.errors import InputError
 FORMATS = ("parquet", "csv")
 #: Column order before the axes and after them.
 HEAD = ("index", "task_id", "kind")
-TAIL = ("verdict", "scope", "error", "seconds", "worker")
+TAIL = ("verdict", "scope", "error", "seconds", "worker", "code")
 
 
 def partial_path(out: Path) -> Path:
@@ -37,9 +38,10 @@ def partial_path(out: Path) -> Path:
 class Journal:
     """The append-only file of rows of one sweep (see the module docstring)."""
 
-    def __init__(self, out: Path, digest: str):
+    def __init__(self, out: Path, digest: str, code: str = ""):
         self.path = partial_path(out)
         self.digest = digest
+        self.code = code
 
     def existing(self) -> list[dict]:
         """Rows already saved (none when there is no partial file); a foreign file is refused."""
@@ -53,6 +55,9 @@ class Journal:
         if head.get("sweep") != self.digest:
             raise InputError(f"{self.path} belongs to another sweep (a different sweep file or grid); "
                              "remove it or rerun the sweep that wrote it")
+        if head.get("code", "") != self.code:
+            raise InputError(f"{self.path} was started by other code (its computing packages changed since); "
+                             "remove it and run the sweep again")
         rows = []
         for line in lines[1:]:
             try:
@@ -65,7 +70,7 @@ class Journal:
         """Create the file with its header, or cut a crash's partial last line off an existing one."""
         if not self.path.exists():
             with open(self.path, "w") as f:
-                f.write(json.dumps({"sweep": self.digest}) + "\n")
+                f.write(json.dumps({"sweep": self.digest, "code": self.code}) + "\n")
             return
         data = self.path.read_bytes()
         if data and not data.endswith(b"\n"):

@@ -30,6 +30,7 @@ from kdaxioms.proofs.latex import escape  # noqa: E402
 from kdaxioms.proofs.report import template_context  # noqa: E402
 from kdaxioms.proofs.report_sweep import sweep_sections  # noqa: E402
 from kdaxioms.sweep import store  # noqa: E402
+from kdaxioms.sweep.code import code_digest  # noqa: E402
 from kdaxioms.proofs.report_html import Refs, math_to_html, text_to_html  # noqa: E402
 from kdaxioms.proofs.runner import run_claims  # noqa: E402
 from kdaxioms.proofs.settings import Settings  # noqa: E402
@@ -173,8 +174,11 @@ def _sweeps(folder: Path) -> list:
     store.write_table(folder / "heat.parquet", heat, ["alpha", "anchor"], "parquet",
                       {"kind": "tightness", "figure": {"x": "alpha", "y": "min_anchor", "value": "lower"}})
     store.write_table(folder / "cover.parquet", cover, ["alpha", "m"], "parquet",
-                      {"kind": "cstar-cell", "workers": 2, "cluster_seconds": 3.0})
-    return sweep_sections([folder / "heat.parquet", folder / "cover.parquet"], folder)
+                      {"kind": "cstar-cell", "workers": 2, "cluster_seconds": 3.0, "code": code_digest()})
+    sections = sweep_sections([folder / "heat.parquet", folder / "cover.parquet"], folder)
+    assert sections[1].theorem["statement"]["m"] == "[1/10, 1/5]"  # the page below shows a stated theorem
+    assert "crossed out" in sections[0].figure["caption"]
+    return sections
 
 
 def _tex_context(folder: Path) -> dict:

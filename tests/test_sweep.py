@@ -100,6 +100,22 @@ def test_a_hung_task_is_killed_a_bug_and_a_crash_are_rows_and_the_rest_runs():
     assert rows[4]["result"] == {"double": 8}
 
 
+def test_the_persistent_child_serves_the_next_batch_after_a_timeout_and_a_crash():
+    first = run_batch(_tasks([1, 0]))  # x = 1 hangs: killed, a new child takes x = 0
+    second = run_batch(_tasks([4, 3, 5, 6]))  # x = 3 crashes: a new child takes x = 5 and x = 6
+    assert [r["index"] for r in first] == [0, 1] and [r["verdict"] for r in first] == ["unknown", "done"]
+    assert [r["params"]["x"] for r in second] == ["4", "3", "5", "6"]
+    assert [r["verdict"] for r in second] == ["done", "error", "done", "done"]
+    assert [r["result"].get("double") for r in second] == [8, None, 10, 12]
+
+
+def test_a_journal_of_other_code_is_refused(tmp_path):
+    old = store.Journal(tmp_path / "out.parquet", "sweep", code="old")
+    old.start()
+    with pytest.raises(InputError, match="other code"):
+        store.Journal(tmp_path / "out.parquet", "sweep", code="new").existing()
+
+
 # -- the cluster ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
