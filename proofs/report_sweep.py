@@ -81,7 +81,8 @@ def heat_map(rows: list[dict], x: str, y: str, value: str, path: Path, title: st
     panels = 2 if "width" in rows[0] else 1
     fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 3.8), squeeze=False)
     for ax, data, label in zip(axes[0], (grid, width), (value, "width = upper - lower")):
-        image = ax.imshow(data, origin="lower", aspect="auto", cmap="viridis")
+        # pcolormesh, not imshow: vector cells (an SVG without an embedded bitmap)
+        image = ax.pcolormesh(np.arange(len(xs) + 1) - 0.5, np.arange(len(ys) + 1) - 0.5, data, cmap="viridis")
         ax.set_xticks(range(len(xs)), [f"{v:.3g}" for v in xs], rotation=90 if len(xs) > 8 else 0, fontsize=7)
         ax.set_yticks(range(len(ys)), [f"{v:.3g}" for v in ys], fontsize=7)
         ax.set_xlabel(x)

@@ -83,7 +83,8 @@ def test_fixed_point_matches_the_iterated_projection(phi, p, alpha, route):
     q = np.full(len(pv), 1 / len(pv))
     for _ in range(int(np.ceil(np.log(1e-16) / np.log1p(-a))) + 20 if a < 1 else 1):  # past float resolution
         q = project_np(f, a * pv + (1 - a) * q)
-    assert [float(v) for v in d.value] == pytest.approx(list(q), abs=1e-11)
+    # ~700 numeric projections at alpha = 1/20 accumulate their solver's rounding (7e-11 with numpy 2.4)
+    assert [float(v) for v in d.value] == pytest.approx(list(q), abs=1e-9)
     assert [float(v) for v in d.value] == pytest.approx(list(project_np(f, pv)), abs=1e-12)
 
 
