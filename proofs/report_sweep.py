@@ -88,7 +88,8 @@ def heat_map(rows: list[dict], x: str, y: str, value: str, path: Path, title: st
         ax.set_xlabel(x)
         ax.set_ylabel(y)
         ax.set_title(label, fontsize=9)
-        fig.colorbar(image, ax=ax)
+        bar = fig.colorbar(image, ax=ax)
+        bar.solids.set_rasterized(False)  # a vector colour bar: the page stays self-contained
         for j, i in open_points:
             ax.plot(j, i, marker="x", color="red", markersize=6)
     fig.suptitle(title, fontsize=9)
