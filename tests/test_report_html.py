@@ -283,7 +283,8 @@ def test_the_page_is_self_contained_and_its_links_resolve(page):
     text = page["text"]
     markup = re.sub(r"<script>.*?</script>", "", text, flags=re.S)
     assert not re.search(r'\b(src|href)="(?!#)', markup)  # no file, no network: every link is in the page
-    assert text.count("<svg") == 1 and 'id="fig-html-test-rate"' in text
+    assert text.count("<svg") == 3 and 'id="fig-html-test-rate"' in text  # the run's figure and the two sweeps'
+    assert "sweep-0-heat" in text and "sweep-1-cover" in text
     dom = _Dom(text)
     assert len(dom.ids) == len(set(dom.ids))
     assert set(dom.links) <= set(dom.ids), sorted(set(dom.links) - set(dom.ids))
