@@ -31,7 +31,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 from kdaxioms.certified.cstar_lemmas import lemmas  # noqa: E402
 
-from . import provenance  # noqa: E402
+from kdaxioms.sweep.code import code_digest  # noqa: E402
 
 from .figures import save  # noqa: E402
 
@@ -83,7 +83,7 @@ def theorem(rows: list[dict], meta: dict) -> dict:
     cells = sum(int(r.get("cells") or 0) for r in rows)
     proved = sum(r["verdict"] == "proved" for r in rows)
     statement = None
-    current = meta.get("code") == provenance.code_digest()
+    current = meta.get("code") == code_digest()
     if common is not None and current:
         statement = {"alpha": f"[{alphas[0][0]}, {alphas[-1][1]}]", "m": f"[{m_low}, {common}]",
                      "corollary": f"every p_k in [{m_low}, {common}] or in [{1 - common}, {1 - m_low}]"}
@@ -106,8 +106,7 @@ def theorem(rows: list[dict], meta: dict) -> dict:
     return {"lemmas": [{"name": l.name, "statement": l.statement, "conditions": l.conditions, "checks": list(l.checks),
                         "arguments": list(l.arguments)} for l in chain],
             "statement": statement, "reason": reason, "slabs": per_slab, "tasks": len(rows), "proved": proved, "cells": cells,
-            "seconds": meta.get("cluster_seconds"), "workers": meta.get("workers"), "left": left,
-            "open": [r for r in rows if r["verdict"] == "open"]}
+            "seconds": meta.get("cluster_seconds"), "workers": meta.get("workers"), "left": left}
 
 
 def cover_figure(rows: list[dict], path: Path) -> dict:

@@ -25,10 +25,3 @@ def commit() -> str:
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return head.stdout.strip() + (" + changes" if dirty.stdout.strip() else "")
-
-
-def code_digest() -> str:
-    """The digest of the code that computes sweep results (:func:`kdaxioms.sweep.code.code_digest`)."""
-    from kdaxioms.sweep.code import code_digest as digest
-
-    return digest()

@@ -29,6 +29,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kdaxioms.symbolic.errors import InputError, KdaxiomsError, excerpt
 from kdaxioms.sweep import engine, store
+from kdaxioms.sweep.code import code_digest
 from kdaxioms.sweep.sandbox import ERROR
 from kdaxioms.sweep.spec import Spec, load_spec
 
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     spec, tasks = load(args.spec)
     out, fmt = _output(args, spec)
     axes = [name for name, _ in spec.axes]
-    code = provenance.code_digest()
+    code = code_digest()
     journal = store.Journal(out, spec.digest(), code)
     if not args.resume and (journal.path.exists() or out.exists()):
         raise InputError(f"{out if out.exists() else journal.path} exists; pass --resume to continue that sweep, "

@@ -15,7 +15,8 @@ from kdaxioms.certified import cstar, cstar_lemmas
 from kdaxioms.certified.branch import certify_nonnegative
 from kdaxioms.certified.intervals import Interval, precision
 from kdaxioms.certified.psi import enclose, point, psi
-from kdaxioms.proofs import cstar_theorem, provenance
+from kdaxioms.proofs import cstar_theorem
+from kdaxioms.sweep.code import code_digest
 from kdaxioms.symbolic.errors import InputError, ModelError
 
 
@@ -85,7 +86,7 @@ def test_the_statement_uses_only_proved_cells_from_the_smallest_m(monkeypatch):
     monkeypatch.setattr(cstar_theorem, "lemmas", lambda: ())
     rows = [_row("1/20:3/20", "1/10:1/5", "proved"), _row("1/20:3/20", "1/5:3/10", "proved"),
             _row("3/20:1/4", "1/10:1/5", "proved"), _row("3/20:1/4", "1/5:3/10", "unknown")]
-    meta = {"workers": 2, "cluster_seconds": 5.0, "code": provenance.code_digest()}
+    meta = {"workers": 2, "cluster_seconds": 5.0, "code": code_digest()}
     t = cstar_theorem.theorem(rows, meta)
     assert t["statement"] == {"alpha": "[1/20, 1/4]", "m": "[1/10, 1/5]",
                               "corollary": "every p_k in [1/10, 1/5] or in [4/5, 9/10]"}
