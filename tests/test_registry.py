@@ -125,6 +125,21 @@ def test_claim_has_its_verdict_and_at_least_its_scope(results, claim_id):
     assert payload["parameters"] == "full domain" or isinstance(payload["parameters"], dict)
 
 
+def test_c2_and_c3_are_proved_for_every_n_by_two_routes_at_least(results):
+    """Each C2 and C3 claim: proved for every n, and at least one other route proves it or agrees
+    numerically (C2.kl's interval covers at n = 2 and 3 among them); nothing disagrees."""
+    chosen = [r for r in results.values() if r.claim.id.split(".")[0] in ("C2", "C3")]
+    assert len(chosen) >= 8 and "C2.kl" in {r.claim.id for r in chosen}
+    for r in chosen:
+        claim = r.to_json()
+        assert claim["verdict"] == "proved" and claim["scope"] == "all-n", claim["id"]
+        verdicts = [x["verdict"] for x in claim["routes"]]
+        assert "proved" in verdicts and verdicts.count("proved") + verdicts.count("agrees") >= 2, claim["id"]
+        assert "disagrees" not in verdicts and "refuted" not in verdicts, claim["id"]
+    kl = {x["route"]: x["verdict"] for x in results["C2.kl"].to_json()["routes"]}
+    assert kl["interval-n2"] == kl["interval-n3"] == "proved", kl
+
+
 def test_every_grid_a_deciding_proof_used_is_in_the_claim_scope(results):
     for r in results.values():
         if r.verdict != Verdict.PROVED:
