@@ -21,8 +21,8 @@ at a fixed ``alpha`` in ``(0, 1)`` and a fixed interior anchor ``p`` (exact rati
   separable, and its Hessian entries ``u/q_i - (1-alpha)^2/T_i`` are certified ``>= 0`` on the
   hull of the cell and ``p`` (true near ``p`` because ``u > (1-alpha)^2``, the ratio's limit there).
   If the cover finds a cell centre where ``G_u < 0`` (certified), the search missed a better
-  point: that point is polished, made exact and the bracket recomputed (at most :data:`ROUNDS`
-  times).
+  point: the search climbs from there (ascent, then Newton), the point is made exact and the
+  bracket recomputed (at most :data:`ROUNDS` times).
 
 The width ``upper - lower`` is at most ``gap + 10^-DIGITS``.  Every formula comes from the
 operator model (``linear_anchor``) and the KL divergence of the registry.
@@ -54,7 +54,7 @@ from kdaxioms.symbolic.points import distribution, on_simplex
 from .branch import Cover, Dependent, Region, certify_nonnegative
 from .intervals import Interval, IntervalProgram, XLogX, fraction_of, precision
 from .lemmas import SegmentConvexity
-from kdaxioms.numeric.ratio_search import Proposal, RatioFunctions, polish, propose, ratio_functions
+from kdaxioms.numeric.ratio_search import Proposal, RatioFunctions, climb, propose, ratio_functions
 from .xlogx_form import xlogx_form
 
 #: Decimals of the reported bounds (lower rounded down, upper rounded up).
@@ -339,11 +339,14 @@ def local_limit(alpha: Fraction) -> Fraction:
 
 
 def _better_point(prob: RatioProblem, functions: RatioFunctions, violation: dict, current) -> tuple[Fraction, ...]:
-    """A cell centre where ``R > upper`` (certified): polish from it and keep the better exact point."""
+    """A cell centre where ``R > upper`` (certified): climb from it (ascent, then Newton) and keep
+    the exact point with the larger *certified* ratio.  Floats are not trusted for the choice: next
+    to ``p`` both divergences are rounding noise and their float ratio can be anything, which is
+    how a search lands on ``q ~ p`` for a near-uniform anchor."""
     found = tuple(violation[s] for s in prob.q)
     start = np.array([float(v) for v in found])
     candidates = [found]
     if np.all(start > 0):
-        polished, _ = polish(functions, start)
-        candidates.append(exact_point(polished, prob.anchor))
-    return max(candidates + [current], key=lambda pt: float(functions.value(np.array([float(v) for v in pt]))))
+        climbed, _ = climb(functions, start)
+        candidates.append(exact_point(climbed, prob.anchor))
+    return max(candidates + [current], key=lambda pt: fraction_of(ratio_enclosure(prob, pt).lo))

@@ -157,6 +157,13 @@ def polish(f: RatioFunctions, q: np.ndarray, steps: int = NEWTON_STEPS) -> tuple
     return q, bool(np.linalg.norm(jac.T @ grad) < GRADIENT_TOL * 100)
 
 
+def climb(f: RatioFunctions, q: np.ndarray, iterations: int = ITERATIONS) -> tuple[np.ndarray, bool]:
+    """From one interior point: the ascent of :func:`propose` (it never decreases ``R``, so it also
+    leaves the flat or convex regions where Newton alone stalls), then the Newton polish."""
+    ascended, _ = _ascend(f, q[None, :], iterations)
+    return polish(f, ascended[0])
+
+
 def starting_points(rng: np.random.Generator, n: int, starts: int) -> np.ndarray:
     """``starts`` interior points, alternately from flat and sparse Dirichlet laws."""
     rows = [rng.dirichlet(np.full(n, CONCENTRATIONS[k % len(CONCENTRATIONS)])) for k in range(starts)]
