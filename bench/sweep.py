@@ -1,7 +1,7 @@
 """Sweep throughput on Dask against a plain serial loop, and a resume after a kill (issue 17).
 
     python bench/sweep.py                   # Markdown tables on standard output
-    python bench/sweep.py --tasks 60 --json
+    python bench/sweep.py --tasks 120 --json
 
 One run measures, over the same certified c* brackets (``tightness`` tasks, n = 2, seeded anchors):
 
@@ -9,7 +9,8 @@ One run measures, over the same certified c* brackets (``tightness`` tasks, n = 
   (:func:`kdaxioms.proofs.sweep_kinds.run_task`) on each task, after one warm-up task;
 * **1 worker** and **2 workers**: :func:`kdaxioms.sweep.engine.run_tasks` on a ``LocalCluster``
   of that many single-threaded worker processes, each warmed up by the same task first, with the
-  default batching and the per-batch forked child of :mod:`kdaxioms.sweep.sandbox`.
+  default batching, the cluster's Dask settings (:data:`kdaxioms.sweep.engine.LOCAL_CONFIG`) and
+  the persistent forked child of :mod:`kdaxioms.sweep.sandbox`: what ``kdaxioms sweep`` runs.
 
 Overhead is ``t(1 worker) / t(serial) - 1`` (the goal is at most 5%); speed-up is
 ``t(serial) / t(2 workers)`` (the goal is at least 1.8 on 2 cores).  The machine's own ceiling is
@@ -91,15 +92,12 @@ def two_plain_processes(work: list) -> float:
 
 
 def on_cluster(work: list, workers: int) -> tuple[float, dict, int]:
-    from distributed import Client, LocalCluster
-
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address="127.0.0.1:0", silence_logs=40)
-    with Client(cluster) as client:
+    """The local cluster of ``kdaxioms sweep`` (:func:`kdaxioms.sweep.engine.client_for`, its Dask
+    settings included) with ``workers`` worker processes."""
+    with engine.client_for(None, workers) as client:
         client.run(run_task, work[0].plain())  # the same warm-up, in every worker
         rows: list = []
         stats = engine.run_tasks(work, client, rows.extend)
-    cluster.close()
     return stats.seconds, _results(rows), stats.batch
 
 
@@ -132,7 +130,7 @@ def resume_after_kill(folder: Path) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tasks", type=int, default=60)
+    parser.add_argument("--tasks", type=int, default=120)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     work = tasks(args.tasks)

@@ -38,6 +38,17 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 15
 #: Re-submissions of a batch whose function raised.
 RETRIES = 2
+#: Dask settings of the local cluster (the nannies hand them to the workers they start).  Dask's
+#: defaults suit an interactive dashboard: a statistical profiler sampling every worker's stack
+#: every 10 ms, an event-loop tick every 20 ms, a system monitor every 0.5 s and a memory check
+#: every 0.1 s.  On 2 cores they took about 10% of the CPU from the tasks (docs/benchmarks.md);
+#: a sweep needs none of them at that rate.
+LOCAL_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 class SweepInterrupted(KdaxiomsError):
@@ -92,7 +103,10 @@ def _client(scheduler: str | None, workers: int | None, Client, LocalCluster) ->
         finally:
             client.close()
         return
-    with _sigint_ignored():  # the workers inherit it: Ctrl-C stops the command, which stops them
+    import dask
+
+    # SIGINT ignored: the workers inherit it, so Ctrl-C stops the command, which stops them.
+    with _sigint_ignored(), dask.config.set(LOCAL_CONFIG):
         cluster = LocalCluster(n_workers=workers or cores(), threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
     client = Client(cluster)

@@ -170,6 +170,20 @@ def test_the_journal_resumes_only_the_missing_tasks(client, tmp_path):
         other.existing()
 
 
+def _worker_settings() -> dict:
+    import dask
+    return {key: dask.config.get(key) for key in engine.LOCAL_CONFIG}
+
+
+def test_the_local_cluster_workers_run_without_dasks_dashboard_monitors():
+    """The profiler, tick, system and memory monitors of Dask's defaults cost the tasks CPU: the
+    local cluster's workers get the engine's settings (handed on by their nannies)."""
+    with engine.client_for(None, 1) as client:
+        (settings,) = client.run(_worker_settings).values()
+    assert settings["distributed.worker.profile.enabled"] is False
+    assert settings == engine.LOCAL_CONFIG
+
+
 # -- the command line ------------------------------------------------------------------------------
 
 DERIVE = '[sweep]\nkind = "derive"\nderivation = "local-kl-ratio"\n[grid]\nalpha = { from = "1/4", to = "3/4", step = "1/4" }\n'
