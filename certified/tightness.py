@@ -328,6 +328,9 @@ def bracket(alpha: Fraction, anchor: Sequence[Fraction], seed: int = 0, gap: Fra
                    cover, proposal, rounds, time.perf_counter() - began)
 
 
+#: How far into the simplex a climb from a cell centre on a face starts (a mix with the uniform point).
+INSIDE = 1e-3
+
 #: Where ``lower`` comes from: the certified ratio at the exact argmax, or the ratio's limit at ``q = p``.
 ARGMAX, LIMIT = "ratio at the exact argmax (arb)", "limit at q = p (local-kl-ratio derivation)"
 
@@ -345,8 +348,14 @@ def _better_point(prob: RatioProblem, functions: RatioFunctions, violation: dict
     how a search lands on ``q ~ p`` for a near-uniform anchor."""
     found = tuple(violation[s] for s in prob.q)
     start = np.array([float(v) for v in found])
-    candidates = [found]
-    if np.all(start > 0):
-        climbed, _ = climb(functions, start)
-        candidates.append(exact_point(climbed, prob.anchor))
-    return max(candidates + [current], key=lambda pt: fraction_of(ratio_enclosure(prob, pt).lo))
+    if not np.all(start > 0):  # a centre on a face: the ascent keeps zeros at zero, so start just inside
+        start = (1 - INSIDE) * start + INSIDE / len(start)
+    climbed, _ = climb(functions, start)
+    candidates = [found, exact_point(climbed, prob.anchor)]
+    return max(candidates + [current], key=lambda pt: _certified_lower(prob, pt))
+
+
+def _certified_lower(prob: RatioProblem, point: Sequence[Fraction]) -> Fraction | float:
+    """The lower end of ``R``'s enclosure at an exact point (``-inf`` when it is unbounded below)."""
+    lo = ratio_enclosure(prob, point).lo
+    return fraction_of(lo) if lo.is_finite() else -math.inf

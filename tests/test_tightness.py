@@ -102,17 +102,19 @@ def test_uniform_two_point_anchor_has_the_local_limit_as_supremum():
     assert b.certified and b.lower == F(1, 4) and b.lower_from.startswith("limit at q = p")
 
 
-def test_a_near_uniform_anchor_whose_float_search_lands_on_p_is_certified():
-    """At p = (21/50, 29/50) the float ratio next to p is rounding noise and the search's best start
-    sits on p; the cover's violation must lead to the interior argmax (chosen by certified value),
-    and the bracket must hold the optimum, which lies above the limit (1 - alpha)^2 at q = p."""
-    alpha, anchor = F(7, 10), (F(21, 50), F(29, 50))
+@pytest.mark.parametrize("alpha,anchor", [(F(7, 10), (F(21, 50), F(29, 50))),
+                                          (F(1, 2), (F(18, 125), F(77, 125), F(6, 25)))], ids=["n2", "n3"])
+def test_a_search_that_lands_on_p_is_corrected_by_the_cover(alpha, anchor):
+    """Next to p the float ratio is rounding noise, and at these anchors the search's best start
+    sits on p.  The cover's violations (at n = 3 a cell centre on the face q_3 = 0) must lead to the
+    interior argmax, chosen by certified value: the bracket holds the optimum, above the limit
+    (1 - alpha)^2 at q = p.  Both were `unknown` in the 2,000-bracket sweep before the fix."""
     b = bracket(alpha, anchor)
     assert b.certified, b.cover.summary()
     optimum = mpmath_optimum(alpha, anchor)
     assert b.lower <= F(mp.nstr(optimum, 30)) <= b.upper
     assert b.lower > (1 - alpha) ** 2 and b.lower_from.startswith("ratio at the exact argmax")
-    assert abs(b.argmax[0] - anchor[0]) > F(1, 20)
+    assert max(abs(x - y) for x, y in zip(b.argmax, anchor)) > F(1, 20)
 
 
 @pytest.mark.parametrize("key", sorted(ANCHORS))
