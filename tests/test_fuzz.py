@@ -27,7 +27,6 @@ import os
 import shutil
 import tempfile
 import traceback
-from fractions import Fraction
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,7 @@ import pytest
 from kdaxioms.numeric.experiment import experiment
 from kdaxioms.numeric.iterate import run
 from kdaxioms.numeric.montecarlo import burn_in, chain_mean, quantile, window_average
-from kdaxioms.numeric.processes import Accumulated, Exact, Projected, Resampled, meta_teacher
+from kdaxioms.numeric.processes import Accumulated, Exact, Projected, meta_teacher
 from kdaxioms.numeric.projection import feature_basis, projection
 from kdaxioms.numeric.rates import fit_rate, largest_ratio
 from kdaxioms.numeric.sampling import interior, starts

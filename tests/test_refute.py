@@ -8,7 +8,6 @@ from pathlib import Path
 
 import mpmath
 import pytest
-import sympy as sp
 
 from kdaxioms.certified import plenclose
 from kdaxioms.certified.logclaims import axiom_claim, contraction_claim

@@ -1,6 +1,6 @@
 from fractions import Fraction
 
-from kdaxioms.symbolic.verdict import CROSS_CHECK, PROVER, RouteResult, Scope, Verdict, combine
+from kdaxioms.symbolic.verdict import CROSS_CHECK, PROVER, RouteResult, combine
 from kdaxioms.symbolic.outcome import Outcome, unknown
 from kdaxioms.symbolic.points import Point
 
