@@ -35,6 +35,7 @@ limit ``(1-alpha)^2`` at ``q = p`` this shows that ``c*`` is attained at an inte
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -155,12 +156,19 @@ def _tidy(expr: sp.Expr, coordinates: Sequence[sp.Symbol]) -> sp.Expr:
     return logs + sp.collect(rest, list(coordinates))
 
 
-def ratio_enclosure(prob: RatioProblem, point: Sequence[Fraction], bits: int = BITS) -> Interval:
-    """Certified enclosure of ``R`` at an exact point ``q != p`` (zeros allowed: ``0 log 0 = 0``)."""
+@lru_cache(maxsize=8)
+def _ratio_program(prob: RatioProblem) -> IntervalProgram:
+    """``R`` in ``x log x`` form as an interval program, built once per problem (a bracket encloses
+    ``R`` at several points per round)."""
     q = prob.q
     num = _tidy(xlogx_form(prob.num, q), q)
     den = _tidy(xlogx_form(prob.den, q), q)
-    program = IntervalProgram(num / den, q)
+    return IntervalProgram(num / den, q)
+
+
+def ratio_enclosure(prob: RatioProblem, point: Sequence[Fraction], bits: int = BITS) -> Interval:
+    """Certified enclosure of ``R`` at an exact point ``q != p`` (zeros allowed: ``0 log 0 = 0``)."""
+    program = _ratio_program(prob)
     with precision(bits):
         return program([Interval.exact(v) for v in point])
 
