@@ -5,7 +5,9 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from kdaxioms.numeric.search import margin, search_violation
+import numpy as np
+
+from kdaxioms.numeric.search import margin, margin_function, search_violation
 from kdaxioms.symbolic.points import on_simplex
 from kdaxioms.proofs import registry
 from kdaxioms.proofs.runner import run_claim
@@ -23,6 +25,22 @@ def test_margin_is_positive_exactly_where_the_formula_fails():
     assert m(0.7, 0.3) > 0          # premise holds, conclusion fails
     assert m(0.4, 0.6) <= 0         # both hold
     assert m(0.7, 0.5) <= 0         # premise fails: the implication holds
+
+
+def test_the_numpy_margin_is_the_margin_with_piecewise_ite_and_odd_names():
+    """``margin_function`` prints the formula as it is (no rebuilding, no simplification of a
+    Piecewise condition holding an ITE): its values are those of SymPy's own printer at each point,
+    also for argument names that are not identifiers or that look like ours."""
+    a, b, c = sp.Symbol("p[1]", real=True), sp.Symbol("_x0", real=True), sp.Symbol("lambda", real=True)
+    part = sp.Piecewise((a - b, sp.ITE(a > b, c > 0, c < -1)), (b * c, a < c), (-a, True))
+    f = sp.And(sp.Implies(sp.Eq(a + b, 1), part <= c), sp.Or(a >= sp.Abs(c) - 2, b > a))
+    fn = margin_function(f, [a, b, c])
+    points = np.random.default_rng(0).uniform(-2, 2, size=(3, 400))
+    points[1, :50] = 1 - points[0, :50]  # the Implies' premise holds
+    got = fn(*points)
+    plain = sp.lambdify([a, b, c], margin(f), "math")  # SymPy's Python printer: its own route
+    want = [plain(*point) for point in points.T]
+    assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("denominator", [10, 1000])
