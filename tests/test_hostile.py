@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -31,7 +32,7 @@ from typing import Callable
 import pytest
 
 import hostile
-from hostile import MESSAGE_CHARS, Outcome, run_capped, snapshot
+from hostile import MESSAGE_CHARS, Outcome, Zygote, run_capped, snapshot
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "operators"
 TINY_AUDIT = ["--axiom", "anchor-fixed-point", "--max-n", "2", "--timeout", "1"]
@@ -327,14 +328,42 @@ def assert_clean(case: Case, outcome: Outcome, box: Box, before: set[Path]) -> N
         case.check(outcome, box)
 
 
+@pytest.fixture(scope="module")
+def zygote(tmp_path_factory):
+    """One Python process with the command line imported, forking each case's command (see
+    :mod:`hostile`); its own sandbox is a box like the cases'."""
+    box = Box(tmp_path_factory.mktemp("zygote") / "box")
+    with Zygote(_env(box), box.path("cwd"), box.root / "zygote.log") as z:
+        yield z
+
+
 @pytest.mark.parametrize("case", CATALOGUE, ids=_ids(CATALOGUE))
-def test_hostile_input(case: Case, tmp_path: Path):
+def test_hostile_input(case: Case, tmp_path: Path, zygote: Zygote):
     box = Box(tmp_path / "box")
     argv = case.argv(box)
     before = snapshot(box.root)
     outcome = run_capped(argv, box.path("cwd"), _env(box), box.path("_io"), command_seconds=case.command_seconds,
-                         memory_mb=case.memory_mb, prefix=_prefix(case))
+                         memory_mb=case.memory_mb, prefix=_prefix(case), zygote=zygote)
     assert_clean(case, outcome, box, before)
+
+
+def test_a_forked_command_behaves_as_its_own_process(tmp_path: Path, zygote: Zygote):
+    """The zygote only saves the imports: a command forked from it sees the case's working
+    folder (a relative operator path), environment and streams, and ends as the command started
+    afresh does (status, standard output and error, what it writes)."""
+    seen = []
+    for how in ("own", "forked"):
+        box = Box(tmp_path / how)
+        box.write("cwd/op.toml", Path(box.operator("q[i]")).read_text())
+        cases = [["audit", "op.toml", *TINY_AUDIT, "--json"], ["audit", box.operator("1/(p[i]-p[i])"), *TINY_AUDIT],
+                 ["iterate", "op.toml", *TINY_ITERATE, "--json", "--plot", "fig.png"]]
+        outcomes = [run_capped(argv, box.path("cwd"), _env(box), box.path(f"_io{k}"), zygote=zygote if how == "forked" else None)
+                    for k, argv in enumerate(cases)]
+        seen.append([(o.status, re.sub(r'"seconds": [0-9.e+-]+', "S", o.stdout).replace(str(box.root), "BOX"),
+                      o.stderr.replace(str(box.root), "BOX"), o.leftovers) for o in outcomes])
+        assert [o.status for o in outcomes] == [0, 2, 0], [o.describe() for o in outcomes]
+        assert not list(box.path("tmp").iterdir()) and box.path("cwd/fig.png").stat().st_size > 1000
+    assert seen[0] == seen[1]
 
 
 def test_catalogue_ids_are_unique():
@@ -352,21 +381,21 @@ def test_module_entry_point_runs_the_command_line(tmp_path: Path):
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
 
 
-def test_report_refuses_a_non_ascii_parameter_name_before_work(tmp_path: Path):
+def test_report_refuses_a_non_ascii_parameter_name_before_work(tmp_path: Path, zygote: Zygote):
     """A parameter named ``α`` is refused when the file loads (names are ASCII, so that tables,
     messages and LaTeX print them as written): one line, exit 2, no report folder."""
     box = Box(tmp_path / "box")
     op = box.operator("α*q[i] + (1 - α)*p[i]", parameters={"α": "0 < α <= 1"}, anchor="α", name="anchor-greek")
     out = box.path("report")
     outcome = run_capped(["report", "C8.moments", "-o", str(out), "--operator", op], box.path("cwd"), _env(box),
-                         box.path("_io"), command_seconds=5.0, memory_mb=500)
+                         box.path("_io"), command_seconds=5.0, memory_mb=500, zygote=zygote)
     lines = outcome.stderr.splitlines()
     assert outcome.status == 2 and len(lines) == 1 and "names are ASCII" in lines[0], outcome.describe()
     assert not out.exists()
 
 
 @pytest.mark.parametrize("names", [("a_b_c",)], ids=["underscores"])
-def test_report_latex_escapes_parameter_names(names, tmp_path: Path):
+def test_report_latex_escapes_parameter_names(names, tmp_path: Path, zygote: Zygote):
     """``report --operator`` with a parameter a user may name ``a_b_c``: the LaTeX
     compiles (exit 0, a PDF when LaTeX is installed).  Slow: one claim, the operator's whole audit
     and pdflatex, so its caps are wider than the catalogue's (120 s, 1 GB for the group)."""
@@ -379,7 +408,8 @@ def test_report_latex_escapes_parameter_names(names, tmp_path: Path):
     argv = ["report", "C8.moments", "--chains", "10", "--jobs", "1", "--max-n", "2", "--timeout", "1", "--budget", "2",
             "-o", str(out), "--operator", op]
     before = snapshot(box.root)
-    outcome = run_capped(argv, box.path("cwd"), _env(box), box.path("_io"), command_seconds=120.0, memory_mb=1000)
+    outcome = run_capped(argv, box.path("cwd"), _env(box), box.path("_io"), command_seconds=120.0, memory_mb=1000,
+                         zygote=zygote)
     why = outcome.describe()
     assert outcome.killed is None and outcome.status == 0 and "Traceback" not in outcome.stderr, why
     tex = (out / "report.tex").read_text()
