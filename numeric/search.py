@@ -162,8 +162,11 @@ class _Space:
         self.dependent = solve_constraints(op.constraints, self.parameters)
         self.parameters = [s for s in self.parameters if s not in self.dependent]
         self.domains = {s: _bounds(domains[s]) for s in self.parameters}
-        args = [s for name in op.inputs for s in self.inputs[name]] + self.parameters
-        self.function = margin_function(formula.xreplace(self.dependent), args)
+        # a dependent parameter is an argument computed from the drawn ones (substituting it
+        # into the formula would rebuild the whole formula)
+        self._dependent = [sp.lambdify(self.parameters, e, "numpy") for e in self.dependent.values()]
+        args = [s for name in op.inputs for s in self.inputs[name]] + self.parameters + list(self.dependent)
+        self.function = margin_function(formula, args)
 
     def draw(self, rng: np.random.Generator, count: int) -> tuple[dict[str, np.ndarray], dict[sp.Symbol, np.ndarray]]:
         alpha = CONCENTRATIONS[int(rng.integers(len(CONCENTRATIONS)))]
@@ -178,7 +181,10 @@ class _Space:
         return inputs, params
 
     def margins(self, inputs, params) -> np.ndarray:
-        args = [inputs[name][:, i] for name in self.inputs for i in range(self.n)] + [params[s] for s in self.parameters]
+        drawn = [params[s] for s in self.parameters]
+        count = len(next(iter(inputs.values())))
+        args = ([inputs[name][:, i] for name in self.inputs for i in range(self.n)] + drawn
+                + [np.broadcast_to(np.asarray(f(*drawn), dtype=float), (count,)) for f in self._dependent])
         with np.errstate(all="ignore"):
             out = np.broadcast_to(np.asarray(self.function(*args), dtype=float), (len(args[0]),))
         return np.where(np.isfinite(out), out, -np.inf)
