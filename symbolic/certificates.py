@@ -161,8 +161,9 @@ class Domain:
             self._distributions[key] = nonnegative and self.is_zero(sp.Add(*A) - 1)
         return self._distributions[key]
 
-    def ratios(self, numerator: sp.Expr, denominator: sp.Expr) -> list[sp.Float]:
-        return [sp.N(numerator.xreplace(pt), 30) / sp.N(denominator.xreplace(pt), 30) for pt in self.points]
+    def values(self, expr: sp.Expr) -> list[sp.Float]:
+        """``expr`` at each sample point, to 30 digits."""
+        return [sp.N(expr.xreplace(pt), 30) for pt in self.points]
 
     def record(self, label: str, lemma: str, expr: sp.Expr, c: sp.Expr, form: sp.Expr,
                A: Sequence[sp.Expr], p: Sequence[sp.Expr]) -> IdentityCertificate:
@@ -194,8 +195,9 @@ def certify(expr: sp.Expr, A: Sequence[sp.Expr], p: Sequence[sp.Expr], domain: D
     a distribution, which every lemma behind the forms assumes)."""
     if not domain.points or not domain.distribution(A):
         return None
+    at_points = domain.values(expr)  # once: the same for every form
     for label, (form, lemma) in forms(A, p).items():
-        values = domain.ratios(expr, form)
+        values = [v / w for v, w in zip(at_points, domain.values(form))]
         if not all(v.is_finite for v in values):
             continue
         for monomial in domain.monomials():
