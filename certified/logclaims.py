@@ -27,7 +27,7 @@ from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.points import Point
 from kdaxioms.symbolic.witness import explain
 
-from kdaxioms.symbolic.domains import solve_constraints
+from kdaxioms.symbolic.domains import interval_of, solve_constraints
 from kdaxioms.symbolic.statements import ANCHOR, Contraction
 
 #: Box of a parameter whose domain is unbounded above (a temperature): stated in every result.
@@ -151,7 +151,7 @@ def axiom_claim(ax: Axiom, n: int, box: Mapping[sp.Symbol, tuple[Fraction, Fract
     coordinates = {s for syms in op.vector_inputs(n).values() for s in syms}
     symbols = sorted(formula.free_symbols - coordinates, key=str)
     domains = {p.symbol: p.interval() for p in op.parameters}
-    domains.update({s: cond.as_set() for s, cond in AUXILIARY_DOMAINS.items()})
+    domains.update({s: interval_of(s, cond) for s, cond in AUXILIARY_DOMAINS.items()})
     missing = [s.name for s in symbols if s not in domains]
     if missing:
         raise ModelError(f"no domain for {missing}")

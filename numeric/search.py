@@ -32,7 +32,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from kdaxioms.symbolic.axioms import AUXILIARY_DOMAINS, Axiom
-from kdaxioms.symbolic.domains import exponent_symbols, grid_values, solve_constraints
+from kdaxioms.symbolic.domains import exponent_symbols, grid_values, interval_of, solve_constraints
 from kdaxioms.symbolic.errors import InputError, ModelError
 from kdaxioms.symbolic.outcome import REFUTED, Outcome, unknown
 from kdaxioms.symbolic.points import Point, on_simplex
@@ -152,7 +152,7 @@ class _Space:
         coordinates = {s for syms in self.inputs.values() for s in syms}
         domains = {p.symbol: p.interval() for p in op.parameters}
         for symbol, condition in AUXILIARY_DOMAINS.items():
-            domains[symbol] = condition.as_set()
+            domains[symbol] = interval_of(symbol, condition)
         # every parameter is drawn (a witness names them all), also one the formula does not use
         # that a constraint ties to one it does
         self.parameters = sorted((formula.free_symbols - coordinates) | set(op.parameter_symbols), key=str)
@@ -309,7 +309,7 @@ def sample_exact(ax: Axiom, sizes: Iterable[int], seed: int = 0, draws: int = 24
     dependent = solve_constraints(op.constraints, list(op.parameter_symbols))
     gridded = exponent_symbols(op.component)
     drawn = [p for p in op.parameters if p.symbol not in dependent]
-    intervals = {p.symbol: p.interval() for p in drawn} | {s: AUXILIARY_DOMAINS[s].as_set() for s in auxiliary}
+    intervals = {p.symbol: p.interval() for p in drawn} | {s: interval_of(s, AUXILIARY_DOMAINS[s]) for s in auxiliary}
     grids = {p.symbol: grid_values(p.symbol, p.domain, p) for p in drawn if p.symbol in gridded}
     for k in range(draws):  # two draws per size and denominator, smallest first
         n = sizes[(k // 2) % len(sizes)]

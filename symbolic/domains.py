@@ -85,6 +85,12 @@ class Parameter:
         return [Fraction(int(x.p), int(x.q)) for x in points]
 
 
+def interval_of(symbol: sp.Symbol, domain: sp.Basic) -> sp.Interval:
+    """``domain`` (a condition on ``symbol`` alone) as a real interval, or an :class:`InputError`
+    (memoized)."""
+    return _interval(symbol, domain)
+
+
 @functools.lru_cache(maxsize=256)  # a pure function of immutable SymPy objects; as_set takes ~30 ms
 def _interval(symbol: sp.Symbol, domain: sp.Basic) -> sp.Interval:
     """``domain`` (a condition on ``symbol`` alone) as a real interval, or an :class:`InputError`."""
