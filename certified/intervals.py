@@ -328,6 +328,7 @@ class IntervalProgram:
         self._cache: dict[int, list | None] = {}
         self._size = len(self.symbols)
         self._out = self._compile(self.expr)
+        self._run = self._generate()
 
     # -- compiler ------------------------------------------------------------------------------
     def _new(self) -> int:
@@ -398,6 +399,37 @@ class IntervalProgram:
             raise TranslationError(BACKEND, node, "complex exponent")
         return self._emit(exp, (self._compile(e * sp.log(base)),))
 
+    def _generate(self) -> Callable[[list], Interval]:
+        """The straight-line program as one Python function of the slot list: each instruction
+        becomes ``s_t = f(s_a, s_b, ...)``, an n-ary sum or product the left fold
+        ``s_t = s_a; s_t = add(s_t, s_b); ...``.  The same calls on the same values, in the same order, as
+        interpreting the instructions one by one, without the interpreter's per-step cost."""
+        names: dict[int, str] = {}
+        namespace: dict[str, object] = {}
+
+        def name_of(obj: object) -> str:
+            key = id(obj)
+            if key not in names:
+                names[key] = f"f{len(names)}"
+                namespace[names[key]] = obj
+            return names[key]
+
+        produced = {target for _, _, _, target in self._code}
+        used = sorted({a for _, args, _, _ in self._code for a in args} - produced
+                      | ({self._out} - produced))
+        lines = ["def run(slots):"] + [f"    s{k} = slots[{k}]" for k in used]
+        for fn, args, extra, target in self._code:
+            operands = [f"s{a}" for a in args] + [name_of(x) for x in extra]
+            if fn is _ADD or fn is _MUL:
+                op = name_of(add if fn is _ADD else mul)
+                lines.append(f"    s{target} = {operands[0]}")
+                lines += [f"    s{target} = {op}(s{target}, {x})" for x in operands[1:]]
+            else:
+                lines.append(f"    s{target} = {name_of(fn)}({', '.join(operands)})")
+        lines.append(f"    return s{self._out}")
+        exec(compile("\n".join(lines), f"<interval program of {len(self._code)} steps>", "exec"), namespace)
+        return namespace["run"]
+
     # -- evaluation ----------------------------------------------------------------------------
     def _constant_slots(self) -> list | None:
         """The slots of every constant at the current precision (``None`` if one is undetermined),
@@ -425,11 +457,9 @@ class IntervalProgram:
         slots = list(base)
         slots[:len(self.symbols)] = values
         try:
-            for fn, args, extra, target in self._code:
-                slots[target] = fn(*(slots[a] for a in args), *extra)
+            return self._run(slots)
         except _Undetermined:
             return ENTIRE
-        return slots[self._out]
 
 
 def _no_real_value() -> Interval:

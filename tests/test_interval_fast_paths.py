@@ -47,3 +47,23 @@ def test_wrong_number_of_intervals_is_an_error():
     x, y = sp.symbols("x y", real=True)
     with pytest.raises(ValueError):
         IntervalProgram(x + y, [x, y])([Interval.exact(1)])
+
+
+def test_a_long_program_is_one_generated_function_with_the_interpreters_enclosure():
+    """The program runs as generated Python (one statement per step, an n-ary sum as a left
+    fold): a 400-term sum with powers, logs and an unbounded step gives the interval of the
+    same calls made one by one, and the entire line where one step is unbounded."""
+    from kdaxioms.certified.intervals import ENTIRE, add, log, powi
+
+    x, y = sp.symbols("x y", real=True)
+    terms = [x ** k / k + sp.log(y + k) for k in range(1, 401)]
+    program = IntervalProgram(sp.Add(*terms, evaluate=False), [x, y])
+    box = [Interval.of(Fraction(1, 5), Fraction(1, 3)), Interval.of(Fraction(1, 7), Fraction(1, 2))]
+    with precision(128):
+        got = program(box)
+        acc = None
+        for k in range(1, 401):
+            term = add(mul(powi(box[0], k), Interval.exact(Fraction(1, k))), log(add(box[1], Interval.exact(k))))
+            acc = term if acc is None else add(acc, term)
+    assert (got.lo, got.hi) == (acc.lo, acc.hi)
+    assert IntervalProgram(sp.log(x) + y, [x, y])([Interval.of(0, 1), box[1]]) is ENTIRE
