@@ -461,6 +461,21 @@ class IntervalProgram:
         except _Undetermined:
             return ENTIRE
 
+    def interpreted(self, values: Sequence[Interval]) -> Interval:
+        """The same enclosure as calling the program, by interpreting its instructions one by
+        one: the reference the generated function is tested and benchmarked against."""
+        base = self._constant_slots()
+        if base is None:
+            return ENTIRE
+        slots = list(base)
+        slots[:len(self.symbols)] = values
+        try:
+            for fn, args, extra, target in self._code:
+                slots[target] = fn(*(slots[a] for a in args), *extra)
+        except _Undetermined:
+            return ENTIRE
+        return slots[self._out]
+
 
 def _no_real_value() -> Interval:
     """The enclosure of a power of a negative number to a non-integer exponent: none (it is not

@@ -49,21 +49,27 @@ def test_wrong_number_of_intervals_is_an_error():
         IntervalProgram(x + y, [x, y])([Interval.exact(1)])
 
 
-def test_a_long_program_is_one_generated_function_with_the_interpreters_enclosure():
+def test_the_generated_program_gives_the_interpreters_enclosure():
     """The program runs as generated Python (one statement per step, an n-ary sum as a left
-    fold): a 400-term sum with powers, logs and an unbounded step gives the interval of the
-    same calls made one by one, and the entire line where one step is unbounded."""
-    from kdaxioms.certified.intervals import ENTIRE, add, log, powi
+    fold): on random boxes it gives exactly the interval of interpreting the same steps one by
+    one (a 400-term sum with powers, logs, x log x and Max included), and the entire line where
+    a step is unbounded."""
+    import random
+
+    from kdaxioms.certified.intervals import ENTIRE, XLogX
 
     x, y = sp.symbols("x y", real=True)
     terms = [x ** k / k + sp.log(y + k) for k in range(1, 401)]
-    program = IntervalProgram(sp.Add(*terms, evaluate=False), [x, y])
-    box = [Interval.of(Fraction(1, 5), Fraction(1, 3)), Interval.of(Fraction(1, 7), Fraction(1, 2))]
+    programs = [IntervalProgram(sp.Add(*terms, evaluate=False), [x, y]),
+                IntervalProgram(XLogX(x) * y - sp.Max(x, y) ** 3 / (1 + y) + sp.sqrt(x + y) * sp.exp(-x), [x, y])]
+    rng = random.Random(0)
     with precision(128):
-        got = program(box)
-        acc = None
-        for k in range(1, 401):
-            term = add(mul(powi(box[0], k), Interval.exact(Fraction(1, k))), log(add(box[1], Interval.exact(k))))
-            acc = term if acc is None else add(acc, term)
-    assert (got.lo, got.hi) == (acc.lo, acc.hi)
-    assert IntervalProgram(sp.log(x) + y, [x, y])([Interval.of(0, 1), box[1]]) is ENTIRE
+        for _ in range(20):
+            ends = [sorted(Fraction(rng.randint(1, 99), 100) for _ in range(2)) for _ in range(2)]
+            box = [Interval.of(*e) for e in ends]
+            for program in programs:
+                got, want = program(box), program.interpreted(box)
+                assert (got.lo, got.hi) == (want.lo, want.hi)
+    log_at_zero = IntervalProgram(sp.log(x) + y, [x, y])
+    box = [Interval.of(0, 1), Interval.of(0, 1)]
+    assert log_at_zero(box) is ENTIRE and log_at_zero.interpreted(box) is ENTIRE
