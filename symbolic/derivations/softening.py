@@ -312,9 +312,15 @@ def _increasing(s: Setting, power: int) -> str:
     """``f(q_1) = T(q_1, 1-q_1)_1`` is increasing: ``q_1(y)`` and ``f(q_1(y))`` both increase in ``y``."""
     t, qs = operator_at(s)
     point = {qs[0]: _Y ** power / (1 + _Y ** power), qs[1]: 1 / (1 + _Y ** power)}
-    image = sp.simplify(sp.powdenest(t[0].xreplace(point), force=True))
-    slopes = [sp.simplify(sp.diff(e, _Y)) for e in (point[qs[0]], image)]
-    if not all(d.is_positive for d in slopes):
+    raw = sp.powdenest(t[0].xreplace(point), force=True)
+    # square-free factored rational functions first (fast, and their signs are read off the
+    # factors); SymPy's simplify when those signs are not decided
+    for tidy in (lambda e: sp.sqf(sp.cancel(e)), sp.simplify):
+        image = tidy(raw)
+        slopes = [tidy(sp.diff(e, _Y)) for e in (point[qs[0]], image)]
+        if all(d.is_positive for d in slopes):
+            break
+    else:
         raise ModelError("the one-dimensional map f is not shown to be increasing")
     return (rf"$f(q_1) = T(q_1, 1-q_1)_1$ at $q(y)$ is ${latex(image)}$; $dq_1/dy = {latex(slopes[0])} > 0$ and "
             rf"$df/dy = {latex(slopes[1])} > 0$, so $f$ is increasing and every orbit is monotone")
