@@ -76,20 +76,31 @@ def exact_value(expr: sp.Basic, subs: dict) -> sp.Basic:
     """``expr`` at the exact point ``subs``, evaluated bottom-up so that SymPy never folds an
     undefined operation away: ``0**0`` is not 1, ``sqrt(-1)`` is not ``I``, ``1/0`` is not
     ``zoo``.  Raises :class:`UndefinedError` at the first operation outside its domain.  A
-    ``Piecewise`` evaluates only the branch whose condition holds."""
+    ``Piecewise`` evaluates only the branch whose condition holds.  A subexpression that occurs
+    more than once (a normalizing sum in every coordinate) is evaluated once."""
+    return _exact_value(expr, subs, {})
+
+
+def _exact_value(expr: sp.Basic, subs: dict, done: dict) -> sp.Basic:
     if expr in subs:
         return subs[expr]
     if not expr.args or isinstance(expr, (sp.Symbol, sp.Indexed)):
         return expr
+    if expr not in done:
+        done[expr] = _evaluated(expr, subs, done)
+    return done[expr]
+
+
+def _evaluated(expr: sp.Basic, subs: dict, done: dict) -> sp.Basic:
     if isinstance(expr, sp.Piecewise):
         for value, cond in expr.args:
             truth = certified_truth(cond, subs)
             if truth is None:
                 raise UndefinedError(f"the branch of {expr} cannot be certified", certain=False)
             if truth:
-                return exact_value(value, subs)
+                return _exact_value(value, subs, done)
         raise UndefinedError(f"no branch of {expr} applies")
-    args = [exact_value(a, subs) for a in expr.args]
+    args = [_exact_value(a, subs, done) for a in expr.args]
     if isinstance(expr, sp.Pow):
         _check_pow(args[0], args[1], expr)
     if isinstance(expr, sp.log) and args[0].is_number and _sign(args[0], expr) <= 0:
