@@ -37,6 +37,7 @@ Values are exact rationals when every input is rational.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -299,6 +300,7 @@ def accumulation_step() -> tuple[sp.Expr, tuple[str, ...]]:
     return step, steps
 
 
+@functools.lru_cache(maxsize=1)  # a pure derivation without inputs (about 1.5 s); the result is immutable
 def accumulation() -> Accumulation:
     """Solve the ``D_s = H - V_s`` recursion as a product and bound ``V_t`` by a comparison sum."""
     step, steps = accumulation_step()
