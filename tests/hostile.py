@@ -158,6 +158,7 @@ class Zygote:
 
     def __init__(self, env: dict[str, str], cwd: Path, log: Path):
         self._env, self._cwd, self._log = env, cwd, log
+        self._pending = b""
 
     def __enter__(self) -> "Zygote":
         with open(self._log, "wb") as log:
@@ -180,20 +181,31 @@ class Zygote:
                "clock": env["KDAXIOMS_TEST_CLOCK"]}
         self._proc.stdin.write(json.dumps(job) + "\n")
         self._proc.stdin.flush()
-        line = self._proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the zygote exited; its standard error is in {self._log}")
-        return int(line)
+        return int(self._line(wait=True))
 
     def poll(self) -> tuple[int, int] | None:
         """``(wait status, ru_maxrss in KiB)`` of the command once it has exited, else None."""
-        if not select.select([self._proc.stdout], [], [], 0)[0]:
+        line = self._line(wait=False)
+        if line is None:
             return None
-        line = self._proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the zygote exited; its standard error is in {self._log}")
         status, maxrss = json.loads(line)
         return status, maxrss
+
+    def _line(self, wait: bool) -> str | None:
+        """The zygote's next reply line (``None`` if ``wait`` is false and none is complete).
+        Read from the pipe's descriptor with our own buffer: the pid and the status of a command
+        that exits at once can arrive in one read, and a buffered reader would hide the second
+        line from ``select``."""
+        fd = self._proc.stdout.fileno()
+        while b"\n" not in self._pending:
+            if not wait and not select.select([fd], [], [], 0)[0]:
+                return None
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise RuntimeError(f"the zygote exited; its standard error is in {self._log}")
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        return line.decode()
 
 
 class _Own:

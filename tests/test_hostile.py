@@ -366,6 +366,20 @@ def test_a_forked_command_behaves_as_its_own_process(tmp_path: Path, zygote: Zyg
     assert seen[0] == seen[1]
 
 
+def test_the_zygotes_two_replies_are_read_when_they_arrive_at_once(tmp_path: Path):
+    """A command that exits at once: its pid and its status reach the pipe together, and the
+    status must still be seen by the polling loop (a buffered reader would hide it from select)."""
+    import types
+    z = Zygote({}, tmp_path, tmp_path / "log")
+    r, w = os.pipe()
+    z._proc = types.SimpleNamespace(stdout=open(r, "rb", buffering=0))
+    os.write(w, b"4242\n[256, 7]\n")
+    assert int(z._line(wait=True)) == 4242
+    assert z.poll() == (256, 7) and z.poll() is None
+    os.close(w)
+    z._proc.stdout.close()
+
+
 def test_catalogue_ids_are_unique():
     assert len(_ids(CATALOGUE)) == len(set(_ids(CATALOGUE)))
 
