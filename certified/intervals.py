@@ -447,15 +447,23 @@ class IntervalProgram:
             self._cache[prec] = slots
         return self._cache[prec]
 
-    def __call__(self, values: Sequence[Interval]) -> Interval:
-        """Enclose the expression when each symbol ranges over its interval (in order)."""
+    def _filled(self, values: Sequence[Interval]) -> list | None:
+        """The slot list at the current precision with ``values`` in the symbols' slots (``None``
+        when a constant is undetermined there)."""
         base = self._constant_slots()
         if base is None:
-            return ENTIRE
+            return None
         if len(values) != len(self.symbols):
             raise ValueError(f"{len(values)} intervals for {len(self.symbols)} symbols")
         slots = list(base)
         slots[:len(self.symbols)] = values
+        return slots
+
+    def __call__(self, values: Sequence[Interval]) -> Interval:
+        """Enclose the expression when each symbol ranges over its interval (in order)."""
+        slots = self._filled(values)
+        if slots is None:
+            return ENTIRE
         try:
             return self._run(slots)
         except _Undetermined:
@@ -464,11 +472,9 @@ class IntervalProgram:
     def interpreted(self, values: Sequence[Interval]) -> Interval:
         """The same enclosure as calling the program, by interpreting its instructions one by
         one: the reference the generated function is tested and benchmarked against."""
-        base = self._constant_slots()
-        if base is None:
+        slots = self._filled(values)
+        if slots is None:
             return ENTIRE
-        slots = list(base)
-        slots[:len(self.symbols)] = values
         try:
             for fn, args, extra, target in self._code:
                 slots[target] = fn(*(slots[a] for a in args), *extra)
