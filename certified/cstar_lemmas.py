@@ -27,6 +27,9 @@ non-increasing.  The chain:
 * ``below-the-anchor`` (SymPy checks the identity; the mean value theorem and ``psi_1 < 0`` increasing
   finish it): for ``q_1 < m <= 1/2``, ``R(q_1; alpha, m) <= (1-alpha)^2``.
 * ``psi`` (:func:`~.psi.check_psi_facts`): the facts about ``psi_k`` that the enclosures use.
+* ``from-zero`` (SymPy checks ``G(0, .) = 0``; the fundamental theorem of calculus finishes it): the
+  functions ``G`` whose sign the cover certifies vanish at ``alpha = 0``, so ``dG/dalpha > 0`` on
+  ``[0, a]`` gives ``G > 0`` on ``(0, a]`` (the form of the cells with small ``alpha``).
 
 Each lemma is a :class:`Lemma` whose ``checks`` are the exact identities SymPy confirmed; a check
 that SymPy does not confirm raises :class:`~kdaxioms.symbolic.errors.ModelError` (the theorem is
@@ -46,7 +49,7 @@ from kdaxioms.symbolic.errors import ModelError
 from kdaxioms.symbolic.families import linear_anchor
 from kdaxioms.symbolic.model import vector_symbols
 
-from .cstar import ALPHA, M, Q1, check_rewriting, setting
+from .cstar import ALPHA, M, Q1, check_from_zero, check_rewriting, confirm_zero, setting
 from .psi import check_psi_facts, psi
 
 
@@ -62,14 +65,6 @@ class Lemma:
     arguments: tuple[str, ...] = ()
 
 
-def _zero(expr: sp.Expr, what: str) -> None:
-    """Raise unless SymPy confirms ``expr == 0`` (logarithms split after factoring their arguments;
-    every symbol here is positive, as are the arguments of the logarithms on the domain)."""
-    expr = expr.replace(sp.log, lambda arg: sp.log(sp.factor(sp.together(arg))))
-    if sp.simplify(sp.expand_log(expr, force=True)) != 0:
-        raise ModelError(f"{what}: SymPy does not confirm the identity")
-
-
 def _symbols():
     u, x, a = sp.symbols("u x alpha", positive=True)
     return u, x, a
@@ -82,13 +77,13 @@ def phi_sign() -> Lemma:
     p, q = vector_symbols("p", 2), vector_symbols("q", 2)
     pi, xi = sp.symbols("p_i x_i", positive=True)
     t_i = op.vector(2)[0].xreplace({a_sym: a, p[0]: pi, q[0]: pi * xi})
-    _zero(t_i / pi - (a + (1 - a) * xi), "T_i / p_i = alpha + (1-alpha) x_i")
+    confirm_zero(t_i / pi - (a + (1 - a) * xi), "T_i / p_i = alpha + (1-alpha) x_i")
     t = a + (1 - a) * x
     lhs = u * kl.coordinate(pi * xi, pi) - kl.coordinate(t_i, pi)
     phi = u * x * sp.log(x) - t * sp.log(t)
-    _zero(lhs - pi * phi.xreplace({x: xi}), "u KL - KL_T = p_i phi(x_i) per coordinate")
+    confirm_zero(lhs - pi * phi.xreplace({x: xi}), "u KL - KL_T = p_i phi(x_i) per coordinate")
     second = sp.diff(phi, x, 2)
-    _zero(x * t * second - (u * a - (1 - a) * (1 - a - u) * x), "x t phi'' = u alpha - (1-alpha)(1-alpha-u) x")
+    confirm_zero(x * t * second - (u * a - (1 - a) * (1 - a - u) * x), "x t phi'' = u alpha - (1-alpha)(1-alpha-u) x")
     return Lemma("phi-sign", "x t phi''(x) = u alpha - (1-alpha)(1-alpha-u) x, with u KL(q||p) - KL(Tq||p) = "
                  "sum_i p_i phi(x_i), x_i = q_i/p_i, phi(x) = u x log x - t log t, t = alpha + (1-alpha) x",
                  "x > 0, 0 < alpha < 1, u > 0",
@@ -103,9 +98,9 @@ def convex_then_concave() -> Lemma:
     if len(root) != 1:
         raise ModelError("the sign line of phi'' does not have one root")
     x0 = sp.simplify(root[0])
-    _zero(x0 - u * a / ((1 - a) * (1 - a - u)), "x0 = u alpha / ((1-alpha)(1-alpha-u))")
-    _zero(line.subs(x, 0) - u * a, "the sign line at x = 0 is u alpha > 0")
-    _zero(sp.diff(line, x) + (1 - a) * (1 - a - u), "the slope is -(1-alpha)(1-alpha-u)")
+    confirm_zero(x0 - u * a / ((1 - a) * (1 - a - u)), "x0 = u alpha / ((1-alpha)(1-alpha-u))")
+    confirm_zero(line.subs(x, 0) - u * a, "the sign line at x = 0 is u alpha > 0")
+    confirm_zero(sp.diff(line, x) + (1 - a) * (1 - a - u), "the slope is -(1-alpha)(1-alpha-u)")
     return Lemma("convex-then-concave", "phi is convex on [0, x0] and concave on [x0, oo), "
                  "x0 = u alpha / ((1-alpha)(1-alpha-u)); convex on [0, oo) when u >= 1 - alpha",
                  "0 < u < 1 - alpha for the split (x t > 0 for x > 0)",
@@ -118,9 +113,9 @@ def concave_pair() -> Lemma:
     f = sp.Function("phi")
     g = pi * f(xi + s / pi) + pj * f(xj - s / pj)
     expected = sp.diff(f(xi + s / pi), s, 2) * pi + sp.diff(f(xj - s / pj), s, 2) * pj
-    _zero(sp.diff(g, s, 2) - expected, "g''(s)")
+    confirm_zero(sp.diff(g, s, 2) - expected, "g''(s)")
     constraint = pi * (xi + s / pi) + pj * (xj - s / pj) - (pi * xi + pj * xj)
-    _zero(constraint, "the pair keeps sum p_k x_k")
+    confirm_zero(constraint, "the pair keeps sum p_k x_k")
     return Lemma("concave-pair", "two coordinates in the concave part can be moved along the constraint "
                  "(sum p_k x_k = 1) without increasing sum p_k phi(x_k) until one of them reaches x0 (or 0); "
                  "so at a minimizer at most one coordinate lies in (x0, oo)",
@@ -148,7 +143,7 @@ def reduction() -> Lemma:
     anchor = (pk, 1 - pk)
     two = u * kl.total((z * pk, y * (1 - pk)), anchor) - kl.total(t, anchor)
     phi = lambda v: u * v * sp.log(v) - (a + (1 - a) * v) * sp.log(a + (1 - a) * v)  # noqa: E731
-    _zero(two - (pk * phi(z) + (1 - pk) * phi(y)),
+    confirm_zero(two - (pk * phi(z) + (1 - pk) * phi(y)),
           "the n = 2 problem of (p_k, 1-p_k) at q = (z p_k, y (1-p_k)) is p_k phi(z) + (1-p_k) phi(y)")
     return Lemma("reduction", "min over the simplex of u KL(q||p) - KL(Tq||p) is attained at x = (z on one "
                  "coordinate k, y on the others), the n = 2 problem of the anchor (p_k, 1 - p_k); hence "
@@ -164,7 +159,7 @@ def symmetry() -> Lemma:
     kl = divergence("kl")
     ratio = kl.total(s.t, s.p) / kl.total(s.q, s.p)
     mirrored = ratio.xreplace({Q1: 1 - Q1, M: 1 - M})
-    _zero(sp.together(ratio - mirrored), "R(q_1; m) = R(1 - q_1; 1 - m)")
+    confirm_zero(sp.together(ratio - mirrored), "R(q_1; m) = R(1 - q_1; 1 - m)")
     return Lemma("symmetry", "R(q_1; alpha, m) = R(1 - q_1; alpha, 1 - m), so h(alpha, m) = h(alpha, 1 - m)",
                  "0 < m < 1", ("R(q_1; alpha, m) - R(1 - q_1; alpha, 1 - m) = 0 (model)",))
 
@@ -172,7 +167,7 @@ def symmetry() -> Lemma:
 def limit() -> Lemma:
     value = derivation("local-kl-ratio").derive({}).expression
     a = next(iter(value.free_symbols))
-    _zero(value - (1 - a) ** 2, "lim_{q -> p} R = (1-alpha)^2")
+    confirm_zero(value - (1 - a) ** 2, "lim_{q -> p} R = (1-alpha)^2")
     return Lemma("limit", "R(q) -> (1-alpha)^2 as q -> p, so h(alpha, m) >= (1-alpha)^2",
                  "0 < alpha < 1, interior p", (f"local-kl-ratio: {sp.sstr(value)}",),
                  ("h is a supremum over q != p, so it is at least the limit",))
@@ -189,7 +184,7 @@ def below_the_anchor() -> Lemma:
     psi0 = psi(0)
     A, B = s_ / M, s_ / (1 - M)
     form = beta**2 * s_**2 * ((psi0(-A) - psi0(-beta * A)) / M + (psi0(B) - psi0(beta * B)) / (1 - M))
-    _zero(gap - form.rewrite(sp.log),
+    confirm_zero(gap - form.rewrite(sp.log),
           "(1-alpha)^2 KL(q||p) - KL(Tq||p) in psi_0 form below the anchor")
     return Lemma("below-the-anchor", "for q_1 < m <= 1/2: R(q_1; alpha, m) <= (1-alpha)^2",
                  "0 < alpha < 1, 0 < m <= 1/2, s = m - q_1 > 0",
@@ -206,10 +201,17 @@ def psi_lemma() -> Lemma:
                  ("Taylor's theorem with integral remainder; differentiation under the integral sign",))
 
 
+def from_zero() -> Lemma:
+    return Lemma("from-zero", "G(0, m, .) = 0 for the near and the far function, so dG/dalpha > 0 on [0, a] x B "
+                 "gives G > 0 on (0, a] x B", "G continuously differentiable in alpha on [0, a] x B (its certified "
+                 "enclosures of dG/dalpha are bounded)", check_from_zero(),
+                 ("fundamental theorem of calculus: G(alpha) = int_0^alpha dG/dalpha(s) ds",))
+
+
 def lemmas() -> tuple[Lemma, ...]:
     """Every lemma of the chain, checked now (``ModelError`` if SymPy does not confirm one)."""
     return (phi_sign(), convex_then_concave(), concave_pair(), jensen(), reduction(), symmetry(), limit(),
-            below_the_anchor(), psi_lemma())
+            below_the_anchor(), psi_lemma(), from_zero())
 
 
 __all__ = ["Lemma", "lemmas"]

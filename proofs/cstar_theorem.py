@@ -29,6 +29,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from kdaxioms.certified.cstar import FAR_SPLIT, FROM_ZERO_BELOW  # noqa: E402
 from kdaxioms.certified.cstar_lemmas import lemmas  # noqa: E402
 
 from kdaxioms.sweep.code import code_digest  # noqa: E402
@@ -100,12 +101,16 @@ def theorem(rows: list[dict], meta: dict) -> dict:
     if not current:
         left.insert(0, f"the cover was computed by other code (kdaxioms {meta.get('version')}, {meta.get('commit')}); "
                        "no theorem is stated until the sweep is run again")
+    if alphas:
+        left.append(f"alpha outside [{alphas[0][0]}, {alphas[-1][1]}] (at alpha = 0, T is the identity and R = 1)")
     left.append(f"m below {m_low} and m between {common if common is not None else max(hi for _, hi in all_m)} "
                 "and 1/2 (near 1/2 the derivative dR/dm vanishes at q = p, so no cover can close there; "
                 "h(alpha, 1/2) = (1-alpha)^2 is the smallest value of h by the lemmas 'limit' and 'below-the-anchor')")
     return {"lemmas": [{"name": l.name, "statement": l.statement, "conditions": l.conditions, "checks": list(l.checks),
                         "arguments": list(l.arguments)} for l in chain],
             "statement": statement, "reason": reason, "slabs": per_slab, "tasks": len(rows), "proved": proved, "cells": cells,
+            "from_zero": sum(r.get("form") == "from-zero" for r in rows), "from_zero_below": str(FROM_ZERO_BELOW),
+            "far_split": str(FAR_SPLIT),
             "seconds": meta.get("cluster_seconds"), "workers": meta.get("workers"), "left": left}
 
 

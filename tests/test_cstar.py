@@ -51,14 +51,14 @@ def test_psi_enclosures_are_monotone_and_sound():
 def test_the_lemma_chain_is_confirmed_and_a_wrong_identity_is_not():
     chain = cstar_lemmas.lemmas()
     assert [l.name for l in chain] == ["phi-sign", "convex-then-concave", "concave-pair", "jensen", "reduction",
-                                       "symmetry", "limit", "below-the-anchor", "psi"]
+                                       "symmetry", "limit", "below-the-anchor", "psi", "from-zero"]
     u, x, a = sp.symbols("u x alpha", positive=True)
     t = a + (1 - a) * x
     phi = u * x * sp.log(x) - t * sp.log(t)
     second = sp.diff(phi, x, 2)
-    cstar_lemmas._zero(x * t * second - (u * a - (1 - a) * (1 - a - u) * x), "right")
+    cstar.confirm_zero(x * t * second - (u * a - (1 - a) * (1 - a - u) * x), "right")
     with pytest.raises(ModelError):  # the sign line with (1-alpha) instead of (1-alpha)^2
-        cstar_lemmas._zero(x * t * second - (u * a - (1 - a - u) * x), "planted")
+        cstar.confirm_zero(x * t * second - (u * a - (1 - a - u) * x), "planted")
 
 
 def test_a_cell_is_proved_and_the_reversed_claim_is_refuted_with_a_point():
@@ -69,6 +69,40 @@ def test_a_cell_is_proved_and_the_reversed_claim_is_refuted_with_a_point():
     flipped = certify_nonnegative(-cstar.far_function(), cstar.far_region(alpha, m), strict=True, budget=2000)
     assert not flipped.complete and flipped.violation is not None
     assert alpha[0] <= flipped.violation[cstar.ALPHA] <= alpha[1]
+
+
+@pytest.fixture
+def fresh_caches():
+    """The from-zero route caches dG/dalpha and its check by name; a planted function needs them empty."""
+    cached = (cstar.alpha_derivative, cstar.check_from_zero)
+    for f in cached:
+        f.cache_clear()
+    yield
+    for f in cached:
+        f.cache_clear()
+
+
+def test_a_small_alpha_cell_is_proved_from_zero(fresh_caches):
+    row = cstar.run_cell({"alpha": "1/5:1/4", "m": "3/10:31/100"}, {"budget": 20000})
+    assert row["verdict"] == "proved" and row["form"] == "from-zero" and row["point"] is None
+    assert min(row["near_cells"], row["far_cells"], row["edge_cells"]) > 0 and row["uncovered"] == 0
+
+
+def test_the_from_zero_route_needs_g_to_vanish_at_zero(fresh_caches, monkeypatch):
+    true_near = cstar.near_function()
+    # planted: G + 1/1000 has a positive alpha-derivative wherever G has, but G(0) = 1/1000, not 0
+    monkeypatch.setattr(cstar, "near_function", lambda: true_near + sp.Rational(1, 1000))
+    with pytest.raises(ModelError, match="alpha = 0"):
+        cstar.certify_cell((F(1, 5), F(1, 4)), (F(3, 10), F(31, 100)), budget=200)
+
+
+def test_a_failed_derivative_leaves_the_cell_unknown_not_open(fresh_caches, monkeypatch):
+    true_near = cstar.near_function()
+    monkeypatch.setattr(cstar, "near_function", lambda: -true_near)  # vanishes at 0, decreases in alpha
+    cell = cstar.certify_cell((F(1, 5), F(1, 4)), (F(3, 10), F(31, 100)), budget=200)
+    near = cell.pieces[0]
+    assert near.derivative and not near.cover.complete and near.cover.violation is not None
+    assert not cell.proved and cell.violation is None  # dG/dalpha < 0 somewhere is no point where G < 0
 
 
 def test_cell_inputs_are_checked():
