@@ -35,10 +35,10 @@ limit ``(1-alpha)^2`` at ``q = p`` this shows that ``c*`` is attained at an inte
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 import time
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np

@@ -186,7 +186,7 @@ class _Space:
         args = ([inputs[name][:, i] for name in self.inputs for i in range(self.n)] + drawn
                 + [np.broadcast_to(np.asarray(f(*drawn), dtype=float), (count,)) for f in self._dependent])
         with np.errstate(all="ignore"):
-            out = np.broadcast_to(np.asarray(self.function(*args), dtype=float), (len(args[0]),))
+            out = np.broadcast_to(np.asarray(self.function(*args), dtype=float), (count,))
         return np.where(np.isfinite(out), out, -np.inf)
 
 

@@ -11,10 +11,13 @@ an interval ``I = [m_a, m_b]`` of ``(0, 1/2)`` covered by proved cells:
 Taking the supremum over ``q_1``, ``h(alpha, m') <= h(alpha, m)``.
 
 **Corollary (the min p_i conjecture).** For every ``n >= 2`` and every interior anchor ``p`` whose
-coordinates ``p_k`` all have ``min(p_k, 1 - p_k)`` in ``I``: ``c*(alpha, p) = h(alpha, min_i p_i)``.
+coordinates ``p_k`` all have ``min(p_k, 1 - p_k)`` in ``I`` or equal to ``1/2``:
+``c*(alpha, p) = h(alpha, min_i p_i)``.
 *Proof.* ``c*(alpha, p) = max_k h(alpha, p_k)`` (``reduction``), ``h(alpha, p_k) = h(alpha, min(p_k, 1 - p_k))``
 (``symmetry``), every such value is at least ``mu = min_i p_i`` (and equals it for the smallest
-coordinate), and ``h`` is non-increasing on ``I``.
+coordinate), and ``h`` is non-increasing on ``I``; a coordinate ``1/2`` gives
+``h(alpha, 1/2) = (1-alpha)^2``, the smallest value of ``h`` (``below-the-anchor`` for ``q_1 < 1/2``,
+``symmetry`` for ``q_1 > 1/2``, ``limit`` for the lower bound everywhere).
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ def theorem(rows: list[dict], meta: dict) -> dict:
     current = meta.get("code") == code_digest()
     if common is not None and current:
         statement = {"alpha": f"[{alphas[0][0]}, {alphas[-1][1]}]", "m": f"[{m_low}, {common}]",
-                     "corollary": f"every p_k in [{m_low}, {common}] or in [{1 - common}, {1 - m_low}]"}
+                     "corollary": f"every p_k in [{m_low}, {common}], in [{1 - common}, {1 - m_low}] or equal to 1/2"}
     reason = None
     if not current:
         reason = "the cover was computed by other code"

@@ -123,7 +123,7 @@ def test_the_statement_uses_only_proved_cells_from_the_smallest_m(monkeypatch):
     meta = {"workers": 2, "cluster_seconds": 5.0, "code": code_digest()}
     t = cstar_theorem.theorem(rows, meta)
     assert t["statement"] == {"alpha": "[1/20, 1/4]", "m": "[1/10, 1/5]",
-                              "corollary": "every p_k in [1/10, 1/5] or in [4/5, 9/10]"}
+                              "corollary": "every p_k in [1/10, 1/5], in [4/5, 9/10] or equal to 1/2"}
     assert any("m in [1/5, 3/10]" in x for x in t["left"])
     assert cstar_theorem.theorem(rows, dict(meta, code="other"))["statement"] is None  # another code's cover
     gap = [_row("1/20:3/20", "1/10:1/5", "proved"), _row("1/4:7/20", "1/10:1/5", "proved")]
