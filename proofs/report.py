@@ -132,8 +132,10 @@ def _mathjax() -> str | None:
     return js
 
 
-def _draw_figures(folder: Path, settings: Settings) -> list[dict]:
-    return report_figures.draw_all(folder, settings.seed)
+def _draw_figures(folder: Path, settings: Settings, results: list[ClaimResult]) -> list[dict]:
+    """The figures that support the run's claims (the catalogue names them); a report of claims
+    that name none has none."""
+    return report_figures.draw_all(folder, settings.seed, {stem for r in results for stem in r.claim.figures})
 
 
 def _latex_program() -> list[str] | None:
@@ -186,7 +188,7 @@ def write_report(results: list[ClaimResult], settings: Settings, out_dir: Path, 
     build = Path(tempfile.mkdtemp(prefix=".report-build-", dir=out_dir))
     finished = False
     try:
-        figure_list = _draw_figures(build, settings)
+        figure_list = _draw_figures(build, settings, results)
         operators = operator_sections(list(operator_files or []), settings, build)
         sweeps = sweep_sections(list(sweep_files or []), build)
         kwargs = template_context(results, settings, command, date, figure_list, operators, recheck=recheck,

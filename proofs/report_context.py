@@ -255,7 +255,6 @@ def context(results: list[ClaimResult], figures: list[dict]) -> dict:
     figures = [_with_claims(f, results) for f in figures]
     shared, rewritten = share(_blocks(results))
     claims = [_claim(r, rewritten, figures) for r in results]
-    placed = {f["file"] for c in claims for f in c["place_figures"]}
     return {
         "summary": _summary(results),
         "claims": claims,
@@ -265,5 +264,4 @@ def context(results: list[ClaimResult], figures: list[dict]) -> dict:
                     "users": s.users} for s in shared],
         "disagreements": [r.claim.id for r in results if r.combined.disagreement],
         "routes_used": [(name, explain(name)) for name in sorted({x.route for r in results for x in r.routes})],
-        "unplaced_figures": [f for f in figures if f["file"] not in placed],
     }

@@ -375,9 +375,8 @@ def figure_id(f) -> str:
 
 def figure_numbers(tex_context: dict) -> dict[str, int]:
     """Figure numbers by label, in the order the page shows them (as LaTeX numbers them): the
-    figures placed with claims, the further figures, the operators' plots, then the sweeps' figures (by file)."""
+    figures placed with claims, the operators' plots, then the sweeps' figures (by file)."""
     order = [_figure_key(f) for g in tex_context.get("groups", ()) for c in g["claims"] for f in c["place_figures"]]
-    order += [_figure_key(f) for f in tex_context.get("unplaced_figures", ())]
     order += [_figure_key(_get(o, "figure")) for o in tex_context.get("operators", ()) if _get(o, "figure")]
     order += [_figure_key(_get(w, "figure")) for w in tex_context.get("sweeps", ()) if _get(w, "figure")]
     return {key: k for k, key in enumerate(dict.fromkeys(order), start=1)}

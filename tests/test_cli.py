@@ -73,7 +73,8 @@ def test_report_is_written_whole(tmp_path, capsys):
     capsys.readouterr()
     assert r"\includegraphics" in text and "C2.tv" in text
     assert sum(line.startswith(r"\date{") for line in text.splitlines()) == 1
-    assert (out / "kl-trajectory.pdf").exists() and (out / "timings.tex").exists()
+    assert (out / "convergence.pdf").exists() and (out / "timings.tex").exists()
+    assert {p.stem for p in out.glob("*.svg")} == {"convergence"}  # only the figures its claims name (C3.trajectory)
     if shutil.which("pdflatex") or shutil.which("latexmk"):
         assert (out / "report.pdf").stat().st_size > 10_000
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
@@ -113,9 +114,8 @@ def test_report_with_an_operator_file_adds_its_audit_and_figures(tmp_path, capsy
     tex = (out / "report.tex").read_text()
     assert "Operators audited" in tex and "geometric-anchor" in tex and r"\refuted" in tex
     assert "Witness for anchoring" in tex
-    for figure in ("operator-1.pdf", "convergence.pdf", "memory-rate.pdf", "softened-bias.pdf",
-                   "sampled-chi2.pdf", "collapse-accumulation.pdf"):
-        assert (out / figure).stat().st_size > 1000, figure
+    assert (out / "operator-1.pdf").stat().st_size > 1000
+    assert {p.name for p in out.glob("*.pdf")} <= {"operator-1.pdf", "report.pdf"}  # C2.tv names no figure
 
 
 def test_report_refuses_a_bad_operator_file_before_writing(tmp_path, capsys):

@@ -240,7 +240,7 @@ def test_report_where_nothing_can_be_written_is_refused_before_work(capsys, no_w
 
 
 def test_a_report_interrupted_midway_leaves_nothing(capsys, tmp_path, monkeypatch):
-    def interrupted(folder, settings):
+    def interrupted(folder, settings, results):
         (folder / "half.pdf").write_text("half")
         raise KeyboardInterrupt
     monkeypatch.setattr(report, "_draw_figures", interrupted)
@@ -254,7 +254,7 @@ def test_a_failed_latex_run_keeps_the_sources_in_the_output_folder_and_no_hidden
     def fail(folder):
         (folder / "report.log").write_text("! Undefined control sequence.\n")
         raise report.ReportError("LaTeX failed on report.tex (! Undefined control sequence.)")
-    monkeypatch.setattr(report, "_draw_figures", lambda folder, settings: [])
+    monkeypatch.setattr(report, "_draw_figures", lambda folder, settings, results: [])
     monkeypatch.setattr(report, "_compile", fail)
     out = tmp_path / "report"
     with pytest.raises(report.ReportError, match="sources and report.log are in"):
@@ -264,7 +264,7 @@ def test_a_failed_latex_run_keeps_the_sources_in_the_output_folder_and_no_hidden
 
 
 def test_a_report_into_an_existing_folder_leaves_no_hidden_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(report, "_draw_figures", lambda folder, settings: [])
+    monkeypatch.setattr(report, "_draw_figures", lambda folder, settings, results: [])
     monkeypatch.setattr(report, "_compile", lambda folder: False)
     out = tmp_path / "report"
     out.mkdir()
