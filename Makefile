@@ -31,6 +31,7 @@ $(MATHJAX): | $(STAMP)
 # states the theorem and draws the map.
 report: $(STAMP) $(MATHJAX)
 	bash .ci/ensure-tex
+	$(BIN)/python -m compileall -q $(SOURCES)
 	rm -rf $(SWEEPS) && mkdir -p $(SWEEPS)
 	$(BIN)/kdaxioms sweep examples/sweeps/cstar-cover.toml -o $(SWEEPS)/cstar-cover.parquet
 	$(BIN)/kdaxioms sweep examples/sweeps/tightness-heat.toml -o $(SWEEPS)/tightness-heat.parquet
@@ -40,11 +41,17 @@ report: $(STAMP) $(MATHJAX)
 check: $(STAMP)
 	$(BIN)/kdaxioms check
 
-# One pytest worker per core; a test file stays on one worker (its module fixtures run once).
+# Our sources compiled once: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every process
+# the tests start (workers, command lines, Dask workers) would otherwise compile them again.
+SOURCES := symbolic smt numeric certified recheck sweep proofs tests
+
+# One pytest worker per core; a test file stays on one worker (its module fixtures run once), and
+# the files start in the order tests/conftest.py gives (the longest first), not xdist's own.
 test: $(STAMP) $(MATHJAX)
 	bash .ci/ensure-tex
 	bash .ci/ensure-browser
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m compileall -q $(SOURCES)
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 clean:
 	rm -rf $(VENV) build
