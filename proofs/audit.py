@@ -56,7 +56,7 @@ from kdaxioms.symbolic.domains import irrational_power
 from kdaxioms.symbolic.errors import DisagreementError, KdaxiomsError
 from kdaxioms.symbolic.model import Operator
 from kdaxioms.symbolic.coherence import prove_coherence
-from kdaxioms.symbolic.monotone import prove_by_derivative
+from kdaxioms.symbolic.monotone import bounded_derivative, prove_by_derivative
 from kdaxioms.symbolic.power_shape import AXIOMS as POWER_AXIOMS, prove_power_axiom
 from kdaxioms.symbolic.shapes import normalized
 from kdaxioms.symbolic.evidence import WitnessSubject
@@ -255,9 +255,12 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
                     premises[interior] = found
                 return found
             return premises[interior]
-        r = _first(ax, definedness, axiom_deadline, max_n) if ax is not None else None
+        deferred = _deferred(name, axiom_deadline)
+        r = _first(ax, definedness, axiom_deadline, max_n, skip=deferred) if ax is not None else None
         if r is None or (r.verdict == PROVED and r.scope != "all-n"):
             early, r = r, audit_one(op, name, factor, max_n, timeout_ms, emit_dir, axiom_deadline)
+            if deferred and ax is not None and not _strongest(r):
+                early = early or _first(ax, definedness, axiom_deadline, max_n, only=deferred)
             if r.verdict == UNKNOWN and r.code != "C" and early is None:
                 r = _decided(op, r, seed, sizes, search_rounds, axiom_deadline, timeout_ms)
             if early is not None:
@@ -276,9 +279,26 @@ CLOSURE = "closure"
 MONOTONE = {name for kind in AXIOMS.values() for name, spec in kind.items() if spec.code in ("A3", "S3")}
 
 
-def _first(ax: Axiom, definedness, deadline: Deadline, max_n: int) -> AuditResult | None:
+def _deferred(name: str, deadline: Deadline) -> tuple[str, ...]:
+    """The routes that :func:`audit_operator` runs after SMT instead of before it: without a
+    budget, the derivative route when it can only prove some sizes (its exact certificates for
+    n <= 3 are the costliest checks of an audit).  Without a budget the order cannot change the
+    result: SMT's proof is kept over it only when SMT proves every ``n`` without restriction
+    (:func:`_strongest`), and otherwise the route still runs and :func:`_stronger` compares them.
+    With a budget it runs first, so that SMT cannot spend the budget it needs."""
+    return (DERIVATIVE,) if not deadline.bounded and bounded_derivative(name) else ()
+
+
+def _strongest(r: AuditResult) -> bool:
+    """A proof for every ``n`` on the whole domain without side conditions: no proof ranks higher."""
+    return r.verdict == PROVED and r.scope == "all-n" and r.full_scope.unrestricted
+
+
+def _first(ax: Axiom, definedness, deadline: Deadline, max_n: int, skip: tuple[str, ...] = (),
+           only: tuple[str, ...] | None = None) -> AuditResult | None:
     """The cheap decisive routes before SMT spends the budget (after the sampling stage), each
-    tried when the axiom and the operator's shape fit it (never by the operator's name):
+    tried when the axiom and the operator's shape fit it (never by the operator's name), except
+    the routes in ``skip`` (or only those in ``only``):
 
     1. closure refuted at an exact point where the operator is undefined;
     2. the routes that prove for every ``n``: the power shape for S1, S3, S4, S5
@@ -295,6 +315,8 @@ def _first(ax: Axiom, definedness, deadline: Deadline, max_n: int) -> AuditResul
             return _undefined(name, ax.spec.code, d, 0.0)
     bounded = None
     for route, prove in _ALL_N_ROUTES:
+        if route in skip or (only is not None and route not in only):
+            continue
         if deadline.expired:
             break
         start = time.perf_counter()
@@ -348,8 +370,9 @@ def _continuous(ax: Axiom, deadline: Deadline, max_n: int, definedness) -> Outco
 
 
 #: The routes that prove an axiom for every n, in the order tried (cheapest first).
+DERIVATIVE = "symbolic-derivative"
 _ALL_N_ROUTES = (("symbolic-continuity", _continuous), ("symbolic-power", _power), ("symbolic-coherence", _coherent),
-                 ("symbolic-derivative", _derivative))
+                 (DERIVATIVE, _derivative))
 #: The axiom of continuity on the open simplex (S2, A4).
 CONTINUITY = "continuity"
 #: The aggregation axiom that composes with power softening (A5).

@@ -182,6 +182,12 @@ def prove_entropy_monotone(ax: Axiom, sizes=SIZES, deadline: Deadline | None = N
     return Outcome(PROVED, f"n<={max(sizes)}", tuple(steps), evidence=tuple(certificates))
 
 
+def bounded_derivative(name: str) -> bool:
+    """Whether the derivative route of axiom ``name`` proves only the listed support sizes (A3 in
+    L2, KL or reverse KL, and S3: a certificate per size), not every ``n`` (A3 in TV)."""
+    return name != "weight-monotone-tv" and (monotone_term(name) is not None or name == "entropy-monotone")
+
+
 def prove_by_derivative(ax: Axiom, sizes=SIZES, deadline: Deadline | None = None) -> Outcome | None:
     """The derivative route of the axiom (A3 in TV, L2 or KL, or S3), or None when it has none;
     ``deadline`` is checked between support sizes and teachers (one exact check is not interrupted)."""

@@ -148,3 +148,25 @@ def test_a_constraint_with_several_solution_branches_certifies_nothing():
     domain = Domain(bent, 2)
     assert domain.points == [] and not domain.distribution(bent.vector(2))
     assert Domain(op, 2).points and Domain(op, 2).distribution(op.vector(2))
+
+
+def test_without_a_budget_the_sized_derivative_route_runs_only_when_smt_falls_short(monkeypatch):
+    """The derivative route's certificates for n <= 3 are the costliest checks of an audit.  Without
+    a budget they are computed after SMT, and only when SMT has not proved the axiom for every n
+    unrestricted (then nothing could outrank SMT's proof); broken, SMT's all-n lemma leaves the
+    route to run and prove its sizes; with a budget the route runs first, as before."""
+    from kdaxioms.proofs import audit as audit_module
+    from kdaxioms.proofs.audit import audit_operator
+    from kdaxioms.symbolic import axioms
+    from kdaxioms.symbolic.families import family
+    calls = []
+    real = audit_module.prove_by_derivative
+    monkeypatch.setattr(audit_module, "prove_by_derivative", lambda ax, *a: calls.append(ax.spec.name) or real(ax, *a))
+    op, name = family("geometric-aggregation"), "weight-monotone-kl-reverse"
+    (r,) = audit_operator(op, [name], max_n=2)
+    assert (r.verdict, r.scope, r.route, calls) == ("proved", "all-n", "symbolic-coordinate", [])
+    (r,) = audit_operator(op, [name], max_n=2, budget_s=600)
+    assert (r.verdict, r.scope, r.route, calls) == ("proved", "all-n", "symbolic-coordinate", [name])
+    monkeypatch.setattr(axioms, "reverse_kl_along_log_linear_raise", lambda: (None, ("broken on purpose",)))
+    (r,) = audit_operator(op, [name], max_n=2)
+    assert (r.verdict, r.scope, r.route, calls) == ("proved", "n<=2", "symbolic-derivative", [name, name])
