@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from fractions import Fraction
 from typing import Callable, Mapping, Protocol, Sequence
 
@@ -36,7 +36,7 @@ import sympy as sp
 from kdaxioms.symbolic.budget import Deadline
 from kdaxioms.symbolic.evidence import IntervalCover, Leaf
 
-from .intervals import DEFAULT_BITS, Interval, IntervalProgram, add, arb_of, fraction_of, mul, precision
+from .intervals import DEFAULT_BITS, Interval, IntervalProgram, add, arb_of, fraction_of, mul, neg, precision
 
 Cell = tuple[tuple[flint.arb, flint.arb], ...]
 
@@ -49,6 +49,32 @@ def _exact_at(value: Fraction, prec: int) -> Interval:
 
 def _exact(value: Fraction) -> Interval:
     return _exact_at(value, flint.ctx.prec)
+
+
+def _scaled(coeff: Fraction, sign: int, x: Interval) -> Interval:
+    """``coeff * x`` for an exact ``coeff`` whose :func:`_sign_of` is ``sign``: ``x`` itself for 1
+    and ``-x`` for -1 (the very ends ``mul`` gives with the exact coefficient), else ``mul``."""
+    if sign == 1:
+        return x
+    if sign == -1:
+        return neg(x)
+    return mul(_exact(coeff), x)
+
+
+def _sign_of(coeff: Fraction) -> int:
+    """1 or -1 for those coefficients, 0 for any other (looked up once, not per cell)."""
+    return 1 if coeff == 1 else -1 if coeff == -1 else 0
+
+
+def _affine(const: Fraction, terms: Sequence[tuple[Fraction, int]], xs: Sequence[Interval]) -> Interval:
+    """``const + sum_j coeff_j * x_j`` over the non-zero coefficients, summed left to right from
+    ``const`` (a zero ``const`` adds nothing: ``0 + a`` is ``a`` exactly)."""
+    acc = _exact(const) if const else None
+    for (coeff, sign), x in zip(terms, xs):
+        if coeff:
+            term = _scaled(coeff, sign, x)
+            acc = term if acc is None else add(acc, term)
+    return acc if acc is not None else _exact(const)
 
 
 @lru_cache(maxsize=1024)
@@ -65,6 +91,11 @@ class Dependent:
     coeffs: tuple[Fraction, ...]
     lower: Fraction = Fraction(0)
     upper: Fraction = Fraction(1)
+
+    @cached_property
+    def terms(self) -> tuple[tuple[Fraction, int], ...]:
+        """Each coefficient with its :func:`_sign_of`."""
+        return tuple((c, _sign_of(c)) for c in self.coeffs)
 
 
 @dataclass(frozen=True)
@@ -88,10 +119,7 @@ class Region:
         free = [Interval(lo, hi) for lo, hi in cell]
         out = list(free)
         for d in self.dependents:
-            acc = _exact(d.const)
-            for coeff, x in zip(d.coeffs, free):
-                if coeff:
-                    acc = add(acc, mul(_exact(coeff), x))
+            acc = _affine(d.const, d.terms, free)
             clipped = acc.intersect(_range_of(d.lower, d.upper, flint.ctx.prec))
             if clipped.lo > clipped.hi:
                 return None
@@ -102,10 +130,7 @@ class Region:
         """Intervals at one exact point of the free variables, ``None`` unless it is certainly in the region."""
         out = [Interval(x, x) for x in point]
         for d in self.dependents:
-            acc = _exact(d.const)
-            for coeff, x in zip(d.coeffs, out[:len(self.free)]):
-                if coeff:
-                    acc = add(acc, mul(_exact(coeff), x))
+            acc = _affine(d.const, d.terms, out[:len(self.free)])
             if not (acc.lo >= arb_of(d.lower).upper() and acc.hi <= arb_of(d.upper).lower()):
                 return None
             out.append(acc)
@@ -138,10 +163,10 @@ class Enclosure:
         self._partials = {s: IntervalProgram(d, symbols) for s, d in partials.items() if d != 0}
         index = {s: k for k, s in enumerate(symbols)}
         # d f / d free_j = sum over symbols s of (df/ds) * (ds/dfree_j)
-        self._chain: list[list[tuple[int, Fraction, IntervalProgram]]] = []
+        self._chain: list[list[tuple[int, Fraction, int, IntervalProgram]]] = []
         for j, x in enumerate(region.free):
-            terms = [(index[x], Fraction(1), self._partials[x])] if x in self._partials else []
-            terms += [(index[d.symbol], d.coeffs[j], self._partials[d.symbol])
+            terms = [(index[x], Fraction(1), 1, self._partials[x])] if x in self._partials else []
+            terms += [(index[d.symbol], d.coeffs[j], _sign_of(d.coeffs[j]), self._partials[d.symbol])
                       for d in region.dependents if d.coeffs[j] and d.symbol in self._partials]
             self._chain.append(terms)
 
@@ -155,15 +180,18 @@ class Enclosure:
         out: list[Interval | None] = []
         cache: dict[int, Interval] = {}
         for terms in self._chain:
-            acc: Interval | None = _exact(Fraction(0))
-            for k, coeff, prog in terms:
+            acc: Interval | None = None  # the sum from 0: 0 + a is a exactly
+            for k, coeff, sign, prog in terms:
                 if k not in cache:
                     cache[k] = prog(values)
                 if not cache[k].bounded:
-                    acc = None
                     break
-                acc = add(acc, mul(_exact(coeff), cache[k]))
-            out.append(acc)
+                term = _scaled(coeff, sign, cache[k])
+                acc = term if acc is None else add(acc, term)
+            else:
+                out.append(acc if acc is not None else _exact(Fraction(0)))
+                continue
+            out.append(None)
         return out
 
     def partial_form(self, cell: Cell, values: list[Interval], c: tuple[flint.arb, ...]) -> Interval | None:

@@ -73,3 +73,21 @@ def test_the_generated_program_gives_the_interpreters_enclosure():
     log_at_zero = IntervalProgram(sp.log(x) + y, [x, y])
     box = [Interval.of(0, 1), Interval.of(0, 1)]
     assert log_at_zero(box) is ENTIRE and log_at_zero.interpreted(box) is ENTIRE
+
+
+def test_a_unit_coefficient_gives_the_ends_the_multiplication_gives():
+    """The region's affine maps and the chain rule skip ``mul`` for the coefficients 1 and -1:
+    the ends must be those of ``mul`` with the exact coefficient (and ``0 + a`` those of ``a``)."""
+    from kdaxioms.certified.branch import _affine, _exact, _scaled, _sign_of
+    from kdaxioms.certified.intervals import add
+    with precision(53):
+        xs = [Interval.of(Fraction(-1, 3), Fraction(2, 7)), Interval.of(Fraction(1, 10), Fraction(9, 10))]
+        for c in (Fraction(1), Fraction(-1), Fraction(3, 7), Fraction(-5, 2)):
+            for x in xs:
+                fast, slow = _scaled(c, _sign_of(c), x), mul(_exact(c), x)
+                assert (fast.lo, fast.hi) == (slow.lo, slow.hi), (c, x)
+        for const in (Fraction(0), Fraction(1), Fraction(1, 3)):
+            terms = ((Fraction(-1), -1), (Fraction(2, 3), 0))
+            fast = _affine(const, terms, xs)
+            slow = add(add(_exact(const), mul(_exact(Fraction(-1)), xs[0])), mul(_exact(Fraction(2, 3)), xs[1]))
+            assert (fast.lo, fast.hi) == (slow.lo, slow.hi), const
