@@ -256,11 +256,13 @@ def audit_operator(op: Operator, names: Iterable[str] | None = None, factor: str
                 return found
             return premises[interior]
         deferred = _deferred(name, axiom_deadline)
-        r = _first(ax, definedness, axiom_deadline, max_n, skip=deferred) if ax is not None else None
+        first = tuple(x for x in _ALL_N_ROUTES if x[0] not in deferred)
+        r = _first(ax, definedness, axiom_deadline, max_n, first) if ax is not None else None
         if r is None or (r.verdict == PROVED and r.scope != "all-n"):
             early, r = r, audit_one(op, name, factor, max_n, timeout_ms, emit_dir, axiom_deadline)
             if deferred and ax is not None and not _strongest(r):
-                early = early or _first(ax, definedness, axiom_deadline, max_n, only=deferred)
+                later = tuple(x for x in _ALL_N_ROUTES if x[0] in deferred)
+                early = early or _first(ax, definedness, axiom_deadline, max_n, later)
             if r.verdict == UNKNOWN and r.code != "C" and early is None:
                 r = _decided(op, r, seed, sizes, search_rounds, axiom_deadline, timeout_ms)
             if early is not None:
@@ -294,11 +296,10 @@ def _strongest(r: AuditResult) -> bool:
     return r.verdict == PROVED and r.scope == "all-n" and r.full_scope.unrestricted
 
 
-def _first(ax: Axiom, definedness, deadline: Deadline, max_n: int, skip: tuple[str, ...] = (),
-           only: tuple[str, ...] | None = None) -> AuditResult | None:
+def _first(ax: Axiom, definedness, deadline: Deadline, max_n: int, routes) -> AuditResult | None:
     """The cheap decisive routes before SMT spends the budget (after the sampling stage), each
-    tried when the axiom and the operator's shape fit it (never by the operator's name), except
-    the routes in ``skip`` (or only those in ``only``):
+    tried when the axiom and the operator's shape fit it (never by the operator's name), of
+    ``routes`` (``(name, prove)`` pairs of :data:`_ALL_N_ROUTES`):
 
     1. closure refuted at an exact point where the operator is undefined;
     2. the routes that prove for every ``n``: the power shape for S1, S3, S4, S5
@@ -314,9 +315,7 @@ def _first(ax: Axiom, definedness, deadline: Deadline, max_n: int, skip: tuple[s
         if d.verdict == REFUTED:
             return _undefined(name, ax.spec.code, d, 0.0)
     bounded = None
-    for route, prove in _ALL_N_ROUTES:
-        if route in skip or (only is not None and route not in only):
-            continue
+    for route, prove in routes:
         if deadline.expired:
             break
         start = time.perf_counter()
